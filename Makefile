@@ -1,0 +1,46 @@
+# zwgk task runner. The README's two commands:
+#   make all    build the dataset from data/raw (and, once they exist, run the notebooks and export figures)
+#   make test   run the test suite
+# Both set up everything first: a virtual environment in .venv with the package and its
+# dependencies, and (as root on Debian) the system packages chromium and fonts-noto-cjk.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := .make
+SYSTEM_PACKAGES := chromium fonts-noto-cjk
+
+.PHONY: all setup data test lint docs clean
+
+all: data
+
+setup: $(STAMP)/python $(STAMP)/system
+
+$(STAMP)/python: pyproject.toml
+	@mkdir -p $(STAMP)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "zwgk needs Python 3.11 or newer; set PYTHON=python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(STAMP)/system:
+	@mkdir -p $(STAMP)
+	@bash scripts/install_system_packages.sh $(SYSTEM_PACKAGES)
+	@touch $@
+
+data: setup
+	$(BIN)/zwgk build
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check lib tests
+	$(BIN)/ruff format --check lib tests
+
+docs: setup
+	$(BIN)/zwgk docs
+
+clean:
+	rm -rf $(VENV) $(STAMP) data/processed .pytest_cache .ruff_cache

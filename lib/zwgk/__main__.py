@@ -1,0 +1,7 @@
+"""``python -m zwgk`` runs the command line."""
+
+import sys
+
+from zwgk.cli import main
+
+sys.exit(main())

@@ -1,0 +1,208 @@
+"""Build ``data/processed`` from ``data/raw``: parse every plan in the manifest, validate
+the tables against the field dictionary and write them as parquet, atomically.
+
+A build is identified by a fingerprint over the manifest, the raw files, the parser's code
+and its data files; `load_*` rebuild only when it changes. Any error leaves the previous
+dataset exactly as it was: tables are written to a temporary folder and swapped in last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from zwgk.config_files import hash_config_files
+from zwgk.errors import PlanParseError, ZwgkError
+from zwgk.frontmatter import infer_jurisdiction_year
+from zwgk.manifest import ManifestEntry, check_raw_file, find_unlisted_files, read_manifest
+from zwgk.parsing import PlanSource, parse_plan_bytes
+from zwgk.paths import PACKAGE_DIR, get_data_dir
+from zwgk.schema import TABLES, coerce_dtypes, validate_table
+from zwgk.tables import PlanRows, build_plan_rows
+
+BUILD_INFO = "build.json"
+_SHARE_COLUMNS = ("chars_task", "chars_heading", "chars_front", "chars_closing", "chars_dropped")
+
+
+class BuildError(ZwgkError):
+    """One or more plans could not be built; the previous dataset is untouched."""
+
+    def __init__(self, errors: list[ZwgkError]) -> None:
+        self.errors = errors
+        listed = "\n".join(f"  - {error}" for error in errors)
+        super().__init__(f"{len(errors)} plan(s) could not be built; data/processed was left as it was:\n{listed}")
+
+
+@dataclass
+class BuildReport:
+    """What a build did: the tables, its fingerprint and every warning."""
+
+    fingerprint: str
+    tables: dict[str, pd.DataFrame]
+    warnings: list[str] = field(default_factory=list)
+    rebuilt: bool = True
+
+
+def _hash_code() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def compute_fingerprint(data_dir: Path) -> str:
+    """Return the fingerprint of what a build from ``data_dir`` would read."""
+    digest = hashlib.sha256()
+    raw_dir = data_dir / "raw"
+    for path in sorted(raw_dir.iterdir()) if raw_dir.is_dir() else []:
+        if path.is_file() and not path.name.startswith("."):
+            digest.update(path.name.encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(_hash_code().encode())
+    digest.update(hash_config_files().encode())
+    return digest.hexdigest()
+
+
+def read_build_info(data_dir: Path) -> dict | None:
+    """Return what the last build recorded, or None if there is no dataset."""
+    path = data_dir / "processed" / BUILD_INFO
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def is_dataset_current(data_dir: Path) -> bool:
+    """Whether ``data/processed`` was built from exactly the current inputs and code."""
+    info = read_build_info(data_dir)
+    return info is not None and info.get("fingerprint") == compute_fingerprint(data_dir)
+
+
+def check_title_against_manifest(entry: ManifestEntry, source: PlanSource) -> None:
+    """Raise if the plan's title states another jurisdiction or year than the manifest."""
+    inferred = infer_jurisdiction_year(source.parsed.front)
+    if inferred is None:
+        return
+    jurisdiction, year = inferred
+    listed = str(entry.metadata["jurisdiction"])
+    same_place = jurisdiction.endswith(listed) or listed.endswith(jurisdiction)
+    if year != entry.metadata["year"] or not same_place:
+        raise PlanParseError(
+            source.decoded.path,
+            f"the title says {jurisdiction} {year} but the manifest says {listed} {entry.metadata['year']}",
+            source.parsed.front.title_line,
+        )
+
+
+def _parse_entries(entries: list[ManifestEntry], raw_dir: Path, manifest: Path) -> tuple[list[PlanRows], list[ZwgkError]]:
+    results: list[PlanRows] = []
+    errors: list[ZwgkError] = []
+    for entry in entries:
+        try:
+            data = check_raw_file(entry, raw_dir, manifest)
+            source = parse_plan_bytes(data, raw_dir / entry.file)
+            check_title_against_manifest(entry, source)
+            results.append(build_plan_rows(entry, source))
+        except ZwgkError as error:
+            errors.append(error)
+    return results, errors
+
+
+def _assemble(results: list[PlanRows]) -> dict[str, pd.DataFrame]:
+    tables = {}
+    for name in TABLES:
+        records = [row for result in results for row in getattr(result, name)]
+        frame = pd.DataFrame.from_records(records, columns=list(TABLES[name].columns))
+        frame = coerce_dtypes(name, frame)
+        tables[name] = validate_table(name, frame.sort_values(list(TABLES[name].primary_key), ignore_index=True))
+    return tables
+
+
+def _collect_warnings(results: list[PlanRows]) -> list[str]:
+    warnings = [warning for result in results for warning in result.warnings]
+    unmapped = Counter(name for result in results for name in result.unmapped_agencies)
+    if unmapped:
+        names = "、".join(f"{name} ({count})" for name, count in sorted(unmapped.items()))
+        warnings.append(f"{len(unmapped)} agency name(s) map to no kind in config/agency_kinds.csv (kind 'other'): {names}")
+    return warnings
+
+
+def write_tables(tables: dict[str, pd.DataFrame], info: dict, processed_dir: Path) -> None:
+    """Write all tables and the build info into ``processed_dir`` atomically."""
+    processed_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".processed-new-", dir=processed_dir.parent))
+    try:
+        for name, frame in tables.items():
+            frame.to_parquet(staging / f"{name}.parquet", index=False)
+        (staging / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _swap_in(staging, processed_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap_in(staging: Path, processed_dir: Path) -> None:
+    if not processed_dir.exists():
+        os.replace(staging, processed_dir)
+        return
+    retired = processed_dir.parent / f".processed-old-{os.getpid()}"
+    os.replace(processed_dir, retired)
+    try:
+        os.replace(staging, processed_dir)
+    except OSError:
+        os.replace(retired, processed_dir)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def build_dataset(data_dir: Path | None = None, *, force: bool = False, log: Callable[[str], None] | None = None) -> BuildReport:
+    """Build ``data/processed`` from ``data/raw`` unless it is already current.
+
+    Raises `BuildError` (listing every plan that failed, with file and line) or
+    `ManifestError`; on any error nothing is written.
+    """
+    data_dir = data_dir or get_data_dir()
+    log = log or (lambda message: None)
+    fingerprint = compute_fingerprint(data_dir)
+    processed = data_dir / "processed"
+    if not force and is_dataset_current(data_dir):
+        info = read_build_info(data_dir) or {}
+        return BuildReport(fingerprint, {}, info.get("warnings", []), rebuilt=False)
+    raw_dir = data_dir / "raw"
+    manifest = raw_dir / "plans.csv"
+    entries = read_manifest(manifest)
+    results, errors = _parse_entries(entries, raw_dir, manifest)
+    if errors:
+        raise BuildError(errors)
+    warnings = _collect_warnings(results)
+    warnings += [f"{raw_dir / name}: not in the manifest {manifest.name}, so not built" for name in find_unlisted_files(entries, raw_dir, manifest)]
+    tables = _assemble(results)
+    info = {"fingerprint": fingerprint, "n_plans": len(entries), "warnings": warnings}
+    write_tables(tables, info, processed)
+    for line in format_accounting(tables["plans"]):
+        log(line)
+    for warning in warnings:
+        log(f"warning: {warning}")
+    return BuildReport(fingerprint, tables, warnings)
+
+
+def format_accounting(plans: pd.DataFrame) -> list[str]:
+    """Return the per-plan text accounting as printable lines (shares of characters)."""
+    header = f"{'plan_id':<34} {'layout':<15} {'tasks':>5} {'measures':>8}  {'task':>6} {'heading':>7} {'front':>6} {'closing':>7} {'dropped':>7}"
+    lines = [header]
+    for row in plans.itertuples(index=False):
+        total = max(int(row.chars_total), 1)
+        shares = [100 * int(getattr(row, column)) / total for column in _SHARE_COLUMNS]
+        lines.append(
+            f"{row.plan_id:<34} {row.layout:<15} {row.n_tasks:>5} {row.n_measures:>8}  "
+            + " ".join(f"{share:>6.1f}%" if i else f"{share:>5.1f}%" for i, share in enumerate(shares))
+        )
+    return lines

@@ -1,0 +1,47 @@
+"""Split a task into sentence-level measures, each with character offsets into the task.
+
+A prose paragraph holds several measures while a table row usually holds one; the
+analyses compare measures, so that plans written in different layouts weigh alike.
+Measures end at 。；！？ and before numbered clauses (（1）, ①, 2.) inside the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BOUNDARY = re.compile(
+    r"(?<=[。；;！？!?])"  # after a sentence end
+    r"|(?=[（(]\d{1,2}[）)])"  # before （1）
+    r"|(?=[①-⑳])"  # before ①
+    r"|(?<=[。；;：:])(?=\d{1,2}[.．、])"  # before 2. after a sentence end or colon
+)
+_STRIP = " \t\n\u3000\xa0"
+_HAS_WORD = re.compile(r"[\w\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class MeasureSpan:
+    """One measure: its text and its [start, end) offsets in the task text."""
+
+    text: str
+    char_start: int
+    char_end: int
+
+
+def split_measures(text: str, body_start: int = 0) -> list[MeasureSpan]:
+    """Return the measures of ``text[body_start:]`` (the task body, after any title).
+
+    A task whose body is empty (a title only) is one measure: its whole text.
+    """
+    if not text[body_start:].strip(_STRIP):
+        body_start = 0
+    spans = []
+    cuts = sorted({body_start, len(text), *(m.start() for m in _BOUNDARY.finditer(text, body_start))})
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        piece = text[start:end]
+        left = len(piece) - len(piece.lstrip(_STRIP))
+        right = len(piece.rstrip(_STRIP))
+        if right > left and _HAS_WORD.search(piece):
+            spans.append(MeasureSpan(piece[left:right], start + left, start + right))
+    return spans

@@ -1,0 +1,40 @@
+"""Every path zwgk reads or writes, defined once.
+
+Data flows one way: ``data/raw`` (never edited) -> parse -> ``data/processed`` (parquet)
+-> analyses -> ``figures``. ``ZWGK_DATA_DIR`` points the whole pipeline at another data
+folder (tests build into temporary folders this way, never touching the repository's data).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+CONFIG_DIR = PACKAGE_DIR / "config"
+REPO_DIR = PACKAGE_DIR.parent.parent
+
+
+def get_data_dir() -> Path:
+    """Return the data folder: ``$ZWGK_DATA_DIR`` if set, else ``<repo>/data``."""
+    override = os.environ.get("ZWGK_DATA_DIR")
+    return Path(override).resolve() if override else REPO_DIR / "data"
+
+
+def get_raw_dir() -> Path:
+    """Return the folder of raw plan files and their manifest."""
+    return get_data_dir() / "raw"
+
+
+def get_manifest_path() -> Path:
+    """Return the manifest: one row per raw file with its metadata and sha256."""
+    return get_raw_dir() / "plans.csv"
+
+
+def get_processed_dir() -> Path:
+    """Return the folder of the built parquet tables."""
+    return get_data_dir() / "processed"
+
+
+FIGURES_DIR = REPO_DIR / "figures"
+NOTEBOOKS_DIR = REPO_DIR / "notebooks"

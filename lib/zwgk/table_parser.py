@@ -1,0 +1,443 @@
+"""Parser for task tables flattened to text.
+
+The flattening (seen in the 常州/新会/泰安 seeds, and what text extraction from Word
+tables commonly gives): every cell is a line starting with a tab, a cell's wrapped text
+continues on lines without a tab, rows are separated by blank lines, merged cells are
+left empty or missing, and rows repeat their section headings after a page break.
+
+Columns are read from the header row (roles in ``config/layout.yaml``). A header cell may
+span several data columns; the number of data columns is the widest row. Rows with fewer
+cells are aligned by what their cells hold (content sentences, agency lists, numbered
+headings), never by position alone. Empty agency cells inherit from the row above within
+the same section, as a vertically merged cell would.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from zwgk.agencies import looks_like_agency_list
+from zwgk.config_files import compile_pattern, load_yaml
+from zwgk.errors import PlanParseError
+from zwgk.frontmatter import classify_back, classify_front
+from zwgk.model import AgencyCell, ParsedPlan, ParsedTask, PlanFrontMatter, Section, SourceLine
+from zwgk.numbering import match_number
+
+_AGENCY_ROLES = ("lead", "responsible", "lead_and_responsible", "cooperating")
+_TRAILING_ROLES = (*_AGENCY_ROLES, "deadline", "note")
+_MIDDLE_ROLES = ("section", "section_content", "content")
+_SEQ_NUMBER = re.compile(r"^\d{1,4}$")
+
+
+@dataclass
+class _Cell:
+    parts: list[str] = field(default_factory=list)
+    lines: list[SourceLine] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+@dataclass
+class _Row:
+    cells: list[_Cell]
+    is_fragment: bool = False
+
+    @property
+    def lines(self) -> list[SourceLine]:
+        return [line for cell in self.cells for line in cell.lines]
+
+
+@dataclass
+class _Aligned:
+    seq: _Cell | None
+    sections: list[_Cell | None]
+    content: _Cell | None
+    trailing: list[tuple[str, _Cell] | None]
+
+
+@dataclass
+class _Columns:
+    has_seq: bool
+    n_sections: int
+    trailing_roles: list[str]
+    width: int
+    style_columns: dict[str, int] = field(default_factory=dict)
+
+
+def _is_tab_line(line: SourceLine) -> bool:
+    return line.raw.startswith("\t")
+
+
+def _is_blank(line: SourceLine) -> bool:
+    return "\t" not in line.raw and not line.text
+
+
+def _split_blocks(lines: list[SourceLine]) -> list[list[SourceLine]]:
+    blocks: list[list[SourceLine]] = []
+    current: list[SourceLine] = []
+    for line in lines:
+        if _is_blank(line):
+            if current:
+                blocks.append(current)
+            current = []
+        else:
+            current.append(line)
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _clean_cell(piece: str) -> str:
+    for pattern in load_yaml("frontmatter")["artefacts"]:
+        piece = compile_pattern(pattern).sub("", piece)
+    return piece.strip(" \t\u3000\xa0")
+
+
+def _add_lines_to_row(cells: list[_Cell], block: list[SourceLine]) -> None:
+    """Tab lines start cells; lines without a tab continue the cell before them."""
+    for line in block:
+        if _is_tab_line(line):
+            for piece in line.raw.split("\t")[1:]:
+                cells.append(_Cell([_clean_cell(piece)], [line]))
+        elif cells:
+            cells[-1].parts.append(line.text)
+            cells[-1].lines.append(line)
+        else:
+            cells.append(_Cell([line.text], [line]))
+
+
+def header_roles(block: list[SourceLine]) -> list[str] | None:
+    """Return the column roles if ``block`` is a task-table header row, else None."""
+    if not block or not _is_tab_line(block[0]):
+        return None
+    cells: list[_Cell] = []
+    _add_lines_to_row(cells, block)
+    texts = [re.sub(r"\s", "", cell.text) for cell in cells]
+    if len(texts) < 2 or not all(texts):
+        return None
+    roles = []
+    for text in texts:
+        role = next(
+            (entry["role"] for entry in load_yaml("layout")["header_roles"] if compile_pattern(entry["pattern"]).match(text)),
+            None,
+        )
+        if role is None:
+            return None
+        roles.append(role)
+    has_agency_or_content = any(role in (*_AGENCY_ROLES, "content", "section_content") for role in roles)
+    return roles if has_agency_or_content else None
+
+
+def find_header(lines: list[SourceLine]) -> tuple[int, list[str]] | None:
+    """Return the index of the first line of the header row and its roles, or None.
+
+    The header may follow the title without a blank line, so a block is read from its
+    first tab line.
+    """
+    for block in _split_blocks(lines):
+        first_tab = next((i for i, line in enumerate(block) if _is_tab_line(line)), None)
+        if first_tab is None:
+            continue
+        roles = header_roles(block[first_tab:])
+        if roles is not None:
+            return lines.index(block[first_tab]), roles
+    return None
+
+
+class _TableReader:
+    """Reads the rows after the header into tasks, keeping the state a reader keeps."""
+
+    def __init__(self, lines: list[SourceLine], roles: list[str], path: str) -> None:
+        self.lines = lines
+        self.roles = roles
+        self.path = path
+        self.warnings: list[str] = []
+        self.tasks: list[ParsedTask] = []
+        self.task_trailing: list[list[AgencyCell | None]] = []
+        self.current_sections: list[Section | None] = []
+        self.columns: _Columns
+        self.header_texts: list[str] = []
+
+    # ---- assembling rows -------------------------------------------------------------
+    def assemble_rows(self, blocks: list[list[SourceLine]]) -> tuple[list[_Row], list[SourceLine]]:
+        """Return the table's rows and the lines after the table (its closing)."""
+        width = self._widest_block(blocks)
+        rows: list[_Row] = []
+        fragment: list[SourceLine] = []
+        last_tab_block = max((i for i, b in enumerate(blocks) if any(_is_tab_line(x) for x in b)), default=-1)
+        for index, block in enumerate(blocks):
+            if index > last_tab_block:
+                self._flush_fragment(rows, fragment)
+                return rows, [line for rest in blocks[index:] for line in rest]
+            if self._is_repeated_header(block):
+                for line in block:
+                    line.place("table_header")
+                continue
+            fragment = self._assemble_block(block, rows, fragment, width)
+        self._flush_fragment(rows, fragment)
+        return rows, []
+
+    def _assemble_block(self, block: list[SourceLine], rows: list[_Row], fragment: list[SourceLine], width: int) -> list[SourceLine]:
+        first_tab = next((i for i, line in enumerate(block) if _is_tab_line(line)), None)
+        if first_tab == 0:
+            cells: list[_Cell] = []
+            _add_lines_to_row(cells, block)
+            if fragment and self.roles[0] == "seq" and not _SEQ_NUMBER.match(cells[0].text):
+                return fragment + block  # more pieces of a damaged row
+            self._flush_fragment(rows, fragment)
+            rows.append(_Row(cells))
+            return []
+        loose, rest = block[: first_tab or len(block)], block[first_tab or len(block) :]
+        if rest and rows and not fragment and len(rows[-1].cells) < width:
+            _add_lines_to_row(rows[-1].cells, block)  # a blank line split this row
+            return []
+        fragment = fragment + loose
+        if rest:
+            self._flush_fragment(rows, fragment)
+            cells = []
+            _add_lines_to_row(cells, rest)
+            rows.append(_Row(cells))
+            return []
+        return fragment
+
+    def _flush_fragment(self, rows: list[_Row], fragment: list[SourceLine]) -> None:
+        if fragment:
+            text = "".join(_clean_cell(line.raw) for line in fragment)
+            rows.append(_Row([_Cell([text], list(fragment))], is_fragment=True))
+            fragment.clear()
+
+    def _widest_block(self, blocks: list[list[SourceLine]]) -> int:
+        widest = 0
+        for block in blocks:
+            if block and _is_tab_line(block[0]) and not self._is_repeated_header(block):
+                cells: list[_Cell] = []
+                _add_lines_to_row(cells, block)
+                widest = max(widest, len(cells))
+        return widest
+
+    def _is_repeated_header(self, block: list[SourceLine]) -> bool:
+        return header_roles(block) == self.roles
+
+    # ---- columns -------------------------------------------------------------------
+    def set_columns(self, rows: list[_Row], header_line: int) -> None:
+        roles = self.roles
+        has_seq = roles[0] == "seq"
+        middle_end = max(i for i, role in enumerate(roles) if role in _MIDDLE_ROLES) if any(r in _MIDDLE_ROLES for r in roles) else None
+        if middle_end is None:
+            raise PlanParseError(self.path, "the table header names no task or content column", header_line)
+        trailing = [role for role in roles[middle_end + 1 :] if role in _TRAILING_ROLES]
+        width = max((len(row.cells) for row in rows if not row.is_fragment), default=0)
+        n_middle = width - int(has_seq) - len(trailing)
+        if n_middle < 1:
+            raise PlanParseError(self.path, f"table rows have at most {width} cells, fewer than the header's columns", header_line)
+        self.columns = _Columns(has_seq, n_middle - 1, trailing, width)
+        for row in rows:
+            if len(row.cells) == width and not row.is_fragment:
+                start = int(has_seq)
+                for col, cell in enumerate(row.cells[start : start + n_middle - 1]):
+                    found = match_number(cell.text) if cell.text else None
+                    if found:
+                        self.columns.style_columns.setdefault(found.style, col)
+
+    # ---- aligning a row ----------------------------------------------------------------
+    def align(self, row: _Row) -> _Aligned:
+        """Map a row's cells onto the table's columns."""
+        columns = self.columns
+        cells = list(row.cells)
+        if len(cells) == columns.width:
+            seq = cells.pop(0) if columns.has_seq else None
+            sections = cells[: columns.n_sections]
+            content = cells[columns.n_sections]
+            trailing_cells = cells[columns.n_sections + 1 :]
+            trailing = [(role, cell) for role, cell in zip(columns.trailing_roles, trailing_cells, strict=True)]
+            return _Aligned(seq, list(sections), content, list(trailing))
+        seq = cells.pop(0) if columns.has_seq and cells and _SEQ_NUMBER.match(cells[0].text) else None
+        content_index = next(
+            (i for i, cell in enumerate(cells) if _is_content_like(cell.text) and not looks_like_agency_list(cell.text)),
+            None,
+        )
+        if content_index is None:
+            if any(cell.text for cell in cells) and all(looks_like_agency_list(c.text) for c in cells if c.text):
+                return _Aligned(seq, [None] * columns.n_sections, None, self._place_trailing(cells, row))
+            return _Aligned(seq, self._place_sections(cells, row), None, [None] * len(columns.trailing_roles))
+        return _Aligned(
+            seq,
+            self._place_sections(cells[:content_index], row),
+            cells[content_index],
+            self._place_trailing(cells[content_index + 1 :], row),
+        )
+
+    def _place_sections(self, cells: list[_Cell], row: _Row) -> list[_Cell | None]:
+        """Put section cells in their columns: numbered ones where their style sits."""
+        count = self.columns.n_sections
+        placed: list[_Cell | None] = [None] * count
+        next_col = 0
+        for index, cell in enumerate(cells):
+            remaining = len(cells) - index - 1
+            found = match_number(cell.text) if cell.text else None
+            col = self.columns.style_columns.get(found.style) if found else None
+            if col is None or col < next_col or col > count - 1 - remaining:
+                col = next_col
+            if col >= count:
+                self._warn(row, f"more section cells than the table's {count} section columns; the extra text joins the last")
+                last = placed[count - 1] if count else None
+                if last is not None:
+                    last.parts.extend(cell.parts)
+                    last.lines.extend(cell.lines)
+                continue
+            placed[col] = cell
+            next_col = col + 1
+        return placed
+
+    def _place_trailing(self, cells: list[_Cell], row: _Row) -> list[tuple[str, _Cell] | None]:
+        roles = self.columns.trailing_roles
+        if len(cells) == len(roles):
+            return [(role, cell) for role, cell in zip(roles, cells, strict=True)]
+        agency_roles = [role for role in roles if role in _AGENCY_ROLES]
+        if len(cells) == 1 and len(agency_roles) > 1:
+            # One cell merged across the lead and responsible columns.
+            return [("lead_and_responsible", cells[0])] + [("spanned", _Cell())] * (len(roles) - 1)
+        if len(cells) > len(roles):
+            self._warn(row, f"{len(cells)} cells after the content, more than the {len(roles)} agency columns; extra text joins the last")
+            extra = cells[len(roles) :]
+            cells = cells[: len(roles)]
+            for cell in extra:
+                cells[-1].parts.extend(cell.parts)
+                cells[-1].lines.extend(cell.lines)
+        placed: list[tuple[str, _Cell] | None] = [(role, cell) for role, cell in zip(roles, cells, strict=False)]
+        return placed + [None] * (len(roles) - len(placed))
+
+    # ---- reading rows into tasks -------------------------------------------------------------
+    def read_rows(self, rows: list[_Row]) -> None:
+        self.current_sections = [None] * self.columns.n_sections
+        for index, row in enumerate(rows):
+            if row.is_fragment:
+                self._read_fragment(row, rows[index + 1 :])
+                continue
+            aligned = self.align(row)
+            self._update_sections(aligned.sections)
+            has_content = aligned.content is not None and aligned.content.text
+            has_agency = any(entry and entry[1].text for entry in aligned.trailing)
+            if has_content or has_agency or (aligned.seq and aligned.seq.text):
+                self._add_task(aligned, row, is_text_missing=not has_content)
+            else:
+                for line in row.lines:
+                    if line.category != "blank":
+                        line.place("heading")
+        last = rows[-1] if rows else None
+        if last is not None and not last.is_fragment and all(entry is None for entry in self.align(last).trailing):
+            self._warn(last, "the last row ends before its agency columns: the file may be truncated")
+
+    def _read_fragment(self, row: _Row, following: list[_Row]) -> None:
+        """A piece of a row that lost its cell structure in extraction: keep it and flag it."""
+        cell = row.cells[0]
+        seq_text = self._infer_missing_number(following)
+        seq = _Cell([seq_text], []) if seq_text else None
+        if looks_like_agency_list(cell.text):
+            roles = self.columns.trailing_roles
+            trailing = [("lead_and_responsible" if len(roles) > 1 else roles[0], cell)] + [("spanned", _Cell())] * (len(roles) - 1)
+            aligned = _Aligned(seq, [None] * self.columns.n_sections, None, trailing)
+            what = "its agencies survive but its task text was lost"
+        else:
+            aligned = _Aligned(seq, [None] * self.columns.n_sections, cell, [None] * len(self.columns.trailing_roles))
+            what = "its text is kept as the task text"
+        self._warn(row, f"a table row lost its cell structure in extraction ({what}); kept as a task and flagged")
+        self._add_task(aligned, row, is_text_missing=aligned.content is None)
+
+    def _infer_missing_number(self, following: list[_Row]) -> str | None:
+        if not self.columns.has_seq or not self.tasks:
+            return None
+        previous = self.tasks[-1].number
+        upcoming = next((r.cells[0].text for r in following if not r.is_fragment and r.cells and _SEQ_NUMBER.match(r.cells[0].text)), None)
+        if previous and previous.isdigit() and upcoming and int(upcoming) == int(previous) + 2:
+            return str(int(previous) + 1)
+        return None
+
+    def _update_sections(self, cells: list[_Cell | None]) -> None:
+        for level, cell in enumerate(cells):
+            if cell is None or not cell.text:
+                continue
+            found = match_number(cell.text)
+            section = Section(found.number, found.rest) if found else Section("", cell.text)
+            if self.current_sections[level] != section:
+                self.current_sections[level] = section
+                for deeper in range(level + 1, len(self.current_sections)):
+                    self.current_sections[deeper] = None
+            for line in cell.lines:
+                line.place("heading")
+
+    def _add_task(self, aligned: _Aligned, row: _Row, is_text_missing: bool) -> None:
+        seq = len(self.tasks) + 1
+        sections = tuple(section for section in self.current_sections if section is not None)
+        trailing = self._inherit_agencies(aligned.trailing, sections)
+        task_cells = [aligned.seq, aligned.content] + [entry[1] for entry in aligned.trailing if entry]
+        for cell in task_cells:
+            for line in cell.lines if cell else []:
+                line.place("task", seq)
+        lines = [line.line_no for cell in task_cells if cell for line in cell.lines] or [line.line_no for line in row.lines]
+        content = aligned.content.text if aligned.content else ""
+        task = ParsedTask(
+            seq=seq,
+            sections=sections,
+            number=aligned.seq.text if aligned.seq and aligned.seq.text else None,
+            title=None,
+            text=content,
+            line_start=min(lines),
+            line_end=max(lines),
+            agency_cells=[cell for cell in trailing if cell and cell.role in _AGENCY_ROLES and cell.text],
+            deadline_text="".join(cell.text for cell in trailing if cell and cell.role == "deadline"),
+            note="".join(cell.text for cell in trailing if cell and cell.role == "note"),
+            is_text_missing=is_text_missing,
+        )
+        self.tasks.append(task)
+        self.task_trailing.append(trailing)
+
+    def _inherit_agencies(self, trailing: list[tuple[str, _Cell] | None], sections: tuple[Section, ...]) -> list[AgencyCell | None]:
+        """Empty agency cells take the cell above within the same section (merged cells)."""
+        previous = self.task_trailing[-1] if self.task_trailing and self.tasks[-1].sections == sections else None
+        out: list[AgencyCell | None] = []
+        for col, entry in enumerate(trailing):
+            if entry is not None and entry[0] == "spanned":
+                out.append(AgencyCell("spanned", ""))
+            elif entry is not None and entry[1].text:
+                out.append(AgencyCell(entry[0], entry[1].text))
+            elif previous is not None and previous[col] is not None and previous[col].role != "deadline":
+                above = previous[col]
+                out.append(AgencyCell(above.role, above.text, is_inherited=bool(above.text)))
+            else:
+                out.append(None)
+        return out
+
+    def _warn(self, row: _Row, message: str) -> None:
+        first = row.lines[0].line_no if row.lines else "?"
+        self.warnings.append(f"{self.path}, line {first}: {message}")
+
+
+def _is_content_like(text: str) -> bool:
+    cfg = load_yaml("layout")
+    return bool(text) and (any(mark in text for mark in cfg["content_markers"]) or len(text) > cfg["content_min_chars"])
+
+
+def parse_table(lines: list[SourceLine], path: str) -> ParsedPlan:
+    """Parse cleaned ``lines`` of a tab-flattened task table into tasks."""
+    found = find_header(lines)
+    if found is None:
+        first_tab = next((line.line_no for line in lines if _is_tab_line(line)), None)
+        raise PlanParseError(path, "tab-separated cells but no task-table header (序号/任务/内容/牵头/责任…) was recognised", first_tab)
+    header_index, roles = found
+    front = PlanFrontMatter()
+    preamble = classify_front(lines, header_index, front)
+    blocks = _split_blocks(lines[header_index:])
+    for line in blocks[0]:
+        line.place("table_header")
+    reader = _TableReader(lines, roles, path)
+    rows, after = reader.assemble_rows(blocks[1:])
+    if not rows:
+        raise PlanParseError(path, "the task table has a header but no rows", lines[header_index].line_no)
+    reader.set_columns(rows, lines[header_index].line_no)
+    reader.read_rows(rows)
+    closing = classify_back(after)
+    return ParsedPlan("table_tab", lines, front, reader.tasks, "\n".join(preamble), "\n".join(closing), reader.warnings)
