@@ -89,8 +89,11 @@ def _decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
 
 
 def _decode_detected(data: bytes, path: Path, utf8_error: UnicodeDecodeError) -> tuple[str, str, list[str]]:
-    if b"\x00" in data and not _looks_like_utf16(data):
-        raise PlanParseError(path, "the file is binary (it holds NUL bytes), not a text plan", _line_of(data, data.index(b"\x00")))
+    if b"\x00" in data:
+        utf16 = _try_utf16_without_bom(data)
+        if utf16 is None:
+            raise PlanParseError(path, "the file is binary (it holds NUL bytes), not a text plan", _line_of(data, data.index(b"\x00")))
+        return utf16[0], utf16[1], [f"{path}: decoded as {utf16[1]} (not UTF-8, no byte-order mark)"]
     best = from_bytes(data).best()
     codec = _CHINESE_CODECS.get(best.encoding) if best is not None else None
     if codec is None:
@@ -105,19 +108,24 @@ def _decode_detected(data: bytes, path: Path, utf8_error: UnicodeDecodeError) ->
     return text, codec, [f"{path}: decoded as {codec} (not UTF-8)"]
 
 
+def _try_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text without a byte-order mark: it decodes cleanly into mostly Chinese text."""
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text)
+        if controls == 0 and _cjk_share(text) >= _MIN_CJK_SHARE:
+            return text, codec
+    return None
+
+
 def _decode_strict(data: bytes, codec: str, path: Path) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
         raise PlanParseError(path, f"cannot be decoded as {codec} at byte {exc.start}: {exc.reason}", _line_of(data, exc.start)) from exc
-
-
-def _looks_like_utf16(data: bytes) -> bool:
-    """UTF-16 text without a BOM: NUL bytes sit at every other position."""
-    sample = data[:4000]
-    even_nuls = sample[0::2].count(0)
-    odd_nuls = sample[1::2].count(0)
-    return max(even_nuls, odd_nuls) > len(sample) // 8 and min(even_nuls, odd_nuls) == 0
 
 
 def _line_of(data: bytes, offset: int) -> int:

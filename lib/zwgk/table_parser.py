@@ -376,7 +376,8 @@ class _TableReader:
         task_cells = [aligned.seq, aligned.content] + [entry[1] for entry in aligned.trailing if entry]
         for cell in task_cells:
             for line in cell.lines if cell else []:
-                line.place("task", seq)
+                if line.category != "blank":  # an empty cell's lone tab stays blank
+                    line.place("task", seq)
         lines = [line.line_no for cell in task_cells if cell for line in cell.lines] or [line.line_no for line in row.lines]
         content = aligned.content.text if aligned.content else ""
         task = ParsedTask(

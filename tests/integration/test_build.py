@@ -1,0 +1,211 @@
+"""Building the dataset: rebuild on change, atomic writes, and every kind of bad input
+(empty, binary, GBK, UTF-16, no structure, truncated, duplicate, conflicting title)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+import zwgk
+from tests.helpers.datadir import REPO_RAW, default_metadata, manifest_row, write_manifest
+from zwgk.build import BuildError, build_dataset, is_dataset_current
+from zwgk.errors import ManifestError, PlanParseError
+
+PROSE = """测试甲市2020年政务公开工作要点
+一、推进决策公开
+（一）深化预公开。进一步推进重大决策预公开，广泛听取公众意见。年底前公开目录。
+（二）做好解读。每季度开展一次政策解读活动。
+二、加强平台建设
+（一）办好政府网站。加强内容建设，提升服务水平。
+各地各部门要抓好落实。
+"""
+
+TABLE = (
+    "测试乙市2020年政务公开工作任务分工\n"
+    "\t序号\n\t工作任务\n\t具体要求\n\t牵头单位\n\t责任单位\n\n"
+    "\t1\n\t一、推进决策公开\n\t推进重大决策预公开，广泛听取公众意见。\n\t市政府办公室\n\t各县（市、区）\n\n"
+    "\t2\n\t\n\t6月底前公布政策解读目录。\n\t市司法局\n\t市各有关部门\n\n"
+)
+
+
+def _hash_tree(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture
+def built_dir(new_data_dir) -> Path:
+    data_dir = new_data_dir({"plan.txt": PROSE.encode()})
+    build_dataset(data_dir, force=True)
+    return data_dir
+
+
+def _add_file(data_dir: Path, name: str, data: bytes, **metadata: object) -> None:
+    (data_dir / "raw" / name).write_bytes(data)
+    manifest = data_dir / "raw" / "plans.csv"
+    import csv
+
+    with open(manifest, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    rows.append(manifest_row(name, data, {**default_metadata(len(rows)), **metadata}))
+    write_manifest(manifest, rows)
+
+
+def test_a_small_prose_and_table_plan_build(new_data_dir) -> None:
+    data_dir = new_data_dir({"prose.txt": PROSE.encode(), "table.txt": TABLE.encode()})
+    tasks = zwgk.load_tasks(data_dir)
+    prose = tasks[tasks.plan_id.str.endswith("ceshi0-2020")]
+    assert prose.text.tolist() == [
+        "深化预公开。进一步推进重大决策预公开，广泛听取公众意见。年底前公开目录。",
+        "做好解读。每季度开展一次政策解读活动。",
+        "办好政府网站。加强内容建设，提升服务水平。",
+    ]
+    assert prose.deadlines.tolist() == [["年底前"], [], []]
+    assert prose.frequencies.tolist() == [[], ["每季度"], []]
+    table = tasks[tasks.plan_id.str.endswith("ceshi1-2020")]
+    assert table.lead_agencies.tolist() == [["市政府办公室"], ["市司法局"]]
+    assert table.section_1_title.tolist() == ["推进决策公开", "推进决策公开"]
+    assert zwgk.load_plans(data_dir).closing.tolist() == ["各地各部门要抓好落实。", ""]
+
+
+def test_loading_rebuilds_only_when_inputs_change(built_dir: Path) -> None:
+    processed = built_dir / "processed"
+    before = (processed / "build.json").stat().st_mtime_ns
+    zwgk.load_tasks(built_dir)
+    assert (processed / "build.json").stat().st_mtime_ns == before  # current: read, not rebuilt
+    _add_file(built_dir, "table.txt", TABLE.encode())
+    assert not is_dataset_current(built_dir)
+    assert len(zwgk.load_plans(built_dir)) == 2  # stale: rebuilt on load
+    assert is_dataset_current(built_dir)
+
+
+def _assert_build_fails_and_keeps_dataset(data_dir: Path, error: type[Exception], *fragments: str) -> Exception:
+    before = _hash_tree(data_dir / "processed")
+    with pytest.raises(error) as caught:
+        build_dataset(data_dir)
+    message = str(caught.value)
+    for fragment in fragments:
+        assert fragment in message
+    assert _hash_tree(data_dir / "processed") == before
+    assert not list(data_dir.glob(".processed-*"))
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "fragments"),
+    [
+        ("empty.txt", b"", ("empty.txt", "the file is empty")),
+        ("blank.txt", b"  \n\n \t\n", ("blank.txt", "only whitespace")),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), ("binary.txt", "binary")),
+        ("latin.txt", "Ceci n'est pas un plan: très français.\n".encode("latin-1"), ("latin.txt", "not UTF-8")),
+        ("noplan.txt", "这是一段普通的文字，没有编号也没有表格。\n只是几句话而已。\n".encode(), ("noplan.txt", "no recognisable plan structure")),
+        ("header.txt", "某市2020年工作安排\n\t甲\n\t乙\n\n\t一\n\t二\n".encode(), ("header.txt", "line 2", "no task-table header")),
+    ],
+)
+def test_bad_input_is_refused_by_name_and_leaves_the_dataset(built_dir: Path, name: str, data: bytes, fragments: tuple[str, ...]) -> None:
+    _add_file(built_dir, name, data)
+    error = _assert_build_fails_and_keeps_dataset(built_dir, BuildError, *fragments)
+    assert isinstance(error.errors[0], PlanParseError)
+
+
+def test_a_broken_plan_among_good_ones_writes_nothing(built_dir: Path) -> None:
+    _add_file(built_dir, "good.txt", TABLE.encode())
+    _add_file(built_dir, "empty.txt", b"")
+    error = _assert_build_fails_and_keeps_dataset(built_dir, BuildError, "empty.txt")
+    assert len(error.errors) == 1
+
+
+def test_the_same_plan_twice_is_refused_naming_both_files(built_dir: Path) -> None:
+    _add_file(built_dir, "copy.txt", PROSE.encode())
+    _assert_build_fails_and_keeps_dataset(built_dir, ManifestError, "copy.txt", "plan.txt", "the same plan twice")
+
+
+def test_two_plans_for_one_jurisdiction_and_year_are_refused(built_dir: Path) -> None:
+    _add_file(built_dir, "other.txt", TABLE.encode(), **default_metadata(0))
+    _assert_build_fails_and_keeps_dataset(built_dir, ManifestError, "other.txt", "the same jurisdiction and year")
+
+
+def test_an_edited_raw_file_is_refused(built_dir: Path) -> None:
+    with open(built_dir / "raw" / "plan.txt", "ab") as handle:
+        handle.write("三、新增\n（一）新的任务。\n".encode())
+    _assert_build_fails_and_keeps_dataset(built_dir, BuildError, "plans.csv, line 2", "plan.txt", "raw files are never edited")
+
+
+def test_a_title_that_contradicts_the_manifest_is_refused(built_dir: Path) -> None:
+    _add_file(built_dir, "wrong-year.txt", PROSE.replace("2020", "2019").encode())
+    error = _assert_build_fails_and_keeps_dataset(built_dir, BuildError, "wrong-year.txt", "line 1", "2019", "2020")
+    assert error.errors[0].line == 1
+
+
+def test_gbk_and_utf16_text_are_decoded_and_reported(new_data_dir) -> None:
+    data_dir = new_data_dir(
+        {
+            "gbk.txt": PROSE.encode("gbk"),
+            "utf16.txt": TABLE.encode("utf-16"),
+            "utf16le.txt": PROSE.replace("测试甲市", "测试丙市").encode("utf-16-le"),
+        },
+    )
+    report = build_dataset(data_dir, force=True)
+    plans = report.tables["plans"].set_index("source_file")
+    assert plans.loc["gbk.txt", "encoding"] == "gb18030"
+    assert plans.loc["utf16.txt", "encoding"] == "utf-16"
+    assert plans.loc["utf16le.txt", "encoding"] == "utf-16-le"
+    assert any("gbk.txt" in warning and "gb18030" in warning for warning in report.warnings)
+    tasks = report.tables["tasks"]
+    assert len(tasks) == 3 + 2 + 3
+    assert "深化预公开。进一步推进重大决策预公开，广泛听取公众意见。年底前公开目录。" in tasks.text.tolist()
+
+
+def test_a_file_cut_inside_a_character_is_built_with_a_warning(new_data_dir) -> None:
+    data = PROSE.encode()[:-5]  # cuts 3-byte characters: the file ends mid-character
+    data_dir = new_data_dir({"cut.txt": data})
+    report = build_dataset(data_dir, force=True)
+    assert any("cut.txt" in w and "truncated" in w for w in report.warnings)
+
+
+def test_a_table_cut_before_its_agency_columns_is_built_with_a_warning(new_data_dir) -> None:
+    data = TABLE.replace("测试乙市", "测试甲市").encode() + "\t3\n\t\n\t按月公开财政收支情况。\n".encode()
+    report = build_dataset(new_data_dir({"cut.txt": data}), force=True)
+    assert any("cut.txt, line " in w and "truncated" in w for w in report.warnings)
+    assert report.tables["tasks"].frequencies.tolist()[-1] == ["按月"]
+
+
+def test_a_file_missing_from_raw_is_an_error(built_dir: Path) -> None:
+    _add_file(built_dir, "gone.txt", TABLE.encode())
+    (built_dir / "raw" / "gone.txt").unlink()
+    _assert_build_fails_and_keeps_dataset(built_dir, BuildError, "plans.csv, line 3", "gone.txt", "is listed but not in")
+
+
+def test_an_unlisted_raw_file_is_reported(built_dir: Path) -> None:
+    (built_dir / "raw" / "stray.txt").write_text(PROSE, encoding="utf-8")
+    report = build_dataset(built_dir, force=True)
+    assert any("stray.txt" in w and "not in the manifest" in w for w in report.warnings)
+
+
+def test_the_repository_seeds_are_byte_for_byte_the_shared_seeds() -> None:
+    shared = REPO_RAW.parents[2] / "shared" / "seeds"
+    if not shared.is_dir():
+        shared = REPO_RAW.parents[3] / "shared" / "seeds"
+    if not shared.is_dir():
+        pytest.skip("shared/seeds is not beside this checkout")
+    seeds = {hashlib.sha256(p.read_bytes()).hexdigest() for p in shared.glob("*.txt")}
+    raw = {hashlib.sha256(p.read_bytes()).hexdigest() for p in REPO_RAW.glob("*.txt")}
+    assert seeds == raw
+
+
+def test_manifest_records_the_sha256_of_every_raw_file() -> None:
+    import csv
+
+    with open(REPO_RAW / "plans.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["file"] for row in rows} == {p.name for p in REPO_RAW.glob("*.txt")}
+    for row in rows:
+        assert hashlib.sha256((REPO_RAW / row["file"]).read_bytes()).hexdigest() == row["sha256"]
+
+
+def test_copying_a_data_folder_keeps_it_current(built_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(built_dir, copy)
+    assert is_dataset_current(copy)
