@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from zwgk.config_files import load_yaml
+from zwgk.config_files import compile_pattern, load_yaml
 from zwgk.errors import PlanParseError
 from zwgk.frontmatter import classify_back, classify_front, find_title_index
 from zwgk.model import ParsedPlan, ParsedTask, PlanFrontMatter, Section, SourceLine
@@ -79,6 +79,8 @@ def _read_items(lines: list[SourceLine], start: int, path: str) -> tuple[list[_I
         (stack[-1].children if stack else roots).append(item)
         stack.append(item)
         last_item_index = index
+    if stack:
+        last_item_index = max([last_item_index, *_attach_leading_trailing(stack[-1], lines, trailing)])
     return roots, last_item_index
 
 
@@ -87,6 +89,25 @@ def _attach_paragraphs(stack: list[_Item], lines: list[SourceLine], indexes: lis
     for index in indexes:
         stack[-1].lines.append(lines[index])
         stack[-1].paragraphs.append(lines[index].text)
+
+
+def _attach_leading_trailing(last: _Item, lines: list[SourceLine], indexes: list[int]) -> list[int]:
+    """Attach to the last item the paragraphs after it that come before the closing.
+
+    Returns the indexes attached. The closing starts at the first paragraph matching
+    ``closing_start``; with no match, everything is closing unless the last item is a
+    bare heading (a title with no body), which takes the paragraphs as its body.
+    """
+    patterns = load_yaml("frontmatter")["closing_start"]
+    starts = [i for i in indexes if any(compile_pattern(p).search(lines[i].text) for p in patterns)]
+    if starts:
+        body = [i for i in indexes if i < starts[0]]
+    else:
+        title, body_start = _split_title(last.paragraphs)
+        is_bare_heading = title is not None and body_start >= len(last.paragraphs[0]) and len(last.paragraphs) == 1
+        body = indexes if is_bare_heading else []
+    _attach_paragraphs([last], lines, body)
+    return body
 
 
 def _collect_tasks(

@@ -234,13 +234,30 @@ class _TableReader:
         if n_middle < 1:
             raise PlanParseError(self.path, f"table rows have at most {width} cells, fewer than the header's columns", header_line)
         self.columns = _Columns(has_seq, n_middle - 1, trailing, width)
+        self._learn_style_columns(rows)
+
+    def _learn_style_columns(self, rows: list[_Row]) -> None:
+        """Learn which section column each numbering style sits in.
+
+        Full-width rows say it directly. A style never seen in one (a level whose rows all
+        lost cells) goes one column below the style that first appeared before it.
+        """
+        columns = self.columns
+        start = int(columns.has_seq)
+        order: list[str] = []
         for row in rows:
-            if len(row.cells) == width and not row.is_fragment:
-                start = int(has_seq)
-                for col, cell in enumerate(row.cells[start : start + n_middle - 1]):
-                    found = match_number(cell.text) if cell.text else None
-                    if found:
-                        self.columns.style_columns.setdefault(found.style, col)
+            full = len(row.cells) == columns.width and not row.is_fragment
+            for col, cell in enumerate(row.cells[start:] if not full else row.cells[start : start + columns.n_sections]):
+                found = match_number(cell.text) if cell.text and not _is_content_like(cell.text) else None
+                if found is None:
+                    continue
+                if found.style not in order:
+                    order.append(found.style)
+                if full:
+                    columns.style_columns.setdefault(found.style, col)
+        for previous, style in zip(order, order[1:], strict=False):
+            if style not in columns.style_columns and previous in columns.style_columns:
+                columns.style_columns[style] = min(columns.style_columns[previous] + 1, columns.n_sections - 1)
 
     # ---- aligning a row ----------------------------------------------------------------
     def align(self, row: _Row) -> _Aligned:
