@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from zwgk.build import build_dataset
 
 from tests.helpers.datadir import REPO_RAW, make_data_dir
-from zwgk.build import build_dataset
 
 
 @pytest.fixture(scope="session")

@@ -183,7 +183,9 @@ def build_dataset(data_dir: Path | None = None, *, force: bool = False, log: Cal
     if errors:
         raise BuildError(errors)
     warnings = _collect_warnings(results)
-    warnings += [f"{raw_dir / name}: not in the manifest {manifest.name}, so not built" for name in find_unlisted_files(entries, raw_dir, manifest)]
+    warnings += [
+        f"{raw_dir / name}: not in the manifest {manifest.name}, so not built" for name in find_unlisted_files(entries, raw_dir, manifest)
+    ]
     tables = _assemble(results)
     info = {"fingerprint": fingerprint, "n_plans": len(entries), "warnings": warnings}
     write_tables(tables, info, processed)
@@ -196,13 +198,13 @@ def build_dataset(data_dir: Path | None = None, *, force: bool = False, log: Cal
 
 def format_accounting(plans: pd.DataFrame) -> list[str]:
     """Return the per-plan text accounting as printable lines (shares of characters)."""
-    header = f"{'plan_id':<34} {'layout':<15} {'tasks':>5} {'measures':>8}  {'task':>6} {'heading':>7} {'front':>6} {'closing':>7} {'dropped':>7}"
+    shares = " ".join(f"{name:>7}" for name in ("task", "heading", "front", "closing", "dropped"))
+    header = f"{'plan_id':<34} {'layout':<15} {'tasks':>5} {'measures':>8} {shares}"
     lines = [header]
     for row in plans.itertuples(index=False):
         total = max(int(row.chars_total), 1)
         shares = [100 * int(getattr(row, column)) / total for column in _SHARE_COLUMNS]
         lines.append(
-            f"{row.plan_id:<34} {row.layout:<15} {row.n_tasks:>5} {row.n_measures:>8}  "
-            + " ".join(f"{share:>6.1f}%" if i else f"{share:>5.1f}%" for i, share in enumerate(shares))
+            f"{row.plan_id:<34} {row.layout:<15} {row.n_tasks:>5} {row.n_measures:>8} " + " ".join(f"{share:>6.1f}%" for share in shares)
         )
     return lines

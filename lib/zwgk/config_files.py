@@ -47,8 +47,7 @@ def load_agency_kinds() -> tuple[AgencyKind, ...]:
     """Return the agency kinds in file order (first match wins)."""
     with open(CONFIG_DIR / "agency_kinds.csv", encoding="utf-8", newline="") as handle:
         return tuple(
-            AgencyKind(row["kind_id"], row["kind_zh"], row["kind_en"], re.compile(row["pattern"]))
-            for row in csv.DictReader(handle)
+            AgencyKind(row["kind_id"], row["kind_zh"], row["kind_en"], re.compile(row["pattern"])) for row in csv.DictReader(handle)
         )
 
 

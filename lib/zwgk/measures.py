@@ -7,6 +7,7 @@ Measures end at 。；！？ and before numbered clauses (（1）, ①, 2.) insi
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ def split_measures(text: str, body_start: int = 0) -> list[MeasureSpan]:
         body_start = 0
     spans = []
     cuts = sorted({body_start, len(text), *(m.start() for m in _BOUNDARY.finditer(text, body_start))})
-    for start, end in zip(cuts, cuts[1:], strict=False):
+    for start, end in itertools.pairwise(cuts):
         piece = text[start:end]
         left = len(piece) - len(piece.lstrip(_STRIP))
         right = len(piece.rstrip(_STRIP))

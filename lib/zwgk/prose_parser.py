@@ -110,9 +110,7 @@ def _attach_leading_trailing(last: _Item, lines: list[SourceLine], indexes: list
     return body
 
 
-def _collect_tasks(
-    item: _Item, parents: tuple[Section, ...], tasks: list[ParsedTask], warnings: list[str], path: str
-) -> None:
+def _collect_tasks(item: _Item, parents: tuple[Section, ...], tasks: list[ParsedTask], warnings: list[str], path: str) -> None:
     if item.children:
         title = _split_title(item.paragraphs)[0] or "".join(item.paragraphs)
         section = Section(item.number, title)

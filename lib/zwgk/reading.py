@@ -80,8 +80,7 @@ def _decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
         if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
             line = data[: exc.start].count(b"\n") + 1
             warning = (
-                f"{path}, line {line}: the file ends inside a UTF-8 character "
-                f"({len(data) - exc.start} byte(s) cut off): it looks truncated"
+                f"{path}, line {line}: the file ends inside a UTF-8 character ({len(data) - exc.start} byte(s) cut off): it looks truncated"
             )
             return data[: exc.start].decode("utf-8"), "utf-8", [warning]
         utf8_error = exc

@@ -33,35 +33,80 @@ ROLES = ("lead", "responsible", "lead_and_responsible", "cooperating")
 LEVELS = ("provincial", "prefectural", "county")
 JURISDICTION_TYPES = ("province", "municipality", "prefecture_city", "autonomous_prefecture", "county_city", "county", "district", "banner")
 LINE_CATEGORIES = (
-    "title", "notice", "preamble", "heading", "table_header", "task", "closing",
-    "navigation", "footer", "unplaced", "blank",
-)  # fmt: skip
+    "title",
+    "notice",
+    "preamble",
+    "heading",
+    "table_header",
+    "task",
+    "closing",
+    "navigation",
+    "footer",
+    "unplaced",
+    "blank",
+)
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 FIELDS: dict[str, Field] = {
     # identifiers
-    "plan_id": Field("string", "Stable id of a plan: province, parent jurisdiction (county level), jurisdiction and year in pinyin; unchanged when other plans are added.", "jiangsu-changzhou-2018", pattern=_ID),
-    "task_id": Field("string", "Stable id of a task: plan_id, 't' and the task's order in the plan.", "jiangsu-changzhou-2018-t001", pattern=_ID),
-    "measure_id": Field("string", "Stable id of a measure: task_id, 'm' and the measure's order in the task.", "jiangsu-changzhou-2018-t001-m01", pattern=_ID),
+    "plan_id": Field(
+        "string",
+        "Stable id of a plan: province, parent jurisdiction (county level), jurisdiction and year in pinyin; unchanged when other plans are added.",
+        "jiangsu-changzhou-2018",
+        pattern=_ID,
+    ),
+    "task_id": Field(
+        "string", "Stable id of a task: plan_id, 't' and the task's order in the plan.", "jiangsu-changzhou-2018-t001", pattern=_ID
+    ),
+    "measure_id": Field(
+        "string",
+        "Stable id of a measure: task_id, 'm' and the measure's order in the task.",
+        "jiangsu-changzhou-2018-t001-m01",
+        pattern=_ID,
+    ),
     # plans: who and when
     "jurisdiction": Field("string", "Jurisdiction that issued the plan, in Chinese, as in the manifest.", "常州市"),
     "jurisdiction_en": Field("string", "Jurisdiction in English (pinyin).", "Changzhou"),
     "jurisdiction_type": Field("string", "Kind of jurisdiction.", "prefecture_city", allowed=JURISDICTION_TYPES),
-    "level": Field("string", "Administrative tier, for choosing peers: provincial, prefectural (地级) or county (县级: counties, county-level cities, districts).", "prefectural", allowed=LEVELS),
-    "parent_jurisdiction": Field("string", "Prefecture above a county-level jurisdiction, in Chinese; empty for prefectures.", "江门市", nullable=True),
+    "level": Field(
+        "string",
+        "Administrative tier, for choosing peers: provincial, prefectural (地级) or county (县级: counties, county-level cities, districts).",
+        "prefectural",
+        allowed=LEVELS,
+    ),
+    "parent_jurisdiction": Field(
+        "string", "Prefecture above a county-level jurisdiction, in Chinese; empty for prefectures.", "江门市", nullable=True
+    ),
     "parent_jurisdiction_en": Field("string", "Parent jurisdiction in English.", "Jiangmen", nullable=True),
     "province": Field("string", "Province, in Chinese.", "江苏省"),
     "province_en": Field("string", "Province in English.", "Jiangsu"),
     "year": Field("Int64", "Year the plan is for (as in its title).", "2018"),
     # plans: document
-    "title": Field("string", "For plans: the plan's title line. For tasks: the opening title sentence of a prose task (without 。); empty for table rows.", "常州市2018年政务公开工作要点实施方案", nullable=True),
-    "notice_title": Field("string", "Title of the issuing notice (关于印发…的通知), if the file includes it.", "常州市人民政府办公室关于印发《常州市2021年政务公开工作要点》的通知", nullable=True),
+    "title": Field(
+        "string",
+        "For plans: the plan's title line. For tasks: the opening title sentence of a prose task (without 。); empty for table rows.",
+        "常州市2018年政务公开工作要点实施方案",
+        nullable=True,
+    ),
+    "notice_title": Field(
+        "string",
+        "Title of the issuing notice (关于印发…的通知), if the file includes it.",
+        "常州市人民政府办公室关于印发《常州市2021年政务公开工作要点》的通知",
+        nullable=True,
+    ),
     "doc_number": Field("string", "Document number (发文字号) of the issuing notice.", "太政办〔2019〕112号", nullable=True),
     "issuer": Field("string", "Issuing office as signed under the notice.", "太仓市人民政府办公室", nullable=True),
     "issue_date": Field("string", "Date the notice was signed, as written.", "2019年8月16日", nullable=True),
     "publish_date": Field("string", "Date the web page says it was published (YYYY-MM-DD as written).", "2021-07-09", nullable=True),
-    "addressees": Field("string", "Addressees (主送) of the issuing notice.", "各辖市、区人民政府,常州经开区管委会,市各有关部门和单位", nullable=True),
-    "layout": Field("string", "Layout the parser recognised: a tab-flattened task table or numbered prose.", "table_tab", allowed=("table_tab", "numbered_prose")),
+    "addressees": Field(
+        "string", "Addressees (主送) of the issuing notice.", "各辖市、区人民政府,常州经开区管委会,市各有关部门和单位", nullable=True
+    ),
+    "layout": Field(
+        "string",
+        "Layout the parser recognised: a tab-flattened task table or numbered prose.",
+        "table_tab",
+        allowed=("table_tab", "numbered_prose"),
+    ),
     "preamble": Field("string", "Text between the title and the first task.", "2021年是“十四五”开局之年。…"),
     "closing": Field("string", "Text after the last task.", "各地、各部门要将本要点落实情况纳入…"),
     "source_file": Field("string", "File name in data/raw.", "jiangsu-changzhou-2018.txt"),
@@ -76,20 +121,33 @@ FIELDS: dict[str, Field] = {
     "chars_heading": Field("Int64", "Of chars_total, characters of section headings and table header rows.", "650"),
     "chars_front": Field("Int64", "Of chars_total, characters of the title, issuing notice and preamble.", "300"),
     "chars_closing": Field("Int64", "Of chars_total, characters of the closing text.", "40"),
-    "chars_dropped": Field("Int64", "Of chars_total, characters dropped: navigation, footers, word-processor artefacts, unplaced lines.", "120"),
+    "chars_dropped": Field(
+        "Int64", "Of chars_total, characters dropped: navigation, footers, word-processor artefacts, unplaced lines.", "120"
+    ),
     # tasks
     "task_seq": Field("Int64", "Order of the task in its plan, from 1.", "1"),
-    "section_1_number": Field("string", "Number of the level-1 section above the task, as written (may be empty for unnumbered table sections).", "一、", nullable=True),
+    "section_1_number": Field(
+        "string",
+        "Number of the level-1 section above the task, as written (may be empty for unnumbered table sections).",
+        "一、",
+        nullable=True,
+    ),
     "section_1_title": Field("string", "Title of the level-1 section above the task.", "高质量推进政务发布解读回应工作", nullable=True),
     "section_2_number": Field("string", "Number of the level-2 section.", "（一）", nullable=True),
     "section_2_title": Field("string", "Title of the level-2 section.", "及时发布各项重大政策", nullable=True),
     "section_3_number": Field("string", "Number of the level-3 section.", "1.", nullable=True),
     "section_3_title": Field("string", "Title of the level-3 section.", "加强统计信息公开", nullable=True),
-    "section_path": Field("string", "All sections above the task, joined with ' > '.", "一、高质量推进政务发布解读回应工作 > （一）及时发布各项重大政策"),
+    "section_path": Field(
+        "string", "All sections above the task, joined with ' > '.", "一、高质量推进政务发布解读回应工作 > （一）及时发布各项重大政策"
+    ),
     "task_number": Field("string", "The task's own number: the 序号 of a table row, or the number of a prose item.", "1.", nullable=True),
     "text": Field("string", "Text of the row's unit (a task or a measure), wrapped lines joined.", "以公开为常态、不公开为例外，…"),
-    "lead_agencies": Field(LIST, "Canonical names of the task's lead agencies (role lead or lead_and_responsible).", "['市政府办公室', '各辖市、区人民政府']"),
-    "responsible_agencies": Field(LIST, "Canonical names of the task's responsible agencies (role responsible or lead_and_responsible).", "['市各有关部门']"),
+    "lead_agencies": Field(
+        LIST, "Canonical names of the task's lead agencies (role lead or lead_and_responsible).", "['市政府办公室', '各辖市、区人民政府']"
+    ),
+    "responsible_agencies": Field(
+        LIST, "Canonical names of the task's responsible agencies (role responsible or lead_and_responsible).", "['市各有关部门']"
+    ),
     "cooperating_agencies": Field(LIST, "Canonical names of cooperating agencies (配合).", "['区档案局']"),
     "deadlines": Field(LIST, "Deadline expressions in the text (and a deadline column), as written.", "['6月底前']"),
     "frequencies": Field(LIST, "Frequency expressions in the text, as written.", "['每季度']"),
@@ -106,8 +164,17 @@ FIELDS: dict[str, Field] = {
     "agency_seq": Field("Int64", "Order of the agency in its task's agency cells, from 1.", "1"),
     "agency_name": Field("string", "Canonical agency name: role marker and 等 removed, shared prefix expanded.", "市国土局"),
     "agency_name_raw": Field("string", "The agency as written in the cell.", "国土局"),
-    "role": Field("string", "What the task asks of the agency: lead (牵头), responsible (负责/责任单位), cooperating (配合), or lead_and_responsible (one cell spans both columns, or a 牵头及责任单位 column with no marker).", "lead", allowed=ROLES),
-    "agency_kind_id": Field("string", "Canonical kind of agency, comparable across jurisdictions (config/agency_kinds.csv); 'other' when nothing maps.", "natural_resources"),
+    "role": Field(
+        "string",
+        "What the task asks of the agency: lead (牵头), responsible (负责/责任单位), cooperating (配合), or lead_and_responsible (one cell spans both columns, or a 牵头及责任单位 column with no marker).",
+        "lead",
+        allowed=ROLES,
+    ),
+    "agency_kind_id": Field(
+        "string",
+        "Canonical kind of agency, comparable across jurisdictions (config/agency_kinds.csv); 'other' when nothing maps.",
+        "natural_resources",
+    ),
     "agency_kind_zh": Field("string", "Kind of agency in Chinese.", "自然资源/规划"),
     "agency_kind_en": Field("string", "Kind of agency in English.", "Natural resources and planning"),
     "is_collective": Field("boolean", "The name stands for many agencies (各镇（街、区）, 市各有关部门).", "False"),
@@ -116,15 +183,24 @@ FIELDS: dict[str, Field] = {
     # source lines
     "line_no": Field("Int64", "Line number in the raw file (1-based).", "12"),
     "line_text": Field("string", "The raw line as in the file (tabs kept).", "\t市政府办公室，各辖市、区人民政府"),
-    "category": Field("string", "Where the line went: a placed part of the plan, a dropped kind, or blank.", "task", allowed=LINE_CATEGORIES),
+    "category": Field(
+        "string", "Where the line went: a placed part of the plan, a dropped kind, or blank.", "task", allowed=LINE_CATEGORIES
+    ),
     "reason": Field("string", "Why a line was dropped or how it was judged.", "web page footer", nullable=True),
     "artefact_chars": Field("Int64", "Characters of word-processor artefacts removed from the line ([bookmark: …]).", "21"),
 }
 
 PLAN_METADATA = (
-    "jurisdiction", "jurisdiction_en", "jurisdiction_type", "level", "parent_jurisdiction",
-    "parent_jurisdiction_en", "province", "province_en", "year",
-)  # fmt: skip
+    "jurisdiction",
+    "jurisdiction_en",
+    "jurisdiction_type",
+    "level",
+    "parent_jurisdiction",
+    "parent_jurisdiction_en",
+    "province",
+    "province_en",
+    "year",
+)
 
 
 @dataclass(frozen=True)
@@ -138,32 +214,89 @@ class Table:
 
 TABLES: dict[str, Table] = {
     "plans": Table(
-        ("plan_id", *PLAN_METADATA, "title", "notice_title", "doc_number", "issuer", "issue_date",
-         "publish_date", "addressees", "layout", "preamble", "closing", "source_file", "sha256", "source",
-         "encoding", "n_tasks", "n_measures", "n_warnings", "chars_total", "chars_task", "chars_heading",
-         "chars_front", "chars_closing", "chars_dropped"),
+        (
+            "plan_id",
+            *PLAN_METADATA,
+            "title",
+            "notice_title",
+            "doc_number",
+            "issuer",
+            "issue_date",
+            "publish_date",
+            "addressees",
+            "layout",
+            "preamble",
+            "closing",
+            "source_file",
+            "sha256",
+            "source",
+            "encoding",
+            "n_tasks",
+            "n_measures",
+            "n_warnings",
+            "chars_total",
+            "chars_task",
+            "chars_heading",
+            "chars_front",
+            "chars_closing",
+            "chars_dropped",
+        ),
         ("plan_id",),
         "one plan (one raw file)",
-    ),  # fmt: skip
+    ),
     "tasks": Table(
-        ("plan_id", "task_id", "task_seq", "section_1_number", "section_1_title", "section_2_number",
-         "section_2_title", "section_3_number", "section_3_title", "section_path", "task_number", "title",
-         "text", "lead_agencies", "responsible_agencies", "cooperating_agencies", "deadlines", "frequencies",
-         "note", "n_measures", "line_start", "line_end", "is_text_missing", "is_agency_inherited"),
+        (
+            "plan_id",
+            "task_id",
+            "task_seq",
+            "section_1_number",
+            "section_1_title",
+            "section_2_number",
+            "section_2_title",
+            "section_3_number",
+            "section_3_title",
+            "section_path",
+            "task_number",
+            "title",
+            "text",
+            "lead_agencies",
+            "responsible_agencies",
+            "cooperating_agencies",
+            "deadlines",
+            "frequencies",
+            "note",
+            "n_measures",
+            "line_start",
+            "line_end",
+            "is_text_missing",
+            "is_agency_inherited",
+        ),
         ("task_id",),
         "one task: a table row with content, or a lowest-level numbered prose item",
-    ),  # fmt: skip
+    ),
     "measures": Table(
         ("plan_id", "task_id", "measure_id", "measure_seq", "text", "char_start", "char_end", "deadlines", "frequencies"),
         ("measure_id",),
         "one sentence-level measure of a task",
     ),
     "agencies": Table(
-        ("plan_id", "task_id", "agency_seq", "agency_name", "agency_name_raw", "role", "agency_kind_id",
-         "agency_kind_zh", "agency_kind_en", "is_collective", "is_prefix_expanded", "is_inherited"),
+        (
+            "plan_id",
+            "task_id",
+            "agency_seq",
+            "agency_name",
+            "agency_name_raw",
+            "role",
+            "agency_kind_id",
+            "agency_kind_zh",
+            "agency_kind_en",
+            "is_collective",
+            "is_prefix_expanded",
+            "is_inherited",
+        ),
         ("task_id", "agency_seq"),
         "one agency named for one task, with its role",
-    ),  # fmt: skip
+    ),
     "source_lines": Table(
         ("plan_id", "line_no", "line_text", "category", "task_id", "reason", "artefact_chars"),
         ("plan_id", "line_no"),

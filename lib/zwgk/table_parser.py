@@ -14,6 +14,7 @@ the same section, as a vertically merged cell would.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -255,7 +256,7 @@ class _TableReader:
                     order.append(found.style)
                 if full:
                     columns.style_columns.setdefault(found.style, col)
-        for previous, style in zip(order, order[1:], strict=False):
+        for previous, style in itertools.pairwise(order):
             if style not in columns.style_columns and previous in columns.style_columns:
                 columns.style_columns[style] = min(columns.style_columns[previous] + 1, columns.n_sections - 1)
 

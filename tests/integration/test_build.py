@@ -8,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 import zwgk
-from tests.helpers.datadir import REPO_RAW, default_metadata, manifest_row, write_manifest
 from zwgk.build import BuildError, build_dataset, is_dataset_current
 from zwgk.errors import ManifestError, PlanParseError
+
+from tests.helpers.datadir import REPO_RAW, default_metadata, manifest_row, write_manifest
 
 PROSE = """测试甲市2020年政务公开工作要点
 一、推进决策公开
@@ -100,7 +100,11 @@ def _assert_build_fails_and_keeps_dataset(data_dir: Path, error: type[Exception]
         ("blank.txt", b"  \n\n \t\n", ("blank.txt", "only whitespace")),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), ("binary.txt", "binary")),
         ("latin.txt", "Ceci n'est pas un plan: très français.\n".encode("latin-1"), ("latin.txt", "not UTF-8")),
-        ("noplan.txt", "这是一段普通的文字，没有编号也没有表格。\n只是几句话而已。\n".encode(), ("noplan.txt", "no recognisable plan structure")),
+        (
+            "noplan.txt",
+            "这是一段普通的文字，没有编号也没有表格。\n只是几句话而已。\n".encode(),
+            ("noplan.txt", "no recognisable plan structure"),
+        ),
         ("header.txt", "某市2020年工作安排\n\t甲\n\t乙\n\n\t一\n\t二\n".encode(), ("header.txt", "line 2", "no task-table header")),
     ],
 )

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 import zwgk
 
 EXPECTED_TASKS = {
@@ -56,8 +55,12 @@ def test_required_columns_are_present(seed_data_dir: Path) -> None:
 def test_plan_metadata_comes_from_manifest_and_notice(plans: pd.DataFrame) -> None:
     taicang = plans.loc["jiangsu-suzhou-taicang-2019"]
     assert (taicang.jurisdiction, taicang.jurisdiction_en, taicang.level, taicang.province, taicang.year) == (
-        "太仓市", "Taicang", "county", "江苏省", 2019,
-    )  # fmt: skip
+        "太仓市",
+        "Taicang",
+        "county",
+        "江苏省",
+        2019,
+    )
     assert taicang.doc_number == "太政办〔2019〕112号"
     assert taicang.issue_date == "2019年8月16日"
     assert taicang.title == "太仓市2019年政务公开工作要点"
@@ -187,8 +190,13 @@ def test_changzhou_2021_deadline(tasks: pd.DataFrame) -> None:
 def test_changzhou_2021_navigation_and_footer_are_dropped_with_reasons(lines: pd.DataFrame) -> None:
     dropped = lines[(lines.plan_id == "jiangsu-changzhou-2021") & lines.category.isin(["navigation", "footer", "unplaced"])]
     assert dict(zip(dropped.line_no, dropped.category, strict=True)) == {
-        1: "navigation", 2: "navigation", 4: "navigation", 41: "footer", 42: "footer", 43: "footer",
-    }  # fmt: skip
+        1: "navigation",
+        2: "navigation",
+        4: "navigation",
+        41: "footer",
+        42: "footer",
+        43: "footer",
+    }
     assert dropped.reason.notna().all()
 
 

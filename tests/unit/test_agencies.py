@@ -1,5 +1,4 @@
 import pytest
-
 from zwgk.agencies import classify_agency_kind, looks_like_agency_list, parse_agency_cell, split_agency_text
 
 
@@ -15,14 +14,20 @@ def test_split_respects_brackets_and_protected_collectives() -> None:
 
 def test_role_markers_close_clauses_and_others_take_the_column_role() -> None:
     assert _names_roles("区编办牵头，各镇（街、区），区政府各部门负责", "lead_and_responsible") == [
-        ("区编办", "lead"), ("各镇（街、区）", "responsible"), ("区政府各部门", "responsible"),
-    ]  # fmt: skip
-    assert _names_roles("区委区府办公室牵头，区档案局配合", "lead_and_responsible") == [("区委区府办公室", "lead"), ("区档案局", "cooperating")]
+        ("区编办", "lead"),
+        ("各镇（街、区）", "responsible"),
+        ("区政府各部门", "responsible"),
+    ]
+    assert _names_roles("区委区府办公室牵头，区档案局配合", "lead_and_responsible") == [
+        ("区委区府办公室", "lead"),
+        ("区档案局", "cooperating"),
+    ]
     assert _names_roles("市财政局、市国资委按职责分工分别牵头落实", "lead") == [("市财政局", "lead"), ("市国资委", "lead")]
     assert _names_roles("各县（市、区）", "responsible") == [("各县（市、区）", "responsible")]
     assert _names_roles("市政务办、各辖市、区人民政府", "lead_and_responsible") == [
-        ("市政务办", "lead_and_responsible"), ("各辖市、区人民政府", "lead_and_responsible"),
-    ]  # fmt: skip
+        ("市政务办", "lead_and_responsible"),
+        ("各辖市、区人民政府", "lead_and_responsible"),
+    ]
 
 
 def test_shared_prefix_expands_only_bare_agency_names() -> None:

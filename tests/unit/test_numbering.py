@@ -1,5 +1,4 @@
 import pytest
-
 from zwgk.numbering import NumberingHierarchy, match_number
 
 

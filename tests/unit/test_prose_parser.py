@@ -1,7 +1,6 @@
 """The numbered-prose parser on small plans written inline."""
 
 import pytest
-
 from zwgk.errors import PlanParseError
 from zwgk.frontmatter import clean_lines
 from zwgk.prose_parser import parse_prose
@@ -49,10 +48,20 @@ def test_a_web_page_with_notice_outline_titles_and_closing() -> None:
     assert plan.preamble == "今年全县政务公开工作的总体要求是：坚持以人民为中心。"
     categories = {line.line_no: line.category for line in plan.lines}
     assert [categories[n] for n in (1, 2, 3, 4, 6, 11, 12, 13, 15, 21, 22)] == [
-        "navigation", "navigation", "navigation", "notice", "notice", "title", "preamble", "heading", "task", "closing", "footer",
-    ]  # fmt: skip
+        "navigation",
+        "navigation",
+        "navigation",
+        "notice",
+        "notice",
+        "title",
+        "preamble",
+        "heading",
+        "task",
+        "closing",
+        "footer",
+    ]
 
 
 def test_prose_without_numbered_items_after_the_title_fails_loudly() -> None:
-    with pytest.raises(PlanParseError, match="inline.txt: no numbered heading"):
+    with pytest.raises(PlanParseError, match=r"inline\.txt: no numbered heading"):
         parse_prose(clean_lines(["某某县2020年政务公开工作要点", "只有一段话。"]), "inline.txt")

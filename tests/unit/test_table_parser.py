@@ -1,7 +1,6 @@
 """The tab-flattened table parser on small tables written inline."""
 
 import pytest
-
 from zwgk.errors import PlanParseError
 from zwgk.frontmatter import clean_lines
 from zwgk.table_parser import parse_table
@@ -35,7 +34,7 @@ def test_empty_agency_cells_inherit_within_the_section_only() -> None:
         + "\t\n\t\n\t第二项。\n\t\n\t\n\n"
         + "\t\n\t（二）丙\n\t第三项。\n\t\n\t\n\n"
     )
-    first, second, third = plan.tasks
+    _first, second, third = plan.tasks
     assert [(c.text, c.is_inherited) for c in second.agency_cells] == [("市财政局", True), ("各县", True)]
     assert third.agency_cells == []
 

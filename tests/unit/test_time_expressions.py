@@ -1,5 +1,4 @@
 import pytest
-
 from zwgk.time_expressions import find_deadlines, find_frequencies
 
 
