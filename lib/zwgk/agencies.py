@@ -96,7 +96,7 @@ def _is_bare(name: str) -> bool:
     if name[0] in cfg["prefixes"] or compile_pattern(cfg["collective_start"]).search(name):
         return False
     if re.search(f"[{cfg['place_chars']}]", name[:-1]):
-        return False  # names a place: 人行泰安市中心支行, 各县（市、区）
+        return False  # names a place: 人行某某市中心支行, 各县（市、区）
     return any(kind.pattern.match(name) for kind in load_agency_kinds())
 
 

@@ -33,7 +33,7 @@ class ManifestEntry:
 
 
 def make_slug(text: str) -> str:
-    """Return ``text`` as a lowercase ASCII slug (Tai'an -> taian, Xinhui District -> xinhui-district)."""
+    """Return ``text`` as a lowercase ASCII slug (Xi'an -> xian, Haizhu District -> haizhu-district)."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("'", "")).strip("-")
 
 

@@ -2,7 +2,7 @@
 
 Styles come from ``config/layout.yaml``. Their hierarchy is not fixed: it is read from the
 order in which styles first appear in a document (`NumberingHierarchy`), because plans
-skip levels (太仓 has 一、 and （一） only) and tables start below the top level.
+skip levels (some have 一、 and （一） only) and tables start below the top level.
 """
 
 from __future__ import annotations

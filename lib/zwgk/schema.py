@@ -52,21 +52,21 @@ FIELDS: dict[str, Field] = {
     "plan_id": Field(
         "string",
         "Stable id of a plan: province, parent jurisdiction (county level), jurisdiction and year in pinyin; unchanged when other plans are added.",
-        "jiangsu-changzhou-2018",
+        "jiangsu-wuxi-2018",
         pattern=_ID,
     ),
     "task_id": Field(
-        "string", "Stable id of a task: plan_id, 't' and the task's order in the plan.", "jiangsu-changzhou-2018-t001", pattern=_ID
+        "string", "Stable id of a task: plan_id, 't' and the task's order in the plan.", "jiangsu-wuxi-2018-t001", pattern=_ID
     ),
     "measure_id": Field(
         "string",
         "Stable id of a measure: task_id, 'm' and the measure's order in the task.",
-        "jiangsu-changzhou-2018-t001-m01",
+        "jiangsu-wuxi-2018-t001-m01",
         pattern=_ID,
     ),
     # plans: who and when
-    "jurisdiction": Field("string", "Jurisdiction that issued the plan, in Chinese, as in the manifest.", "常州市"),
-    "jurisdiction_en": Field("string", "Jurisdiction in English (pinyin).", "Changzhou"),
+    "jurisdiction": Field("string", "Jurisdiction that issued the plan, in Chinese, as in the manifest.", "无锡市"),
+    "jurisdiction_en": Field("string", "Jurisdiction in English (pinyin).", "Wuxi"),
     "jurisdiction_type": Field("string", "Kind of jurisdiction.", "prefecture_city", allowed=JURISDICTION_TYPES),
     "level": Field(
         "string",
@@ -85,21 +85,21 @@ FIELDS: dict[str, Field] = {
     "title": Field(
         "string",
         "For plans: the plan's title line. For tasks: the opening title sentence of a prose task (without 。); empty for table rows.",
-        "常州市2018年政务公开工作要点实施方案",
+        "无锡市2018年政务公开工作要点实施方案",
         nullable=True,
     ),
     "notice_title": Field(
         "string",
         "Title of the issuing notice (关于印发…的通知), if the file includes it.",
-        "常州市人民政府办公室关于印发《常州市2021年政务公开工作要点》的通知",
+        "无锡市人民政府办公室关于印发《无锡市2021年政务公开工作要点》的通知",
         nullable=True,
     ),
     "doc_number": Field("string", "Document number (发文字号) of the issuing notice.", "太政办〔2019〕112号", nullable=True),
-    "issuer": Field("string", "Issuing office as signed under the notice.", "太仓市人民政府办公室", nullable=True),
+    "issuer": Field("string", "Issuing office as signed under the notice.", "昆山市人民政府办公室", nullable=True),
     "issue_date": Field("string", "Date the notice was signed, as written.", "2019年8月16日", nullable=True),
     "publish_date": Field("string", "Date the web page says it was published (YYYY-MM-DD as written).", "2021-07-09", nullable=True),
     "addressees": Field(
-        "string", "Addressees (主送) of the issuing notice.", "各辖市、区人民政府,常州经开区管委会,市各有关部门和单位", nullable=True
+        "string", "Addressees (主送) of the issuing notice.", "各辖市、区人民政府,无锡经开区管委会,市各有关部门和单位", nullable=True
     ),
     "layout": Field(
         "string",
@@ -109,7 +109,7 @@ FIELDS: dict[str, Field] = {
     ),
     "preamble": Field("string", "Text between the title and the first task.", "2021年是“十四五”开局之年。…"),
     "closing": Field("string", "Text after the last task.", "各地、各部门要将本要点落实情况纳入…"),
-    "source_file": Field("string", "File name in data/raw.", "jiangsu-changzhou-2018.txt"),
+    "source_file": Field("string", "File name in data/raw.", "jiangsu-wuxi-2018.txt"),
     "sha256": Field("string", "sha256 of the raw file, as recorded in the manifest.", "025e5cb3…", pattern=r"^[0-9a-f]{64}$"),
     "source": Field("string", "Where the raw file came from.", "shared/seeds/000_2f459b428c20bf78.txt: …"),
     "encoding": Field("string", "Text encoding the raw file was decoded from.", "utf-8"),

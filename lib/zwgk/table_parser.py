@@ -1,6 +1,6 @@
 """Parser for task tables flattened to text.
 
-The flattening (seen in the 常州/新会/泰安 seeds, and what text extraction from Word
+The flattening (seen in three of the seed plans, and what text extraction from Word
 tables commonly gives): every cell is a line starting with a tab, a cell's wrapped text
 continues on lines without a tab, rows are separated by blank lines, merged cells are
 left empty or missing, and rows repeat their section headings after a page break.
@@ -110,8 +110,20 @@ def _add_lines_to_row(cells: list[_Cell], block: list[SourceLine]) -> None:
             cells.append(_Cell([line.text], [line]))
 
 
-def header_roles(block: list[SourceLine]) -> list[str] | None:
-    """Return the column roles if ``block`` is a task-table header row, else None."""
+def _match_header_role(text: str) -> str | None:
+    for entry in load_yaml("layout")["header_roles"]:
+        if compile_pattern(entry["pattern"]).match(text):
+            return entry["role"]
+    return None
+
+
+def read_header(block: list[SourceLine]) -> tuple[list[str], list[str]] | None:
+    """Return (column roles, header cells no role matched) if ``block`` is a task-table header.
+
+    A header has at least two non-empty cells, at least half of them known, including an
+    agency or content column. A cell nothing maps is read by position (a section column
+    before the content, a note after it) and reported.
+    """
     if not block or not _is_tab_line(block[0]):
         return None
     cells: list[_Cell] = []
@@ -119,21 +131,23 @@ def header_roles(block: list[SourceLine]) -> list[str] | None:
     texts = [re.sub(r"\s", "", cell.text) for cell in cells]
     if len(texts) < 2 or not all(texts):
         return None
-    roles = []
-    for text in texts:
-        role = next(
-            (entry["role"] for entry in load_yaml("layout")["header_roles"] if compile_pattern(entry["pattern"]).match(text)),
-            None,
-        )
-        if role is None:
-            return None
-        roles.append(role)
-    has_agency_or_content = any(role in (*_AGENCY_ROLES, "content", "section_content") for role in roles)
-    return roles if has_agency_or_content else None
+    matched = [_match_header_role(text) for text in texts]
+    known = [role for role in matched if role is not None]
+    if 2 * len(known) < len(texts) or not any(role in (*_AGENCY_ROLES, "content", "section_content") for role in known):
+        return None
+    last_middle = max((i for i, role in enumerate(matched) if role in _MIDDLE_ROLES), default=-1)
+    roles = [role or ("section" if i < last_middle else "note") for i, role in enumerate(matched)]
+    return roles, [text for text, role in zip(texts, matched, strict=True) if role is None]
 
 
-def find_header(lines: list[SourceLine]) -> tuple[int, list[str]] | None:
-    """Return the index of the first line of the header row and its roles, or None.
+def header_roles(block: list[SourceLine]) -> list[str] | None:
+    """Return the column roles if ``block`` is a task-table header row, else None."""
+    found = read_header(block)
+    return found[0] if found else None
+
+
+def find_header(lines: list[SourceLine]) -> tuple[int, list[str], list[str]] | None:
+    """Return the header row's first line index, its roles and its unknown cells, or None.
 
     The header may follow the title without a blank line, so a block is read from its
     first tab line.
@@ -142,9 +156,9 @@ def find_header(lines: list[SourceLine]) -> tuple[int, list[str]] | None:
         first_tab = next((i for i, line in enumerate(block) if _is_tab_line(line)), None)
         if first_tab is None:
             continue
-        roles = header_roles(block[first_tab:])
-        if roles is not None:
-            return lines.index(block[first_tab]), roles
+        found = read_header(block[first_tab:])
+        if found is not None:
+            return lines.index(block[first_tab]), found[0], found[1]
     return None
 
 
@@ -446,13 +460,18 @@ def parse_table(lines: list[SourceLine], path: str) -> ParsedPlan:
     if found is None:
         first_tab = next((line.line_no for line in lines if _is_tab_line(line)), None)
         raise PlanParseError(path, "tab-separated cells but no task-table header (序号/任务/内容/牵头/责任…) was recognised", first_tab)
-    header_index, roles = found
+    header_index, roles, unknown = found
     front = PlanFrontMatter()
     preamble = classify_front(lines, header_index, front)
     blocks = _split_blocks(lines[header_index:])
     for line in blocks[0]:
         line.place("table_header")
     reader = _TableReader(lines, roles, path)
+    if unknown:
+        reader.warnings.append(
+            f"{path}, line {lines[header_index].line_no}: header cell(s) {'、'.join(unknown)} map to no column role in "
+            "config/layout.yaml; read by position"
+        )
     rows, after = reader.assemble_rows(blocks[1:])
     if not rows:
         raise PlanParseError(path, "the task table has a header but no rows", lines[header_index].line_no)

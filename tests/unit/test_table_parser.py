@@ -88,3 +88,10 @@ def test_text_after_the_table_is_the_closing() -> None:
 def test_tab_lines_without_a_known_header_fail_loudly() -> None:
     with pytest.raises(PlanParseError, match=r"inline.txt, line 2: .*no task-table header"):
         _parse("某市2020年要点\n\t甲列\n\t乙列\n\n\t一\n\t二\n")
+
+
+def test_an_unknown_header_cell_is_read_by_position_and_reported() -> None:
+    plan = _parse("\t工作任务\n\t具体要求\n\t牵头单位\n\t完成情况说明\n\n\t一、甲\n\t第一项。\n\t市财政局\n\t已完成\n\n")
+    assert plan.tasks[0].note == "已完成"
+    assert [c.text for c in plan.tasks[0].agency_cells] == ["市财政局"]
+    assert any("line 1" in w and "完成情况说明" in w and "no column role" in w for w in plan.warnings)
