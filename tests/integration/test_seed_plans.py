@@ -325,3 +325,24 @@ def test_ids_do_not_change_when_a_plan_is_added(seed_data_dir: Path, new_data_di
     merged = subset.merge(full, on="measure_id", suffixes=("_subset", "_full"))
     assert len(merged) == len(subset)
     assert (merged.text_subset == merged.text_full).all()
+
+
+def test_xinhui_and_taicang_time_expressions(tasks: pd.DataFrame) -> None:
+    assert tasks.loc["guangdong-jiangmen-xinhui-2018-t041"].deadlines == ["1个工作日内"]
+    assert tasks.loc["guangdong-jiangmen-xinhui-2018-t054"].deadlines == ["年底前"]
+    assert tasks.loc["guangdong-jiangmen-xinhui-2018-t064"].deadlines == ["年底前"]
+    assert tasks.loc["jiangsu-suzhou-taicang-2019-t011"].text.startswith("深化财政信息公开。")
+    assert tasks.loc["jiangsu-suzhou-taicang-2019-t011"].frequencies == ["定期"]
+    assert tasks.loc["jiangsu-suzhou-taicang-2019-t003"].frequencies == ["实时"]
+    with_time = tasks[(tasks.deadlines.map(len) > 0) | (tasks.frequencies.map(len) > 0)]
+    # Every match below was read in context in the raw text.
+    assert with_time.groupby("plan_id").size().to_dict() == {
+        "guangdong-jiangmen-xinhui-2018": 3,
+        "jiangsu-changzhou-2018": 5,
+        "jiangsu-changzhou-2021": 3,
+        "jiangsu-suzhou-taicang-2019": 4,
+        "shandong-taian-2017": 31,
+    }
+    assert tasks.loc["shandong-taian-2017-t139"].deadlines == ["到2018年"]
+    assert tasks.loc["shandong-taian-2017-t082"].deadlines == ["6月底前"]
+    assert tasks.loc["shandong-taian-2017-t082"].frequencies == ["每年"]
