@@ -8,13 +8,15 @@ dataset exactly as it was: tables are written to a temporary folder and swapped 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,6 +165,18 @@ def _swap_in(staging: Path, processed_dir: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def _build_lock(data_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``data_dir`` so concurrent builds (two notebooks) queue."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def build_dataset(data_dir: Path | None = None, *, force: bool = False, log: Callable[[str], None] | None = None) -> BuildReport:
     """Build ``data/processed`` from ``data/raw`` unless it is already current.
 
@@ -170,7 +184,11 @@ def build_dataset(data_dir: Path | None = None, *, force: bool = False, log: Cal
     `ManifestError`; on any error nothing is written.
     """
     data_dir = data_dir or get_data_dir()
-    log = log or (lambda message: None)
+    with _build_lock(data_dir):
+        return _build_locked(data_dir, force, log or (lambda message: None))
+
+
+def _build_locked(data_dir: Path, force: bool, log: Callable[[str], None]) -> BuildReport:
     fingerprint = compute_fingerprint(data_dir)
     processed = data_dir / "processed"
     if not force and is_dataset_current(data_dir):

@@ -20,7 +20,7 @@ def ensure_dataset(data_dir: Path | None = None) -> Path:
     """Rebuild the dataset if it is missing or stale; return the processed folder."""
     data_dir = data_dir or get_data_dir()
     if not is_dataset_current(data_dir):
-        build_dataset(data_dir, force=True, log=print)
+        build_dataset(data_dir, log=print)  # rechecks under the build lock
     return data_dir / "processed"
 
 

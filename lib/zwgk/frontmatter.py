@@ -69,15 +69,18 @@ def classify_front(lines: list[SourceLine], stop: int, front: PlanFrontMatter) -
         front.title_line = lines[title_index].line_no
     notice_end = title_index if title_index is not None else 0
     _classify_notice(lines[:notice_end], front)
-    preamble = []
-    for line in lines[notice_end:stop]:
-        if line.category != "unplaced":
+    return _place_remaining(lines[notice_end:stop], "preamble")
+
+
+def _place_remaining(lines: list[SourceLine], category: str) -> list[str]:
+    """Place the still-unplaced ``lines`` as ``category`` (footers aside); return their text."""
+    texts = []
+    for line in lines:
+        if line.category != "unplaced" or _place_noise(line, before_title=False):
             continue
-        if _place_noise(line, before_title=False):
-            continue
-        line.place("preamble")
-        preamble.append(line.text)
-    return preamble
+        line.place(category)
+        texts.append(line.text)
+    return texts
 
 
 def _place_noise(line: SourceLine, before_title: bool) -> bool:
@@ -134,15 +137,7 @@ def _next_is_date(following: list[SourceLine]) -> bool:
 
 def classify_back(lines: list[SourceLine]) -> list[str]:
     """Place the lines after the last task: footers and the plan's closing text."""
-    closing = []
-    for line in lines:
-        if line.category != "unplaced":
-            continue
-        if _place_noise(line, before_title=False):
-            continue
-        line.place("closing")
-        closing.append(line.text)
-    return closing
+    return _place_remaining(lines, "closing")
 
 
 def infer_jurisdiction_year(front: PlanFrontMatter) -> tuple[str, int] | None:

@@ -165,8 +165,7 @@ def find_header(lines: list[SourceLine]) -> tuple[int, list[str], list[str]] | N
 class _TableReader:
     """Reads the rows after the header into tasks, keeping the state a reader keeps."""
 
-    def __init__(self, lines: list[SourceLine], roles: list[str], path: str) -> None:
-        self.lines = lines
+    def __init__(self, roles: list[str], path: str) -> None:
         self.roles = roles
         self.path = path
         self.warnings: list[str] = []
@@ -174,7 +173,6 @@ class _TableReader:
         self.task_trailing: list[list[AgencyCell | None]] = []
         self.current_sections: list[Section | None] = []
         self.columns: _Columns
-        self.header_texts: list[str] = []
 
     # ---- assembling rows -------------------------------------------------------------
     def assemble_rows(self, blocks: list[list[SourceLine]]) -> tuple[list[_Row], list[SourceLine]]:
@@ -466,7 +464,7 @@ def parse_table(lines: list[SourceLine], path: str) -> ParsedPlan:
     blocks = _split_blocks(lines[header_index:])
     for line in blocks[0]:
         line.place("table_header")
-    reader = _TableReader(lines, roles, path)
+    reader = _TableReader(roles, path)
     if unknown:
         reader.warnings.append(
             f"{path}, line {lines[header_index].line_no}: header cell(s) {'、'.join(unknown)} map to no column role in "

@@ -213,3 +213,18 @@ def test_copying_a_data_folder_keeps_it_current(built_dir: Path, tmp_path: Path)
     copy = tmp_path / "copy"
     shutil.copytree(built_dir, copy)
     assert is_dataset_current(copy)
+
+
+def _build_in_subprocess(data_dir: str) -> int:
+    return len(build_dataset(Path(data_dir), force=True).tables["tasks"])
+
+
+def test_concurrent_builds_queue_and_leave_a_valid_dataset(new_data_dir) -> None:
+    import multiprocessing
+
+    data_dir = new_data_dir({"prose.txt": PROSE.encode(), "table.txt": TABLE.encode()})
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        counts = pool.map(_build_in_subprocess, [str(data_dir)] * 4)
+    assert counts == [5, 5, 5, 5]
+    assert len(zwgk.load_tasks(data_dir)) == 5
+    assert not list(data_dir.glob(".processed-*"))
