@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
-from zwgk.build import build_dataset
+from hypothesis import settings
 
 from tests.helpers.datadir import REPO_RAW, make_data_dir
+from zwgk.build import build_dataset
+
+# CI runs the same generated examples every time (deterministic); locally they vary and the
+# example database remembers failures.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

@@ -290,7 +290,8 @@ class _TableReader:
             None,
         )
         if content_index is None:
-            if any(cell.text for cell in cells) and all(looks_like_agency_list(c.text) for c in cells if c.text):
+            has_agency_columns = bool(columns.trailing_roles)
+            if has_agency_columns and any(c.text for c in cells) and all(looks_like_agency_list(c.text) for c in cells if c.text):
                 return _Aligned(seq, [None] * columns.n_sections, None, self._place_trailing(cells, row))
             return _Aligned(seq, self._place_sections(cells, row), None, [None] * len(columns.trailing_roles))
         return _Aligned(
@@ -312,25 +313,43 @@ class _TableReader:
             if col is None or col < next_col or col > count - 1 - remaining:
                 col = next_col
             if col >= count:
+                if count == 0:
+                    self._warn(row, "a cell before the content but the table has no section column; reported as unplaced")
+                    for line in (line for line in cell.lines if line.category != "blank"):
+                        line.place("unplaced", reason="table cell with no column in the header")
+                    continue
                 self._warn(row, f"more section cells than the table's {count} section columns; the extra text joins the last")
-                last = placed[count - 1] if count else None
-                if last is not None:
+                last = placed[count - 1] or cell
+                if last is not cell:
                     last.parts.extend(cell.parts)
                     last.lines.extend(cell.lines)
+                placed[count - 1] = last
                 continue
             placed[col] = cell
             next_col = col + 1
         return placed
 
+    def _span_agency_columns(self, cell: _Cell) -> list[tuple[str, _Cell] | None] | None:
+        """Place one agency cell across all trailing columns, or None if there is no agency column."""
+        roles = self.columns.trailing_roles
+        agency_roles = [role for role in roles if role in _AGENCY_ROLES]
+        if not agency_roles:
+            return None
+        role = "lead_and_responsible" if len(agency_roles) > 1 else agency_roles[0]
+        return [(role, cell)] + [("spanned", _Cell())] * (len(roles) - 1)
+
     def _place_trailing(self, cells: list[_Cell], row: _Row) -> list[tuple[str, _Cell] | None]:
         roles = self.columns.trailing_roles
         if len(cells) == len(roles):
             return [(role, cell) for role, cell in zip(roles, cells, strict=True)]
-        agency_roles = [role for role in roles if role in _AGENCY_ROLES]
-        if len(cells) == 1 and len(agency_roles) > 1:
-            # One cell merged across the lead and responsible columns.
-            return [("lead_and_responsible", cells[0])] + [("spanned", _Cell())] * (len(roles) - 1)
+        if len(cells) == 1 and sum(role in _AGENCY_ROLES for role in roles) > 1:
+            return self._span_agency_columns(cells[0])  # one cell merged across lead and responsible
         if len(cells) > len(roles):
+            if not roles:
+                self._warn(row, "cells after the content but the header names no column for them; reported as unplaced")
+                for line in (line for cell in cells for line in cell.lines if line.category != "blank"):
+                    line.place("unplaced", reason="table cell with no column in the header")
+                return []
             self._warn(row, f"{len(cells)} cells after the content, more than the {len(roles)} agency columns; extra text joins the last")
             extra = cells[len(roles) :]
             cells = cells[: len(roles)]
@@ -358,7 +377,8 @@ class _TableReader:
                     if line.category != "blank":
                         line.place("heading")
         last = rows[-1] if rows else None
-        if last is not None and not last.is_fragment and all(entry is None for entry in self.align(last).trailing):
+        has_agency_columns = bool(self.columns.trailing_roles)
+        if has_agency_columns and last is not None and not last.is_fragment and all(e is None for e in self.align(last).trailing):
             self._warn(last, "the last row ends before its agency columns: the file may be truncated")
 
     def _read_fragment(self, row: _Row, following: list[_Row]) -> None:
@@ -366,10 +386,9 @@ class _TableReader:
         cell = row.cells[0]
         seq_text = self._infer_missing_number(following)
         seq = _Cell([seq_text], []) if seq_text else None
-        if looks_like_agency_list(cell.text):
-            roles = self.columns.trailing_roles
-            trailing = [("lead_and_responsible" if len(roles) > 1 else roles[0], cell)] + [("spanned", _Cell())] * (len(roles) - 1)
-            aligned = _Aligned(seq, [None] * self.columns.n_sections, None, trailing)
+        spanning = self._span_agency_columns(cell) if looks_like_agency_list(cell.text) else None
+        if spanning is not None:
+            aligned = _Aligned(seq, [None] * self.columns.n_sections, None, spanning)
             what = "its agencies survive but its task text was lost"
         else:
             aligned = _Aligned(seq, [None] * self.columns.n_sections, cell, [None] * len(self.columns.trailing_roles))

@@ -8,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 import zwgk
+from tests.helpers.datadir import REPO_RAW, default_metadata, manifest_row, write_manifest
 from zwgk.build import BuildError, build_dataset, is_dataset_current
 from zwgk.errors import ManifestError, PlanParseError
-
-from tests.helpers.datadir import REPO_RAW, default_metadata, manifest_row, write_manifest
 
 PROSE = """测试甲市2020年政务公开工作要点
 一、推进决策公开

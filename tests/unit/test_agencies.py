@@ -1,4 +1,5 @@
 import pytest
+
 from zwgk.agencies import classify_agency_kind, looks_like_agency_list, parse_agency_cell, split_agency_text
 
 

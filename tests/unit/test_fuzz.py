@@ -4,6 +4,7 @@ import contextlib
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from zwgk.errors import PlanParseError
 from zwgk.parsing import parse_plan_bytes
 
@@ -37,6 +38,19 @@ PIECES = [
     "\t\t",
     "①",
     "。。；",
+    "\t工作任务及要求",
+    "\t目标",
+    "\t完成时限",
+    "\t备注",
+    "\t（一）加强引导",
+    "\t1.推进公开",
+    "\t年底前",
+    "\t12",
+    "\t区财政局牵头，各镇（街、区），",
+    "区政府各部门负责",
+    "\t一、",
+    "（三）落实。每季度公开。",
+    "\ta\tb\tc",
 ]
 
 

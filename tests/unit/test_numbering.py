@@ -1,4 +1,5 @@
 import pytest
+
 from zwgk.numbering import NumberingHierarchy, match_number
 
 

@@ -1,6 +1,7 @@
 """The numbered-prose parser on small plans written inline."""
 
 import pytest
+
 from zwgk.errors import PlanParseError
 from zwgk.frontmatter import clean_lines
 from zwgk.prose_parser import parse_prose

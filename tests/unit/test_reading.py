@@ -3,6 +3,7 @@
 import codecs
 
 import pytest
+
 from zwgk.errors import PlanParseError
 from zwgk.reading import decode_plan_bytes
 

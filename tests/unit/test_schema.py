@@ -2,6 +2,7 @@
 
 import pandas as pd
 import pytest
+
 from zwgk.cli import _DICTIONARY_START
 from zwgk.errors import DatasetValidationError
 from zwgk.paths import REPO_DIR

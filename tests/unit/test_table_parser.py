@@ -1,6 +1,7 @@
 """The tab-flattened table parser on small tables written inline."""
 
 import pytest
+
 from zwgk.errors import PlanParseError
 from zwgk.frontmatter import clean_lines
 from zwgk.table_parser import parse_table

@@ -1,4 +1,5 @@
 import pytest
+
 from zwgk.time_expressions import find_deadlines, find_frequencies
 
 
