@@ -36,5 +36,13 @@ def get_processed_dir() -> Path:
     return get_data_dir() / "processed"
 
 
+def get_cache_dir() -> Path:
+    """Return the folder of caches (tokens by content hash) that survive rebuilds."""
+    return get_data_dir() / "cache"
+
+
+# Analysis configuration researchers edit: the jieba lexicon and the theme codebook.
+LEXICON_DIR = REPO_DIR / "data" / "lexicon"
+CODEBOOK_PATH = REPO_DIR / "data" / "codebook" / "themes.yaml"
 FIGURES_DIR = REPO_DIR / "figures"
 NOTEBOOKS_DIR = REPO_DIR / "notebooks"

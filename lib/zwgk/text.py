@@ -1,0 +1,135 @@
+"""Tokenize Chinese plan text with jieba, a domain lexicon and a boilerplate stopword list.
+
+jieba's default dictionary splits the field's vocabulary (依申请公开 -> 依/申请/公开), so the
+editable files in ``data/lexicon/`` add it back: ``user_dict.txt`` (domain words, kept whole
+even when they contain punctuation, like 双随机、一公开), ``stopwords.txt`` (plan boilerplate
+such as 进一步/加强/推进) and ``settings.yaml`` (HMM on or off, minimum token length).
+Tokens are cached per text by content hash, so a rebuild only tokenizes what changed.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jieba
+import pandas as pd
+import yaml
+
+from zwgk.paths import LEXICON_DIR, get_cache_dir
+
+_WORD_CHARS = re.compile(r"[\w\u4e00-\u9fff+]")
+_NUMBER = re.compile(r"^\d+(\.\d+)?%?$")
+jieba.setLogLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The domain words, phrase rewrites, stopwords and settings, with a content hash."""
+
+    words: tuple[tuple[str, int | None, str | None], ...]
+    rewrites: tuple[tuple[str, str], ...]
+    stopwords: frozenset[str]
+    hmm: bool
+    min_token_chars: int
+    digest: str
+
+
+def _read_lines(path: Path) -> list[str]:
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+
+
+@functools.cache
+def load_lexicon(folder: Path = LEXICON_DIR) -> Lexicon:
+    """Read ``data/lexicon``; words with punctuation become rewrites to their bare form."""
+    words = []
+    rewrites = []
+    for line in _read_lines(folder / "user_dict.txt"):
+        parts = line.split()
+        word = parts[0]
+        freq = int(parts[1]) if len(parts) > 1 else None
+        tag = parts[2] if len(parts) > 2 else None
+        bare = "".join(_WORD_CHARS.findall(word))
+        if bare != word:
+            rewrites.append((word, bare))
+        words.append((bare, freq, tag))
+    settings = yaml.safe_load((folder / "settings.yaml").read_text(encoding="utf-8"))
+    digest = hashlib.sha256(b"".join((folder / name).read_bytes() for name in ("user_dict.txt", "stopwords.txt", "settings.yaml")))
+    return Lexicon(
+        tuple(words),
+        tuple(sorted(rewrites, key=lambda pair: -len(pair[0]))),
+        frozenset(_read_lines(folder / "stopwords.txt")),
+        bool(settings["hmm"]),
+        int(settings["min_token_chars"]),
+        digest.hexdigest()[:16],
+    )
+
+
+@functools.cache
+def _tokenizer(lexicon: Lexicon | None) -> jieba.Tokenizer:
+    """A jieba tokenizer of its own (no global state), with the domain words if given."""
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word, freq, tag in lexicon.words if lexicon else ():
+        tokenizer.add_word(word, freq, tag)
+    return tokenizer
+
+
+def segment(text: str, *, lexicon: Lexicon | None = None, hmm: bool | None = None, use_lexicon: bool = True) -> list[str]:
+    """Return jieba's words for ``text`` (all of them, punctuation aside), for inspection.
+
+    ``use_lexicon=False`` shows what jieba's default dictionary does on its own.
+    """
+    lexicon = lexicon or load_lexicon()
+    active = lexicon if use_lexicon else None
+    for phrase, bare in active.rewrites if active else ():
+        text = text.replace(phrase, bare)
+    hmm = lexicon.hmm if hmm is None else hmm
+    return [word for word in _tokenizer(active).cut(text, HMM=hmm) if _WORD_CHARS.search(word)]
+
+
+def tokenize(text: str, lexicon: Lexicon | None = None) -> list[str]:
+    """Return the tokens used for comparison: words without stopwords, numbers or short tokens."""
+    lexicon = lexicon or load_lexicon()
+    domain = {word for word, _, _ in lexicon.words}
+    return [
+        word
+        for word in segment(text, lexicon=lexicon)
+        if word not in lexicon.stopwords and (word in domain or (len(word) >= lexicon.min_token_chars and not _NUMBER.match(word)))
+    ]
+
+
+def hash_text(text: str) -> str:
+    """Return the content hash that keys the token cache."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def tokenize_texts(texts: Iterable[str], cache_dir: Path | None = None) -> list[list[str]]:
+    """Tokenize many texts, reusing the cache (keyed by text hash and lexicon) where it can."""
+    texts = list(texts)
+    lexicon = load_lexicon()
+    path = (cache_dir or get_cache_dir()) / f"tokens-{lexicon.digest}.parquet"
+    cached: dict[str, list[str]] = {}
+    if path.is_file():
+        frame = pd.read_parquet(path)
+        cached = dict(zip(frame["text_hash"], frame["tokens"].map(list), strict=True))
+    hashes = [hash_text(text) for text in texts]
+    missing = {h: text for h, text in zip(hashes, texts, strict=True) if h not in cached}
+    if missing:
+        cached.update({h: tokenize(text, lexicon) for h, text in missing.items()})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frame = pd.DataFrame({"text_hash": list(cached), "tokens": list(cached.values())})
+        tmp = path.with_suffix(".tmp")
+        frame.to_parquet(tmp, index=False)
+        tmp.replace(path)
+    return [cached[h] for h in hashes]
+
+
+def tokenize_measures(measures: pd.DataFrame, cache_dir: Path | None = None) -> pd.Series:
+    """Return the tokens of each measure (index aligned with ``measures``)."""
+    return pd.Series(tokenize_texts(measures["text"], cache_dir), index=measures.index, name="tokens")
