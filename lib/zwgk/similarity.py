@@ -1,0 +1,257 @@
+"""Find the same task across jurisdictions: similar measures, clusters, text reuse.
+
+Measures are vectors of TF-IDF over jieba words and over character 1-2-grams (weights 0.3
+and 0.7 of the cosine); the word part catches shared terms, the character part catches
+reworded phrasing that jieba splits differently. On the hand-made evaluation file the mix
+beats words alone (top-5 neighbour recall 0.95 against 0.82). Nearest
+neighbours are found in row chunks of sparse products, never as a dense all-pairs matrix.
+
+Clusters are the connected components of the graph linking measures from different plans
+that are mutual nearest neighbours (each among the other's top k in other plans) with a
+similarity at or above a threshold: single-linkage agglomerative clustering with a
+distance threshold on a mutual-kNN graph, which stops the chaining plain single linkage
+suffers from. It is deterministic and independent of input order (rows are put in
+measure_id order first; cluster ids come from their members).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from zwgk.text import tokenize_measures
+
+# Chosen on tests/data/same_task_groups.yaml (README "Similar tasks" gives the figures).
+DEFAULT_THRESHOLD = 0.25
+DEFAULT_NEIGHBOURS = 3
+WORD_WEIGHT = 0.3
+CHAR_NGRAMS = (1, 2)
+_NOT_WORD = re.compile(r"[^\w\u4e00-\u9fff]")
+_CHUNK_CELLS = 20_000_000  # rows x columns of one dense similarity block (160 MB)
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def _clean_chars(text: str) -> str:
+    return _NOT_WORD.sub("", text)
+
+
+@dataclass
+class SimilarityIndex:
+    """Measures in measure_id order, their vectors and the fitted vectorizers."""
+
+    measures: pd.DataFrame
+    matrix: sparse.csr_matrix
+    word_vectorizer: TfidfVectorizer
+    char_vectorizer: TfidfVectorizer
+
+    def transform(self, texts: list[str], tokens: list[list[str]]) -> sparse.csr_matrix:
+        """Vectorize new texts in the index's space."""
+        words = self.word_vectorizer.transform(tokens) * math.sqrt(WORD_WEIGHT)
+        chars = self.char_vectorizer.transform([_clean_chars(t) for t in texts]) * math.sqrt(1 - WORD_WEIGHT)
+        return normalize(sparse.hstack([words, chars]).tocsr())
+
+
+def build_similarity_index(measures: pd.DataFrame, cache_dir: Path | None = None) -> SimilarityIndex:
+    """Fit the vectorizers on ``measures`` (needs measure_id, plan_id, text)."""
+    ordered = measures.sort_values("measure_id", ignore_index=True)
+    tokens = tokenize_measures(ordered, cache_dir).tolist()
+    word = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
+    char = TfidfVectorizer(analyzer="char", ngram_range=CHAR_NGRAMS, sublinear_tf=True)
+    words = word.fit_transform(tokens) * math.sqrt(WORD_WEIGHT)
+    chars = char.fit_transform([_clean_chars(t) for t in ordered["text"]]) * math.sqrt(1 - WORD_WEIGHT)
+    return SimilarityIndex(ordered, normalize(sparse.hstack([words, chars]).tocsr()), word, char)
+
+
+def _top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Top-k columns per row by score, ties broken by column index (deterministic)."""
+    k = min(k, block.shape[1])
+    if k < block.shape[1]:
+        candidates = np.argpartition(-block, k - 1, axis=1)[:, :k]
+    else:
+        candidates = np.tile(np.arange(block.shape[1]), (block.shape[0], 1))
+    scores = np.take_along_axis(block, candidates, axis=1)
+    order = np.lexsort((candidates, -scores), axis=1)
+    return np.take_along_axis(candidates, order, axis=1), np.take_along_axis(scores, order, axis=1)
+
+
+def find_neighbours(
+    index: SimilarityIndex, k: int = DEFAULT_NEIGHBOURS, min_score: float = 0.0, queries: sparse.csr_matrix | None = None,
+    query_plans: np.ndarray | None = None,
+) -> pd.DataFrame:  # fmt: skip
+    """Return each query's k nearest measures in other plans: (query_row, neighbour_row, score).
+
+    Without ``queries`` every indexed measure is a query. Work is done in row chunks so
+    memory stays linear in the number of measures.
+    """
+    matrix = index.matrix
+    queries = matrix if queries is None else queries
+    plans = index.measures["plan_id"].to_numpy()
+    query_plans = plans if query_plans is None else query_plans
+    chunk = max(1, _CHUNK_CELLS // max(matrix.shape[0], 1))
+    parts = []
+    for start in range(0, queries.shape[0], chunk):
+        block = (queries[start : start + chunk] @ matrix.T).toarray()
+        block[query_plans[start : start + chunk, None] == plans[None, :]] = -1.0  # other plans only
+        columns, scores = _top_k(block, k)
+        rows = np.repeat(np.arange(start, start + block.shape[0]), columns.shape[1])
+        parts.append(pd.DataFrame({"query_row": rows, "neighbour_row": columns.ravel(), "score": scores.ravel()}))
+    edges = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["query_row", "neighbour_row", "score"])
+    return edges[edges["score"] > max(min_score, 0.0)].reset_index(drop=True)
+
+
+def _make_cluster_id(member_ids: list[str]) -> str:
+    return "c-" + hashlib.sha1(min(member_ids).encode()).hexdigest()[:10]
+
+
+def cluster_index(index: SimilarityIndex, threshold: float = DEFAULT_THRESHOLD, k: int = DEFAULT_NEIGHBOURS) -> pd.DataFrame:
+    """Cluster the indexed measures (see the module docstring); one row per measure."""
+    n = index.matrix.shape[0]
+    edges = find_neighbours(index, k=k)
+    directed = set(zip(edges["query_row"], edges["neighbour_row"], strict=True))
+    mutual = [(q, r) in directed and (r, q) in directed for q, r in zip(edges["query_row"], edges["neighbour_row"], strict=True)]
+    edges = edges[np.asarray(mutual, dtype=bool) & (edges["score"].to_numpy() >= threshold)]
+    graph = sparse.coo_matrix((np.ones(len(edges)), (edges["query_row"], edges["neighbour_row"])), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    measure_ids = index.measures["measure_id"].tolist()
+    members: dict[int, list[str]] = {}
+    for row, label in enumerate(labels):
+        members.setdefault(int(label), []).append(measure_ids[row])
+    cluster_ids = {label: _make_cluster_id(ids) for label, ids in members.items()}
+    out = index.measures[["measure_id", "plan_id"]].copy()
+    out["cluster_id"] = [cluster_ids[int(label)] for label in labels]
+    sizes = out.groupby("cluster_id")["plan_id"].agg(cluster_size="size", n_plans="nunique")
+    return out.join(sizes, on="cluster_id")
+
+
+def cluster_measures(
+    measures: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD, k: int = DEFAULT_NEIGHBOURS, cache_dir: Path | None = None
+) -> pd.DataFrame:
+    """Return one row per measure: measure_id, plan_id, cluster_id, cluster_size, n_plans."""
+    return cluster_index(build_similarity_index(measures, cache_dir), threshold, k)
+
+
+def similar_to(
+    query: str, index: SimilarityIndex, k: int = 5, measures_context: pd.DataFrame | None = None, cache_dir: Path | None = None
+) -> pd.DataFrame:
+    """Return the ``k`` measures most similar to a measure id or to free text, from other plans.
+
+    Columns: rank, measure_id, plan_id, score, text (plus whatever ``measures_context``
+    adds by measure_id, e.g. jurisdiction, year and source lines).
+    """
+    ids = index.measures["measure_id"]
+    if query in set(ids):
+        row = int(np.flatnonzero(ids.to_numpy() == query)[0])
+        vector, plan = index.matrix[row], index.measures["plan_id"].iloc[row]
+    else:
+        tokens = tokenize_measures(pd.DataFrame({"text": [query]}), cache_dir).tolist()
+        vector, plan = index.transform([query], tokens), None
+    edges = find_neighbours(index, k=k, queries=vector, query_plans=np.array([plan], dtype=object))
+    found = index.measures.iloc[edges["neighbour_row"]][["measure_id", "plan_id", "text"]].reset_index(drop=True)
+    found.insert(0, "rank", np.arange(1, len(found) + 1))
+    found["score"] = edges["score"].to_numpy()
+    if measures_context is not None:
+        found = found.merge(measures_context.drop(columns=["plan_id", "text"], errors="ignore"), on="measure_id", how="left")
+    return found
+
+
+def summarise_clusters(index: SimilarityIndex, clusters: pd.DataFrame, jurisdictions: pd.Series, n_terms: int = 3) -> pd.DataFrame:
+    """Label clusters by class-based TF-IDF and pick a representative (medoid) measure.
+
+    ``jurisdictions`` maps plan_id to jurisdiction; clusters spanning two or more
+    jurisdictions are common tasks. One row per cluster, largest first.
+    """
+    tokens = tokenize_measures(index.measures)
+    frame = clusters.set_index("measure_id").loc[index.measures["measure_id"]].reset_index()
+    frame["tokens"] = tokens.to_numpy()
+    frame["row"] = np.arange(len(frame))
+    counts = {cid: Counter(t for toks in group["tokens"] for t in toks) for cid, group in frame.groupby("cluster_id")}
+    total = Counter()
+    for counter in counts.values():
+        total.update(counter)
+    average = sum(total.values()) / max(len(counts), 1)
+    rows = []
+    for cluster_id, group in frame.groupby("cluster_id", sort=True):
+        counter = counts[cluster_id]
+        size = max(sum(counter.values()), 1)
+        weights = {t: (c / size) * math.log(1 + average / total[t]) for t, c in counter.items()}
+        terms = [t for t, _ in sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:n_terms]]
+        member_rows = group["row"].to_numpy()
+        similarity = (index.matrix[member_rows] @ index.matrix[member_rows].T).toarray()
+        medoid = member_rows[int(np.argmax(similarity.sum(axis=1)))]
+        plans = group["plan_id"].unique()
+        rows.append(
+            {
+                "cluster_id": cluster_id,
+                "n_measures": len(group),
+                "n_plans": len(plans),
+                "n_jurisdictions": jurisdictions.reindex(plans).nunique(),
+                "label": " / ".join(terms),
+                "representative_measure_id": index.measures["measure_id"].iloc[medoid],
+                "representative_text": index.measures["text"].iloc[medoid],
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["is_common_task"] = out["n_jurisdictions"] >= 2
+    return out.sort_values(["n_measures", "cluster_id"], ascending=[False, True], ignore_index=True)
+
+
+def align_texts(a: str, b: str, min_block: int = 4) -> tuple[float, list[tuple[int, int, int]]]:
+    """Return the difflib similarity ratio and the aligned spans (start in a, start in b, length)."""
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    spans = [(m.a, m.b, m.size) for m in matcher.get_matching_blocks() if m.size >= min_block]
+    return matcher.ratio(), spans
+
+
+def find_text_reuse(index: SimilarityIndex, min_ratio: float = 0.8, k: int = 5, min_score: float = 0.3) -> pd.DataFrame:
+    """Return near-verbatim copies: measure pairs from different plans whose texts align.
+
+    Candidates come from the nearest-neighbour search; each is aligned character by
+    character (difflib), and kept when the ratio reaches ``min_ratio``.
+    """
+    edges = find_neighbours(index, k=k, min_score=min_score)
+    texts = index.measures["text"].to_numpy()
+    rows = []
+    for query, neighbour, score in edges.itertuples(index=False):
+        ratio, spans = align_texts(texts[query], texts[neighbour])
+        if ratio >= min_ratio:
+            rows.append((query, neighbour, score, ratio, spans))
+    out = pd.DataFrame(rows, columns=["query_row", "neighbour_row", "similarity", "ratio", "aligned_spans"])
+    ids, plans = index.measures["measure_id"].to_numpy(), index.measures["plan_id"].to_numpy()
+    result = pd.DataFrame(
+        {
+            "measure_id": ids[out["query_row"]] if len(out) else [],
+            "plan_id": plans[out["query_row"]] if len(out) else [],
+            "other_measure_id": ids[out["neighbour_row"]] if len(out) else [],
+            "other_plan_id": plans[out["neighbour_row"]] if len(out) else [],
+            "similarity": out["similarity"].to_numpy(),
+            "ratio": out["ratio"].to_numpy(),
+            "aligned_spans": out["aligned_spans"].tolist(),
+        }
+    )
+    return result.sort_values(["measure_id", "other_measure_id"], ignore_index=True)
+
+
+def summarise_text_reuse(index: SimilarityIndex, reuse: pd.DataFrame) -> pd.DataFrame:
+    """For each ordered pair of plans, the share of the first plan's measures copied in the second."""
+    counts = index.measures.groupby("plan_id").size()
+    copied = reuse.groupby(["plan_id", "other_plan_id"])["measure_id"].nunique().rename("n_copied")
+    pairs = pd.MultiIndex.from_tuples([(a, b) for a in counts.index for b in counts.index if a != b], names=["plan_id", "other_plan_id"])
+    out = copied.reindex(pairs, fill_value=0).reset_index()
+    out["n_measures"] = out["plan_id"].map(counts)
+    out["share_copied"] = out["n_copied"] / out["n_measures"]
+    return out[["plan_id", "other_plan_id", "n_measures", "n_copied", "share_copied"]]
