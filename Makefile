@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := .make
 SYSTEM_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: all setup data test lint docs clean
+.PHONY: all setup data evaluate test lint docs clean
 
 all: data
 
@@ -31,6 +31,9 @@ $(STAMP)/system:
 
 data: setup
 	$(BIN)/zwgk build
+
+evaluate: data
+	$(BIN)/zwgk evaluate
 
 test: setup
 	$(BIN)/python -m pytest

@@ -1,4 +1,4 @@
-"""The ``zwgk`` command line: ``zwgk build`` (and ``zwgk docs`` for the data dictionary)."""
+"""The ``zwgk`` command line: ``zwgk build``, ``zwgk evaluate`` and ``zwgk docs``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="build data/processed from data/raw (skipped when current)")
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     commands.add_parser("docs", help="regenerate the field dictionary in data/README.md")
+    commands.add_parser("evaluate", help="print the evaluation figures (themes, segmentation, clustering, stability)")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -36,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"data/processed is current (fingerprint {report.fingerprint[:12]}); use --force to rebuild")
         elif args.command == "docs":
             write_data_readme()
+        elif args.command == "evaluate":
+            from zwgk.evaluation import run_evaluation
+
+            for line in run_evaluation():
+                print(line)
     except ZwgkError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

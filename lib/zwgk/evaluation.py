@@ -121,3 +121,65 @@ def score_stability(full: pd.DataFrame, other: pd.DataFrame, groups: list[list[s
     pairs = [(x, y) for x, y in positive | all_negative if x in b_of and y in b_of]
     same = sum((a_of[x] == a_of[y]) == (b_of[x] == b_of[y]) for x, y in pairs)
     return same / max(len(pairs), 1)
+
+
+def _theme_lines(measures: pd.DataFrame) -> list[str]:
+    from zwgk.themes import summarise_coverage
+
+    lines = [f"themes: classified share {summarise_coverage(code_measures(measures)):.3f}"]
+    for score in score_theme_agreement(load_theme_sample(), measures):
+        lines.append(f"themes vs hand coding ({score.split}, n={score.n}): accuracy {score.accuracy:.3f}, Cohen's kappa {score.kappa:.3f}")
+    return lines
+
+
+def _segmentation_lines() -> list[str]:
+    from zwgk.segmentation_eval import read_segmented_sample, score_segmentation
+    from zwgk.text import load_lexicon
+
+    sample = read_segmented_sample(EVALUATION_DIR / "segmentation_sample.txt")
+    lines = []
+    for hmm in (True, False):
+        seg = score_segmentation(sample, hmm)
+        figures = f"precision {seg.precision:.3f}, recall {seg.recall:.3f}, F1 {seg.f1:.3f} ({seg.n_words} words)"
+        lines.append(f"segmentation HMM {'on ' if hmm else 'off'}: {figures}")
+    lines.append(f"segmentation setting in data/lexicon/settings.yaml: HMM {'on' if load_lexicon().hmm else 'off'}")
+    return lines
+
+
+def _clustering_lines(measures: pd.DataFrame, n_subsamples: int) -> list[str]:
+    import numpy as np
+
+    from zwgk.similarity import build_similarity_index, cluster_index, cluster_measures, find_neighbours
+
+    groups, negatives = load_task_groups()
+    index = build_similarity_index(measures)
+    clusters = cluster_index(index)
+    score = score_clustering(clusters, groups, negatives)
+    precision = (
+        f"{score.precision_lookalike:.3f} (look-alike pairs) / {score.precision_all:.3f} (all {score.n_negative_pairs} labelled negatives)"
+    )
+    edges = find_neighbours(index, k=5)
+    ids = index.measures["measure_id"].to_numpy()
+    neighbours = pd.DataFrame({"measure_id": ids[edges["query_row"]], "neighbour_id": ids[edges["neighbour_row"]]})
+    key = ["measure_id", "cluster_id"]
+    shuffled = cluster_measures(measures.sample(frac=1, random_state=1))[key].sort_values("measure_id", ignore_index=True)
+    identical = shuffled.equals(clusters[key].sort_values("measure_id", ignore_index=True))
+    draws = [cluster_measures(measures.sample(frac=0.9, random_state=seed)) for seed in range(n_subsamples)]
+    stability = [score_stability(clusters, draw, groups, negatives) for draw in draws]
+    return [
+        f"clustering ({len(groups)} groups, {score.n_positive_pairs} same-task pairs): "
+        f"pairwise recall {score.recall:.3f}, precision {precision}",
+        f"nearest neighbours: top-5 recall of same-task measures {score_neighbour_recall(neighbours, groups):.3f}",
+        f"stability: shuffled input gives {'an identical' if identical else 'a DIFFERENT'} clustering",
+        f"stability: 90% subsamples keep {np.mean(stability):.4f} of labelled pairs unchanged "
+        f"(min {min(stability):.4f}, {n_subsamples} draws)",
+    ]
+
+
+def run_evaluation(data_dir: Path | None = None, n_subsamples: int = 5) -> list[str]:
+    """Compute every evaluation figure on the dataset and return them as printable lines."""
+    from zwgk.dataset import load_measures
+
+    measures = load_measures(data_dir)
+    header = f"measures: {len(measures)} in {measures['plan_id'].nunique()} plans"
+    return [header, *_theme_lines(measures), *_segmentation_lines(), *_clustering_lines(measures, n_subsamples)]

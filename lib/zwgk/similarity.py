@@ -139,20 +139,44 @@ def cluster_index(index: SimilarityIndex, threshold: float = DEFAULT_THRESHOLD, 
 
 
 def cluster_measures(
-    measures: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD, k: int = DEFAULT_NEIGHBOURS, cache_dir: Path | None = None
+    measures: pd.DataFrame | None = None, threshold: float = DEFAULT_THRESHOLD, k: int = DEFAULT_NEIGHBOURS, cache_dir: Path | None = None
 ) -> pd.DataFrame:
-    """Return one row per measure: measure_id, plan_id, cluster_id, cluster_size, n_plans."""
+    """Return one row per measure: measure_id, plan_id, cluster_id, cluster_size, n_plans.
+
+    Without ``measures``, clusters every measure of the current dataset.
+    """
+    if measures is None:
+        from zwgk.dataset import load_measures
+
+        measures = load_measures()
     return cluster_index(build_similarity_index(measures, cache_dir), threshold, k)
 
 
+def load_measure_sources(data_dir: Path | None = None) -> pd.DataFrame:
+    """Measures with where they come from: jurisdiction, year, section and source lines."""
+    from zwgk.dataset import load_measures, load_plans, load_tasks
+
+    plans = load_plans(data_dir)[["plan_id", "jurisdiction", "jurisdiction_en", "year"]]
+    tasks = load_tasks(data_dir)[["task_id", "section_path", "line_start", "line_end"]]
+    return load_measures(data_dir)[["measure_id", "plan_id", "task_id", "text"]].merge(plans, on="plan_id").merge(tasks, on="task_id")
+
+
 def similar_to(
-    query: str, index: SimilarityIndex, k: int = 5, measures_context: pd.DataFrame | None = None, cache_dir: Path | None = None
+    query: str,
+    k: int = 5,
+    index: SimilarityIndex | None = None,
+    measures_context: pd.DataFrame | None = None,
+    cache_dir: Path | None = None,
 ) -> pd.DataFrame:
     """Return the ``k`` measures most similar to a measure id or to free text, from other plans.
 
-    Columns: rank, measure_id, plan_id, score, text (plus whatever ``measures_context``
-    adds by measure_id, e.g. jurisdiction, year and source lines).
+    Columns: rank, measure_id, plan_id, score, text, plus what ``measures_context`` adds by
+    measure_id. Without ``index``, searches the current dataset and adds each measure's
+    jurisdiction, year, section and source lines.
     """
+    if index is None:
+        measures_context = load_measure_sources() if measures_context is None else measures_context
+        index = build_similarity_index(measures_context, cache_dir)
     ids = index.measures["measure_id"]
     if query in set(ids):
         row = int(np.flatnonzero(ids.to_numpy() == query)[0])

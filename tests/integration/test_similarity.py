@@ -46,7 +46,7 @@ def test_evaluation_file_is_big_enough() -> None:
 
 def test_similar_to_a_measure_finds_its_copy_in_another_plan(index: SimilarityIndex, seed_data_dir: Path) -> None:
     context = zwgk.load_measures(seed_data_dir).merge(zwgk.load_plans(seed_data_dir)[["plan_id", "jurisdiction", "year"]], on="plan_id")
-    found = similar_to("jiangsu-changzhou-2018-t004-m01", index, k=5, measures_context=context)  # 双随机、一公开
+    found = similar_to("jiangsu-changzhou-2018-t004-m01", k=5, index=index, measures_context=context)  # 双随机、一公开
     assert found["rank"].tolist() == [1, 2, 3, 4, 5]
     assert (found["plan_id"] != "jiangsu-changzhou-2018").all()
     assert found["score"].is_monotonic_decreasing
@@ -55,7 +55,7 @@ def test_similar_to_a_measure_finds_its_copy_in_another_plan(index: SimilarityIn
 
 
 def test_similar_to_free_text(index: SimilarityIndex, seed_data_dir: Path) -> None:
-    found = similar_to("规范依申请公开工作流程", index, k=3, cache_dir=seed_data_dir / "cache")
+    found = similar_to("规范依申请公开工作流程", k=3, index=index, cache_dir=seed_data_dir / "cache")
     assert len(found) == 3
     assert found["text"].str.contains("依申请公开").all()
 
@@ -121,3 +121,12 @@ def test_text_reuse_finds_near_verbatim_copies_with_aligned_spans(index: Similar
     ratio, spans = align_texts("做好政府部门权责清单调整和公开工作", "做好权责清单调整工作")
     assert 0.5 < ratio < 1
     assert ("做好政府部门权责清单调整和公开工作"[spans[0][0] : spans[0][0] + spans[0][2]]) in "做好权责清单调整工作"
+
+
+def test_similar_to_and_cluster_measures_work_on_the_current_dataset(seed_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZWGK_DATA_DIR", str(seed_data_dir))
+    found = similar_to("推进政府网站集约化建设", k=2)
+    assert {"jurisdiction", "year", "section_path", "line_start", "line_end"} <= set(found.columns)
+    assert found["line_start"].notna().all()
+    clusters = cluster_measures()
+    assert len(clusters) == len(zwgk.load_measures(seed_data_dir))
