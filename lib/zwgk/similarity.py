@@ -279,3 +279,27 @@ def summarise_text_reuse(index: SimilarityIndex, reuse: pd.DataFrame) -> pd.Data
     out["n_measures"] = out["plan_id"].map(counts)
     out["share_copied"] = out["n_copied"] / out["n_measures"]
     return out[["plan_id", "other_plan_id", "n_measures", "n_copied", "share_copied"]]
+
+
+def project_measures(index: SimilarityIndex, seed: int = 0) -> pd.DataFrame:
+    """Place every measure on a 2-D map (t-SNE on a 50-dimensional SVD of its vector).
+
+    Deterministic: rows are in measure_id order and both steps use ``seed``.
+    """
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.manifold import TSNE
+
+    n = index.matrix.shape[0]
+    components = max(2, min(50, index.matrix.shape[1] - 1, n - 1))
+    reduced = TruncatedSVD(n_components=components, random_state=seed).fit_transform(index.matrix)
+    perplexity = float(min(30, max(2, (n - 1) // 3)))
+    coords = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(reduced)
+    return pd.DataFrame({"measure_id": index.measures["measure_id"].to_numpy(), "x": coords[:, 0], "y": coords[:, 1]})
+
+
+def summarise_task_presence(clusters: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """Common task x plan presence: how many measures of each plan fall in each common task."""
+    common = summary.loc[summary["is_common_task"], ["cluster_id", "label", "n_jurisdictions"]]
+    presence = clusters[clusters["cluster_id"].isin(common["cluster_id"])].groupby(["cluster_id", "plan_id"]).size()
+    out = presence.rename("n_measures").reset_index().merge(common, on="cluster_id")
+    return out.sort_values(["n_jurisdictions", "cluster_id", "plan_id"], ascending=[False, True, True], ignore_index=True)

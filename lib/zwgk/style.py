@@ -1,0 +1,154 @@
+"""One house style for every chart: a font stack with a CJK font, a colour-blind-safe palette,
+sizes readable at brief width, titles and axes in Chinese, English or both (one switch), and
+a source note naming the plans a chart uses."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+LANGUAGES = ("zh", "en", "both")
+FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, Arial, sans-serif"
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000", "#999999"]
+SEQUENTIAL = "Cividis"  # perceptually uniform and colour-blind safe
+DIVERGING = [[0.0, "#D55E00"], [0.5, "#F7F7F7"], [1.0, "#0072B2"]]
+WIDTH = 1100
+
+LABELS: dict[str, tuple[str, str]] = {
+    "plan": ("计划", "Plan"),
+    "theme": ("主题", "Theme"),
+    "year": ("年份", "Year"),
+    "tasks": ("任务数", "Tasks"),
+    "measures": ("措施数", "Measures"),
+    "share_measures": ("措施占比", "Share of measures"),
+    "mean_plan_share": ("措施占比（各计划平均）", "Share of measures (mean over plans)"),
+    "change": ("占比变化", "Change in share"),
+    "peer_share": ("覆盖该项的同类计划占比", "Share of peers covering it"),
+    "share_copied": ("与另一计划近乎相同的措施占比", "Share of measures copied nearly verbatim"),
+    "other_plan": ("另一计划", "Other plan"),
+    "agency_kind": ("部门类型", "Kind of agency"),
+    "share_of_tasks": ("任务占比", "Share of tasks"),
+    "indicator": ("指标", "Indicator"),
+    "share": ("占比", "Share"),
+    "log_ratio": ("相对频率（log2 比）", "Relative frequency (log2 ratio)"),
+    "term": ("词语", "Term"),
+    "common_task": ("共同任务", "Common task"),
+    "n_measures_cell": ("措施数", "Measures"),
+    "cluster": ("任务聚类", "Task cluster"),
+    "share_with_lead": ("有牵头单位", "Named lead agency"),
+    "share_with_deadline_or_frequency": ("有时限或频次", "Deadline or frequency"),
+    "share_with_quantified_target": ("有量化目标", "Quantified target"),
+    "gap": ("缺口", "gap"),
+    "source": ("来源：zwgk，依据计划", "Source: zwgk, from plans"),
+    "year_confound": (
+        "注：不同年份的计划来自不同地区，年份间差异混合了时间与地区差异。",
+        "Note: plans of different years come from different places; differences between years mix time and place.",
+    ),
+}
+
+
+def check_language(lang: str) -> str:
+    """Return ``lang`` if it is zh, en or both; raise otherwise."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"label language must be one of {LANGUAGES}, not {lang!r}")
+    return lang
+
+
+def make_label(key: str, lang: str) -> str:
+    """Return a chart label in Chinese, English or both."""
+    zh, en = LABELS[key]
+    return {"zh": zh, "en": en, "both": f"{zh} / {en}"}[check_language(lang)]
+
+
+def make_axis_label(key: str, lang: str) -> str:
+    """Return an axis title; with both languages, on two lines so it never runs into the title."""
+    zh, en = LABELS[key]
+    return {"zh": zh, "en": en, "both": f"{zh}<br>{en}"}[check_language(lang)]
+
+
+def join_languages(zh: str, en: str, lang: str) -> str:
+    """Return a pair of texts (a title, a theme name) in the chosen language(s)."""
+    return {"zh": zh, "en": en, "both": f"{zh} / {en}"}[check_language(lang)]
+
+
+def make_title(zh: str, en: str, lang: str) -> str:
+    """Return a chart title; with both languages, Chinese above and English below in smaller type."""
+    return {"zh": zh, "en": en, "both": f"{zh}<br><span style='font-size:16px'>{en}</span>"}[check_language(lang)]
+
+
+def label_plans(plans: pd.DataFrame, lang: str) -> pd.Series:
+    """Return a short label per plan (常州市 2018 / Changzhou 2018), indexed by plan_id.
+
+    With both languages the label takes two lines, so axis labels stay horizontal.
+    """
+    zh = plans["jurisdiction"] + " " + plans["year"].astype(str)
+    en = plans["jurisdiction_en"] + " " + plans["year"].astype(str)
+    text = {"zh": zh, "en": en, "both": zh + "<br>" + plans["jurisdiction_en"]}[check_language(lang)]
+    return pd.Series(text.to_numpy(), index=plans["plan_id"].to_numpy())
+
+
+def label_themes(frame: pd.DataFrame, lang: str, wrap: bool = False) -> pd.Series:
+    """Return the theme name per row in the chosen language(s); ``wrap`` puts English on a second line."""
+    joiner = "<br>" if wrap else " "
+    return {"zh": frame["theme_zh"], "en": frame["theme_en"], "both": frame["theme_zh"] + joiner + frame["theme_en"]}[check_language(lang)]
+
+
+def make_source_note(plan_labels: list[str], lang: str, width: int = 110) -> str:
+    """Return the source note naming the plans a chart uses, wrapped to about ``width`` characters."""
+    separator = "、" if lang == "zh" else ", "
+    names = sorted(label.replace("<br>", " ") for label in plan_labels)
+    lines, line = [], f"{make_label('source', lang)}: "
+    for i, name in enumerate(names):
+        piece = name + (separator if i < len(names) - 1 else "")
+        if len(line) + len(piece) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += piece
+    return "<br>".join([*lines, line])
+
+
+def _estimate_width(label: str, font_size: int) -> float:
+    """Rough rendered width of a label's longest line: CJK characters are about 1 em, others 0.55 em."""
+
+    def width(line: str) -> float:
+        return sum(font_size if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else 0.55 * font_size for ch in line)
+
+    return max(width(line) for line in str(label).split("<br>"))
+
+
+def _left_margin(fig: go.Figure, font_size: int = 15) -> int:
+    """Left margin that fits the longest category label on the y axis (so the note can start at the edge)."""
+    widths = [
+        _estimate_width(value, font_size)
+        for trace in fig.data
+        for value in (getattr(trace, "y", None) if getattr(trace, "y", None) is not None else [])
+        if isinstance(value, str)
+    ]
+    title = fig.layout.yaxis.title.text if fig.layout.yaxis and fig.layout.yaxis.title else None
+    title_room = 28 * (str(title).count("<br>") + 1) + 10 if title else 0
+    return int(max([80.0, *(w + 30 for w in widths)]) + title_room)
+
+
+def apply_house_style(
+    fig: go.Figure, title: str, plan_labels: list[str], lang: str, height: int = 600, note: str = "", width: int = WIDTH
+) -> go.Figure:
+    """Apply the house style in place and return the figure (font, palette, sizes, source note)."""
+    footer = make_source_note(plan_labels, lang) + (f"<br>{note}" if note else "")
+    left = _left_margin(fig)
+    fig.update_yaxes(automargin=False)
+    fig.update_layout(
+        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 22}},
+        font={"family": FONT_FAMILY, "size": 15, "color": "#222222"},
+        colorway=PALETTE,
+        template="simple_white",
+        width=width,
+        height=height,
+        margin={"l": left, "r": 40, "t": 110 if lang == "both" else 80, "b": 130},
+        legend={"font": {"size": 14}},
+    )
+    fig.add_annotation(
+        text=footer, xref="paper", yref="paper", x=0, y=0, xshift=15 - left, yshift=-80, showarrow=False, xanchor="left", yanchor="top",
+        font={"size": 12, "color": "#555555"}, align="left",
+    )  # fmt: skip
+    return fig
