@@ -1,5 +1,5 @@
 # zwgk task runner. The README's two commands:
-#   make all    build the dataset from data/raw (and, once they exist, run the notebooks and export figures)
+#   make all    build the dataset from data/raw, execute every notebook headless, export every figure
 #   make test   run the test suite
 # Both set up everything first: a virtual environment in .venv with the package and its
 # dependencies, and (as root on Debian) the system packages chromium and fonts-noto-cjk.
@@ -10,9 +10,9 @@ BIN := $(VENV)/bin
 STAMP := .make
 SYSTEM_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: all setup data evaluate test lint docs clean
+.PHONY: all setup data report evaluate test lint docs clean
 
-all: data
+all: report
 
 setup: $(STAMP)/python $(STAMP)/system
 
@@ -31,6 +31,9 @@ $(STAMP)/system:
 
 data: setup
 	$(BIN)/zwgk build
+
+report: data
+	$(BIN)/zwgk report
 
 evaluate: data
 	$(BIN)/zwgk evaluate

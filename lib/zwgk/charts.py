@@ -157,7 +157,8 @@ def plot_measure_map(
         hover = labels.reindex(group["plan_id"]).to_numpy() + "<br>" + group["section_path"].str.slice(0, 40)
         hover = hover + "<br>" + lines + "<br>" + group["text"].str.slice(0, 60)
         colour_value = "#BBBBBB" if value == other else PALETTE[list(top).index(value) % len(PALETTE)]
-        fig.add_scattergl(x=group["x"], y=group["y"], mode="markers", name=str(value), text=hover, hovertemplate="%{text}<extra></extra>",
+        fig.add_scattergl(x=group["x"], y=group["y"], mode="markers", name=str(value), text=hover, customdata=group["plan_id"],
+                          hovertemplate="%{text}<extra></extra>",
                           marker={"size": 9, "color": colour_value, "opacity": 0.85, "line": {"width": 0.5, "color": "white"}})  # fmt: skip
     fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, legend={"font": {"size": 13}})
     title = make_title("措施语义地图（相近措施彼此靠近）", "Map of measures (similar measures lie close together)", lang)

@@ -1,4 +1,4 @@
-"""The ``zwgk`` command line: ``zwgk build``, ``zwgk evaluate`` and ``zwgk docs``."""
+"""The ``zwgk`` command line: ``zwgk build``, ``zwgk report``, ``zwgk evaluate`` and ``zwgk docs``."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     commands.add_parser("docs", help="regenerate the field dictionary in data/README.md")
     commands.add_parser("evaluate", help="print the evaluation figures (themes, segmentation, clustering, stability)")
+    report = commands.add_parser("report", help="execute every notebook headless and refresh figures/ and its gallery")
+    report.add_argument("--lang", choices=["zh", "en", "both"], default="both", help="label language of the charts")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -37,6 +39,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"data/processed is current (fingerprint {report.fingerprint[:12]}); use --force to rebuild")
         elif args.command == "docs":
             write_data_readme()
+        elif args.command == "report":
+            from zwgk.report import run_notebooks
+
+            build_dataset(log=print)
+            for path in run_notebooks({"lang": args.lang}):
+                print(f"executed {path}")
         elif args.command == "evaluate":
             from zwgk.evaluation import run_evaluation
 

@@ -4,9 +4,12 @@ the Chinese. A caption file beside each figure feeds the gallery."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import hashlib
 import html
 import json
+import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,18 +22,40 @@ PNG_SCALE = 2
 FORMATS = ("html", "png", "svg")
 
 
-@contextlib.contextmanager
-def open_export_session() -> Iterator[None]:
-    """Keep one headless browser for all exports in the block (0.2 s a figure instead of 2-3 s)."""
+_SERVER = {"running": False}
+
+
+def _ensure_export_server() -> None:
+    """Start one headless browser for this process on first use (0.2 s a figure instead of 2-3 s)."""
+    if _SERVER["running"]:
+        return
     import kaleido
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         kaleido.start_sync_server(silence_warnings=True)
-        try:
-            yield
-        finally:
+    _SERVER["running"] = True
+    atexit.register(_stop_export_server)
+
+
+def _stop_export_server() -> None:
+    if _SERVER["running"]:
+        import kaleido
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             kaleido.stop_sync_server(silence_warnings=True)
+        _SERVER["running"] = False
+
+
+@contextlib.contextmanager
+def open_export_session() -> Iterator[None]:
+    """Keep one headless browser for the exports in the block, and close it after."""
+    _ensure_export_server()
+    try:
+        yield
+    finally:
+        _stop_export_server()
 
 
 def export_figure(fig: go.Figure, name: str, caption: str, out_dir: Path | None = None, formats: tuple[str, ...] = FORMATS) -> list[Path]:
@@ -48,14 +73,28 @@ def export_figure(fig: go.Figure, name: str, caption: str, out_dir: Path | None 
             path = out_dir / f"{name}.html"
             fig.write_html(path, include_plotlyjs="directory", full_html=True, div_id=f"zwgk-{name}", config={"displaylogo": False})
             written.append(path)
+        if any(f != "html" for f in formats):
+            _ensure_export_server()
         for fmt in (f for f in formats if f != "html"):
             path = out_dir / f"{name}.{fmt}"
             fig.write_image(path, format=fmt, scale=PNG_SCALE if fmt == "png" else 1)
+            if fmt == "svg":
+                _fix_svg_ids(path, name)
             written.append(path)
     (out_dir / f"{name}.json").write_text(
         json.dumps({"name": name, "caption": caption}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     return written
+
+
+def _fix_svg_ids(path: Path, name: str) -> None:
+    """Replace plotly's random 6-hex ids in an SVG (figure and legend ids) with ones derived from ``name``."""
+    text = path.read_text(encoding="utf-8")
+    random_ids = sorted(set(re.findall(r'id="(?:defs-|legend)([0-9a-f]{6})"', text)), key=text.index)
+    for i, random_id in enumerate(random_ids):
+        stable = hashlib.sha1(f"{name}:{i}".encode()).hexdigest()[:6]
+        text = re.sub(rf"(?<![0-9.]){random_id}(?![0-9.])", stable, text)  # not inside a number
+    path.write_text(text, encoding="utf-8")
 
 
 _PAGE = """<!DOCTYPE html>

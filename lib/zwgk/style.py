@@ -134,6 +134,8 @@ def apply_house_style(
     fig: go.Figure, title: str, plan_labels: list[str], lang: str, height: int = 600, note: str = "", width: int = WIDTH
 ) -> go.Figure:
     """Apply the house style in place and return the figure (font, palette, sizes, source note)."""
+    for i, trace in enumerate(fig.data):
+        trace.uid = f"trace{i}"  # fixed ids: exported files are the same bytes on rerun
     footer = make_source_note(plan_labels, lang) + (f"<br>{note}" if note else "")
     left = _left_margin(fig)
     fig.update_yaxes(automargin=False)

@@ -7,6 +7,9 @@ import yaml
 
 from zwgk.paths import REPO_DIR
 
+# conda-forge names that differ from PyPI's.
+CONDA_TO_PYPI = {"python-kaleido": "kaleido"}
+
 
 def _normalise(requirement: str) -> tuple[str, str]:
     name, _, spec = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", requirement.strip()).group(1, 0, 2)
@@ -18,8 +21,8 @@ def test_environment_yml_and_pyproject_agree() -> None:
     declared = pyproject["project"]["dependencies"] + pyproject["project"]["optional-dependencies"]["dev"]
     from_pyproject = dict(_normalise(r) for r in declared)
     environment = yaml.safe_load((REPO_DIR / "environment.yml").read_text(encoding="utf-8"))
-    conda = [d for d in environment["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))]
-    from_conda = dict(_normalise(r) for r in conda)
+    conda = [d for d in environment["dependencies"] if isinstance(d, str) and _normalise(d)[0] not in ("python", "pip")]
+    from_conda = {CONDA_TO_PYPI.get(name, name): spec for name, spec in (_normalise(r) for r in conda)}
     assert from_conda == from_pyproject
     assert "conda-forge" in environment["channels"]
     python = next(d for d in environment["dependencies"] if isinstance(d, str) and d.startswith("python"))

@@ -1,0 +1,98 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 1. The corpus: which plans there are, and how they are built
+#
+# Every year each city, district and county publishes a 政务公开工作要点. This notebook lists
+# the plans in `data/raw/` (jurisdiction, level, province, year), their size in tasks and
+# sentence-level measures, their layout and sections, the agencies they name, their deadlines,
+# and how much of each file the parser placed. It ends with a keyword-in-context search.
+#
+# Parameters (papermill): `lang` switches chart labels between `zh`, `en` and `both`.
+
+# %% tags=["parameters"]
+lang = "both"
+kwic_keyword = "12345"
+export_figures = True
+figures_dir = None  # None: the repository's figures/ folder
+
+# %%
+from pathlib import Path
+
+import zwgk
+from zwgk import charts
+from zwgk.build import format_accounting
+from zwgk.export import export_figure
+
+plans = zwgk.load_plans()
+tasks = zwgk.load_tasks()
+measures = zwgk.load_measures()
+agencies = zwgk.load_agencies()
+out_dir = Path(figures_dir) if figures_dir else None
+
+# %% [markdown]
+# ## The plans
+# Plans differ up to ten-fold in length, which is why the other notebooks compare shares of
+# measures, never counts of rows.
+
+# %%
+plans[["plan_id", "jurisdiction", "jurisdiction_en", "level", "province", "year", "layout", "n_tasks", "n_measures"]]
+
+# %%
+fig = charts.plot_plan_sizes(plans, lang=lang)
+if export_figures:
+    export_figure(fig, "corpus_plan_sizes", "各计划的任务与措施数量 / Tasks and measures per plan", out_dir=out_dir)
+fig
+
+# %% [markdown]
+# ## Section structure
+# The top-level sections of each plan, with how many tasks fall under each.
+
+# %%
+tasks.groupby(["plan_id", "section_1_number", "section_1_title"], dropna=False, sort=False).size().rename("n_tasks").reset_index()
+
+# %% [markdown]
+# ## Agencies
+# Table plans name lead (牵头) and responsible (责任) agencies; prose plans name none.
+# Each agency has a canonical kind so that agencies compare across jurisdictions.
+
+# %%
+agencies.groupby(["agency_kind_zh", "agency_kind_en", "role"]).size().unstack(fill_value=0).sort_values("lead", ascending=False)
+
+# %% [markdown]
+# ## Deadlines and frequencies
+
+# %%
+tasks.loc[tasks["deadlines"].map(len) > 0, ["task_id", "deadlines", "frequencies", "line_start", "line_end"]]
+
+# %% [markdown]
+# ## Text accounting
+# Share of each plan's characters placed in tasks, headings, front matter (title, notice,
+# preamble) and closing, and what was dropped (web navigation, footers, word-processor
+# artefacts). Every dropped line is listed with its reason below.
+
+# %%
+print("\n".join(format_accounting(plans)))
+
+# %%
+lines = zwgk.load_source_lines()
+lines[lines["category"].isin(["navigation", "footer", "unplaced"])][["plan_id", "line_no", "category", "reason", "line_text"]]
+
+# %% [markdown]
+# ## Keyword in context
+# Change `kwic_keyword` in the parameter cell to search every measure; each hit keeps its
+# plan, task, section and source lines.
+
+# %%
+zwgk.search_kwic(measures, kwic_keyword, tasks=tasks)

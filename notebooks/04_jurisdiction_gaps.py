@@ -1,0 +1,107 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 4. Where a jurisdiction has gaps
+#
+# For a focal plan: which themes and common tasks most of its peers cover and it does not,
+# which peers cover them and where in their texts. Peers are plans of other jurisdictions
+# at the same administrative level (or any level) within a window of years.
+#
+# **Year confound.** Peers from other years are flagged: a gap against a plan of another
+# year may be a change of time, not a difference of place.
+
+# %% tags=["parameters"]
+focal_plan_id = "jiangsu-changzhou-2018"
+year_window = 3
+peer_level = "any"  # "same": same administrative level only; "any": all levels
+min_peer_share = 0.5
+lang = "both"
+export_figures = True
+figures_dir = None
+
+# %%
+from pathlib import Path
+
+import zwgk
+from zwgk import charts
+from zwgk.export import export_figure
+from zwgk.style import label_plans
+
+plans = zwgk.load_plans()
+tasks = zwgk.load_tasks()
+measures = zwgk.load_measures()
+agencies = zwgk.load_agencies()
+coded = zwgk.code_measures(measures)
+panel = zwgk.build_theme_panel(plans, measures, coded)
+same_level = peer_level == "same"
+focal_label = label_plans(plans, lang).str.replace("<br>", " ")[focal_plan_id]
+out_dir = Path(figures_dir) if figures_dir else None
+
+# %% [markdown]
+# ## Peers
+
+# %%
+zwgk.select_peers(plans, focal_plan_id, year_window, same_level)[["plan_id", "jurisdiction", "level", "year", "year_gap", "is_other_year"]]
+
+# %% [markdown]
+# ## Themes by plan, with the focal plan's gaps marked ×
+
+# %%
+gaps = zwgk.find_theme_gaps(coded, measures, tasks, plans, focal_plan_id, year_window, same_level, min_peer_share)
+fig = charts.plot_theme_heatmap(panel, plans, gaps=gaps, lang=lang)
+if export_figures:
+    export_figure(fig, "gaps_theme_heatmap", "各计划的主题构成（× 为缺口）/ Themes by plan (× = gap)", out_dir=out_dir)
+fig
+
+# %% [markdown]
+# ## The focal plan's gaps, ranked, with the peers' source lines
+
+# %%
+gaps[["theme_id", "theme_zh", "theme_en", "peer_share", "peers_covering", "includes_other_year_peers", "peer_sources"]]
+
+# %%
+fig = charts.plot_gap_ranking(gaps, plans, focal_label, lang=lang)
+if export_figures:
+    export_figure(fig, "gaps_focal_ranking", f"{focal_label}：相对同类计划的主题缺口 / theme gaps against peers", out_dir=out_dir)
+fig
+
+# %% [markdown]
+# ## Common tasks the peers include and the focal plan does not
+
+# %%
+index = zwgk.build_similarity_index(measures)
+clusters = zwgk.cluster_measures(measures)
+summary = zwgk.summarise_clusters(index, clusters, plans.set_index("plan_id")["jurisdiction"])
+zwgk.find_task_gaps(clusters, summary, measures, tasks, plans, focal_plan_id, year_window, same_level, min_peer_share)
+
+# %% [markdown]
+# ## Accountability across plans
+# Share of tasks with a named lead agency, a deadline or frequency, a quantified target.
+# Prose plans name no agencies, so their lead share is missing, not zero.
+
+# %%
+accountability = zwgk.summarise_accountability(plans, tasks)
+fig = charts.plot_accountability(accountability, plans, lang=lang)
+if export_figures:
+    export_figure(fig, "gaps_accountability", "问责指标 / Accountability indicators", out_dir=out_dir)
+fig
+
+# %% [markdown]
+# ## Which kinds of agency carry the tasks
+
+# %%
+fig = charts.plot_agency_kinds(zwgk.summarise_agency_kinds(tasks, agencies), plans, lang=lang)
+if export_figures:
+    export_figure(fig, "gaps_agency_kinds", "各类部门承担的任务占比 / Tasks per kind of agency", out_dir=out_dir)
+fig

@@ -1,0 +1,120 @@
+"""Every chart function returns a styled figure with data for each plan it was given."""
+
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+import zwgk
+from zwgk import charts
+from zwgk.similarity import load_measure_sources, project_measures, summarise_task_presence
+from zwgk.style import FONT_FAMILY, LANGUAGES, label_plans, label_themes
+
+
+@pytest.fixture(scope="module")
+def inputs(seed_data_dir: Path) -> dict:
+    plans, tasks = zwgk.load_plans(seed_data_dir), zwgk.load_tasks(seed_data_dir)
+    measures, agencies = zwgk.load_measures(seed_data_dir), zwgk.load_agencies(seed_data_dir)
+    coded = zwgk.code_measures(measures)
+    panel = zwgk.build_theme_panel(plans, measures, coded)
+    index = zwgk.build_similarity_index(measures, cache_dir=seed_data_dir / "cache")
+    clusters = zwgk.cluster_measures(measures, cache_dir=seed_data_dir / "cache")
+    summary = zwgk.summarise_clusters(index, clusters, plans.set_index("plan_id")["jurisdiction"])
+    points = project_measures(index).merge(load_measure_sources(seed_data_dir), on="measure_id")
+    points = points.merge(coded[["measure_id", "theme_zh", "theme_en"]], on="measure_id")
+    return {
+        "plans": plans, "tasks": tasks, "measures": measures, "agencies": agencies, "coded": coded, "panel": panel,
+        "index": index, "clusters": clusters, "summary": summary, "points": points,
+    }  # fmt: skip
+
+
+def _build(name: str, data: dict, lang: str) -> go.Figure:
+    plans, panel = data["plans"], data["panel"]
+    gaps = zwgk.find_theme_gaps(data["coded"], data["measures"], data["tasks"], plans, "jiangsu-changzhou-2018", 3, False)
+    if name == "plan_sizes":
+        return charts.plot_plan_sizes(plans, lang=lang)
+    if name == "theme_heatmap":
+        return charts.plot_theme_heatmap(panel, plans, gaps=gaps, lang=lang)
+    if name == "theme_shares":
+        return charts.plot_theme_shares(panel, plans, lang=lang)
+    if name == "theme_trends":
+        return charts.plot_theme_trends(zwgk.summarise_themes_by_year(panel), plans, lang=lang)
+    if name == "common_tasks":
+        return charts.plot_common_tasks(summarise_task_presence(data["clusters"], data["summary"]), plans, n_tasks=200, lang=lang)
+    if name == "text_reuse":
+        return charts.plot_text_reuse(zwgk.summarise_text_reuse(data["index"], zwgk.find_text_reuse(data["index"])), plans, lang=lang)
+    if name == "accountability":
+        return charts.plot_accountability(zwgk.summarise_accountability(plans, data["tasks"]), plans, lang=lang)
+    points = data["points"].assign(theme_label=label_themes(data["points"], lang))
+    return charts.plot_measure_map(points, plans, lang=lang)
+
+
+def _plan_values(fig: go.Figure) -> set[str]:
+    values: set = set()
+    for trace in fig.data:
+        for attribute in ("x", "y", "customdata", "text", "name"):
+            value = getattr(trace, attribute, None)
+            if value is None:
+                continue
+            values.update(map(str, value if not isinstance(value, str) else [value]))
+    return values
+
+
+PLAN_CHARTS = ["plan_sizes", "theme_heatmap", "theme_shares", "common_tasks", "text_reuse", "accountability", "measure_map"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", PLAN_CHARTS)
+def test_chart_has_data_for_every_plan(inputs: dict, name: str, lang: str) -> None:
+    fig = _build(name, inputs, lang)
+    assert isinstance(fig, go.Figure) and fig.data
+    labels = label_plans(inputs["plans"], lang)
+    found = _plan_values(fig)
+    text = " ".join(found)
+    for plan_id, label in labels.items():
+        assert plan_id in found or label in found or label in text, f"{name}: no data for {plan_id}"
+    assert fig.layout.font.family == FONT_FAMILY
+    footer = fig.layout.annotations[-1].text
+    assert footer.startswith({"zh": "来源", "en": "Source", "both": "来源"}[lang])
+
+
+def test_titles_follow_the_language_switch(inputs: dict) -> None:
+    zh, en, both = (_build("accountability", inputs, lang).layout.title.text for lang in LANGUAGES)
+    assert "问责" in zh and "Accountability" not in zh
+    assert "Accountability" in en and "问责" not in en
+    assert "问责" in both and "Accountability" in both
+
+
+def test_chart_values_match_the_tables(inputs: dict) -> None:
+    fig = charts.plot_plan_sizes(inputs["plans"], lang="en")
+    tasks_trace = next(t for t in fig.data if t.name == "Tasks")
+    by_plan = dict(zip(tasks_trace.customdata, tasks_trace.x, strict=True))
+    assert by_plan["shandong-taian-2017"] == 139 and by_plan["jiangsu-changzhou-2021"] == 17
+    trends = charts.plot_theme_trends(zwgk.summarise_themes_by_year(inputs["panel"]), inputs["plans"], lang="en")
+    assert all(set(t.x) <= {2017, 2018, 2019, 2021} for t in trends.data)
+    assert "different places" in trends.layout.annotations[-1].text  # the year confound is stated
+
+
+def test_a_chart_for_a_subset_of_plans(inputs: dict) -> None:
+    subset = inputs["plans"][inputs["plans"]["year"] == 2018]
+    fig = charts.plot_plan_sizes(subset, lang="zh")
+    assert set(fig.data[0].customdata) == set(subset["plan_id"])
+    assert "泰安" not in fig.layout.annotations[-1].text
+
+
+def test_gap_and_keyness_charts(inputs: dict) -> None:
+    plans = inputs["plans"]
+    gaps = zwgk.find_theme_gaps(inputs["coded"], inputs["measures"], inputs["tasks"], plans, "jiangsu-changzhou-2018", 3, False)
+    fig = charts.plot_gap_ranking(gaps, plans, "常州市 2018", lang="both")
+    assert len(fig.data[0].x) == len(gaps)
+    tokens = zwgk.tokenize_measures(inputs["measures"])
+    keyness = zwgk.compute_keyness(tokens, inputs["measures"]["plan_id"] == "shandong-taian-2017")
+    assert len(charts.plot_keyness(keyness, plans, "泰安市 2017", n_terms=10).data[0].y) == 10
+    kinds = zwgk.summarise_agency_kinds(inputs["tasks"], inputs["agencies"])
+    assert set(charts.plot_agency_kinds(kinds, plans).data[0].x) == set(label_plans(plans[plans["plan_id"].isin(kinds["plan_id"])], "both"))
+    trends = zwgk.find_emerging_fading(zwgk.summarise_themes_by_year(inputs["panel"], by="jurisdiction"))
+    assert len(charts.plot_emerging_fading(trends, plans).data[0].x) == int((trends["status"] != "stable").sum())
+    with pytest.raises(ValueError, match="label language"):
+        charts.plot_plan_sizes(plans, lang="fr")
+    assert isinstance(pd.DataFrame(), pd.DataFrame)

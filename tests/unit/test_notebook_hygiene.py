@@ -1,0 +1,46 @@
+"""Notebooks are thin, paired with jupytext scripts, committed without outputs."""
+
+import re
+
+import jupytext
+import nbformat
+import pytest
+
+from zwgk.report import list_notebooks
+
+NOTEBOOKS = list_notebooks()
+
+
+def test_there_are_the_four_notebooks() -> None:
+    assert [p.stem for p in NOTEBOOKS] == ["01_corpus", "02_similar_tasks", "03_themes_over_time", "04_jurisdiction_gaps"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_thin_and_clean(path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    for cell in code:
+        assert cell.get("outputs", []) == [] and cell.get("execution_count") is None, "strip outputs"
+        assert not re.search(r"^\s*(def|class)\s", cell.source, re.M), "no def/class in notebooks"
+        assert "data/raw" not in cell.source
+    assert notebook.cells[0].cell_type == "markdown"
+    assert sum(cell.cell_type == "markdown" for cell in notebook.cells) >= 4
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_and_its_jupytext_script_agree(path) -> None:
+    script = jupytext.read(path.with_suffix(".py"))
+    notebook = nbformat.read(path, as_version=4)
+    assert [(c.cell_type, c.source) for c in script.cells] == [(c.cell_type, c.source) for c in notebook.cells]
+    assert notebook.metadata["jupytext"]["formats"] == "ipynb,py:percent"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_parameters_are_the_documented_ones(path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    parameters = next(c for c in notebook.cells if c.cell_type == "code").source
+    assert "lang = " in parameters and "figures_dir = None" in parameters
+    if path.stem == "04_jurisdiction_gaps":
+        for name in ("focal_plan_id", "year_window", "peer_level"):
+            assert f"{name} = " in parameters
