@@ -93,19 +93,21 @@ def plot_theme_shares(panel: pd.DataFrame, plans: pd.DataFrame, n_themes: int = 
 
 
 def plot_theme_trends(by_year: pd.DataFrame, plans: pd.DataFrame, n_themes: int = 6, lang: str = "both") -> go.Figure:
-    """Theme shares by year (pooled, each plan weighted equally); hover shows how many places a year rests on."""
+    """Theme shares by year (plans weighted equally) with 95% bootstrap intervals; hover shows the places a year rests on."""
     frame = by_year[by_year["theme_id"] != "unclassified"].copy()
     top = frame.groupby("theme_id")["mean_plan_share"].mean().nlargest(n_themes).index
     frame = frame[frame["theme_id"].isin(top)].sort_values("year")
     frame["theme_label"] = label_themes(frame, lang, wrap=True)
     fig = go.Figure()
     for i, (label, group) in enumerate(frame.groupby("theme_label", sort=True)):
-        fig.add_scatter(x=group["year"], y=group["mean_plan_share"], mode="lines+markers", name=label,
+        error = {"type": "data", "symmetric": False, "array": group["share_high"] - group["mean_plan_share"],
+                 "arrayminus": group["mean_plan_share"] - group["share_low"], "thickness": 1.5, "width": 4}  # fmt: skip
+        fig.add_scatter(x=group["year"], y=group["mean_plan_share"], mode="lines+markers", name=label, error_y=error,
                         line={"color": PALETTE[i % len(PALETTE)], "width": 3}, customdata=group["n_jurisdictions"],
                         hovertemplate="%{x}: %{y:.1%} (n=%{customdata})<extra>" + label.replace("<br>", " ") + "</extra>")  # fmt: skip
     fig.update_layout(yaxis={"title": make_axis_label("mean_plan_share", lang), "tickformat": ".0%"},
                       xaxis={"title": make_label("year", lang), "dtick": 1})  # fmt: skip
-    title = make_title("主要主题的年度变化", "Main themes over the years", lang)
+    title = make_title("主要主题的年度变化（95% 自助法区间）", "Main themes over the years (95% bootstrap intervals)", lang)
     return apply_house_style(fig, title, label_plans(plans, lang).tolist(), lang, height=600, note=make_label("year_confound", lang))
 
 

@@ -8,16 +8,20 @@ between years mixes time and place. Every pooled row says how many jurisdictions
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+from zwgk.panel import N_BOOTSTRAP, _plan_seed
 
 _KEYS = {"pooled": [], "jurisdiction": ["jurisdiction", "jurisdiction_en"], "level": ["level"], "province": ["province", "province_en"]}
 
 
-def summarise_themes_by_year(panel: pd.DataFrame, by: str = "pooled") -> pd.DataFrame:
+def summarise_themes_by_year(panel: pd.DataFrame, by: str = "pooled", n_boot: int = N_BOOTSTRAP, seed: int = 0) -> pd.DataFrame:
     """Theme shares per year (and per group ``by``: pooled, jurisdiction, level or province).
 
-    ``mean_plan_share`` weighs every plan equally (a long plan does not dominate);
-    ``share_measures`` pools the measures of all plans in the group.
+    ``mean_plan_share`` weighs every plan equally (a long plan does not dominate), with a 95%
+    bootstrap interval (``share_low``/``share_high``: each plan's measures resampled, then
+    averaged over plans); ``share_measures`` pools the measures of all plans in the group.
     """
     keys = [*_KEYS[by], "year", "theme_id", "theme_zh", "theme_en"]
     grouped = panel.groupby(keys, sort=True, dropna=False)
@@ -30,7 +34,27 @@ def summarise_themes_by_year(panel: pd.DataFrame, by: str = "pooled") -> pd.Data
     totals = panel.groupby([*_KEYS[by], "year"])["n_measures"].sum().rename("n_measures_total")
     out = out.join(totals, on=[*_KEYS[by], "year"])
     out["share_measures"] = out["n_measures"] / out["n_measures_total"]
+    intervals = _bootstrap_group_means(panel, [*_KEYS[by], "year"], n_boot, seed)
+    out = out.merge(intervals, on=[*_KEYS[by], "year", "theme_id"], how="left")
     return out.drop(columns="n_measures_total")
+
+
+def _bootstrap_group_means(panel: pd.DataFrame, group_keys: list[str], n_boot: int, seed: int) -> pd.DataFrame:
+    """95% interval of the plan-weighted mean share: resample each plan's measures, average the plans."""
+    rows = []
+    for key, group in panel.groupby(group_keys, sort=True, dropna=False):
+        wide = group.pivot_table(index="plan_id", columns="theme_id", values="n_measures", aggfunc="sum", fill_value=0)
+        draws = np.zeros((n_boot, wide.shape[1]))
+        for plan_id, counts in wide.iterrows():
+            n = int(counts.sum())
+            if n:
+                rng = np.random.default_rng(_plan_seed(str(plan_id), seed))
+                draws += rng.multinomial(n, counts.to_numpy() / n, size=n_boot) / n
+        draws /= max(len(wide), 1)
+        low, high = np.quantile(draws, 0.025, axis=0), np.quantile(draws, 0.975, axis=0)
+        key = key if isinstance(key, tuple) else (key,)
+        rows.extend((*key, theme_id, low[i], high[i]) for i, theme_id in enumerate(wide.columns))
+    return pd.DataFrame(rows, columns=[*group_keys, "theme_id", "share_low", "share_high"])
 
 
 def compute_year_changes(by_year: pd.DataFrame, share: str = "mean_plan_share") -> pd.DataFrame:

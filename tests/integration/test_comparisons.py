@@ -64,6 +64,10 @@ def test_themes_by_year_pooled_and_per_jurisdiction(panel: pd.DataFrame) -> None
     assert pooled.loc[pooled["year"] == 2018, "n_jurisdictions"].unique().tolist() == [2]
     assert np.allclose(pooled.groupby("year")["share_measures"].sum(), 1.0)
     assert np.allclose(pooled.groupby("year")["mean_plan_share"].sum(), 1.0)
+    assert (pooled["share_low"] <= pooled["mean_plan_share"] + 1e-12).all()
+    assert (pooled["mean_plan_share"] <= pooled["share_high"] + 1e-12).all()
+    wide = pooled[(pooled["year"] == 2018) & (pooled["theme_id"] == "admin_services")].iloc[0]
+    assert wide["share_low"] < wide["mean_plan_share"] < wide["share_high"]
     per_place = summarise_themes_by_year(panel, by="jurisdiction")
     changes = compute_year_changes(per_place)
     assert set(changes["jurisdiction"]) == {"常州市"}  # the only jurisdiction with two years
