@@ -1,4 +1,4 @@
-"""Read a raw plan file into lines of text, detecting and reporting its encoding.
+"""Read a raw plan file into lines of text, detecting and reporting its encoding or format.
 
 Plans come from government sites in UTF-8, GB18030/GBK or UTF-16; some downloads are
 empty, binary or cut off. Every case gets a clear `PlanParseError` naming the file (and
@@ -58,11 +58,18 @@ def read_plan_file(path: str | Path) -> DecodedText:
 
 def decode_plan_bytes(data: bytes, path: str | Path) -> DecodedText:
     """Decode the bytes of a plan file, or raise `PlanParseError` saying why not."""
+    from zwgk.formats import convert_binary, html_to_lines, looks_like_html
+
     path = Path(path)
     if not data.strip():
         raise PlanParseError(path, "the file is empty" if not data else "the file holds only whitespace")
+    converted = convert_binary(data, path)
+    if converted is not None:
+        return DecodedText(path, compute_sha256(data), converted[1], converted[0], [])
     text, encoding, warnings = _decode(data, path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if looks_like_html(text):
+        text, encoding = "\n".join(html_to_lines(text)), f"{encoding} (html)"
     lines = text.split("\n")
     _reject_binary(lines, path)
     if not any(line.strip() for line in lines):

@@ -59,3 +59,10 @@ def test_a_file_cut_inside_a_character_is_read_with_a_warning() -> None:
     decoded = decode_plan_bytes(data, "cut.txt")
     assert decoded.lines[-1].startswith("（一）深化预公开")
     assert len(decoded.warnings) == 1 and "truncated" in decoded.warnings[0] and "line 3" in decoded.warnings[0]
+
+
+def test_pdf_radical_code_points_become_ideographs() -> None:
+    from zwgk.formats import normalise_radicals
+
+    assert normalise_radicals("⼀、推进政务公开⼯作（⼆），听取意⻅") == "一、推进政务公开工作（二），听取意见"
+    assert normalise_radicals("（一）１．，。") == "（一）１．，。"  # full-width forms are left alone

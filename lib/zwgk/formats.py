@@ -1,0 +1,203 @@
+"""Turn Word documents, web pages and PDFs into the text layouts the parsers read.
+
+Plans arrive as .docx, .html or .pdf as often as text. Each is converted to lines the way
+the seed texts were extracted: a Word table becomes tab-flattened rows (each cell a line
+starting with a tab, a vertically merged cell left empty, a horizontally merged cell once),
+paragraphs become lines, web navigation is left out. The format is recognised from the
+bytes, not the file name; legacy .doc/.wps and scanned PDFs get a clear error.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+import re
+import unicodedata
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+from zwgk.config_files import load_yaml
+from zwgk.errors import PlanParseError
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_SENTENCE_END = "。；：！？:;!?）)】》”"
+
+
+def detect_format(data: bytes) -> str:
+    """Return docx, pdf, ole (legacy Word/WPS), zip (other archive), broken_zip or text."""
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(_OLE_MAGIC):
+        return "ole"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return "docx" if "word/document.xml" in archive.namelist() else "zip"
+        except (zipfile.BadZipFile, OSError, EOFError):
+            return "broken_zip"
+    return "text"
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether decoded text is a web page rather than plain text."""
+    return bool(re.search(r"<(?:!doctype html|html|body|div|p|table|br)\b", text[:20000], re.IGNORECASE))
+
+
+def convert_binary(data: bytes, path: Path) -> tuple[list[str], str] | None:
+    """Return (lines, format) for a binary plan format, None for text; raise for formats we refuse."""
+    kind = detect_format(data)
+    if kind == "docx":
+        return docx_to_lines(data, path), "docx"
+    if kind == "pdf":
+        return pdf_to_lines(data, path), "pdf"
+    if kind == "ole":
+        raise PlanParseError(
+            path,
+            "a legacy Word (.doc) or WPS file, which zwgk cannot read: convert it to .docx first, "
+            "e.g. `libreoffice --headless --convert-to docx FILE`, and add the .docx",
+        )
+    if kind == "broken_zip":
+        raise PlanParseError(path, "a damaged zip or Word (.docx) file: download it again")
+    if kind == "zip":
+        raise PlanParseError(path, "a zip archive that is not a Word document: unpack it and add the plan inside")
+    return None
+
+
+def _cell_lines(text: str) -> list[str]:
+    parts = [part.strip() for part in text.split("\n")]
+    return ["\t" + (parts[0] if parts else "")] + [part for part in parts[1:] if part]
+
+
+def _element_text(element) -> str:
+    from docx.oxml.ns import qn
+
+    return "".join(node.text or "" for node in element.iter(qn("w:t")))
+
+
+def _table_lines(table) -> list[str]:
+    """One block per row; a cell continuing a vertical merge is an empty tab line."""
+    from docx.oxml.ns import qn
+
+    lines: list[str] = []
+    for row in table.rows:
+        for tc in row._tr.tc_lst:
+            properties = tc.tcPr
+            merge = properties.find(qn("w:vMerge")) if properties is not None else None
+            if merge is not None and merge.get(qn("w:val")) != "restart":
+                lines.append("\t")
+                continue
+            lines.extend(_cell_lines("\n".join(_element_text(p) for p in tc.iter(qn("w:p")))))
+        lines.append("")
+    return lines
+
+
+def docx_to_lines(data: bytes, path: Path) -> list[str]:
+    """Read a Word document: paragraphs and tables in document order."""
+    import docx
+    from docx.oxml.ns import qn
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises several kinds on broken files
+        raise PlanParseError(path, f"not a readable Word document: {exc}") from exc
+    lines: list[str] = []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            lines.append(_element_text(child))
+        elif child.tag == qn("w:tbl"):
+            lines.extend(["", *_table_lines(Table(child, document)), ""])
+    return lines
+
+
+def _reflow(lines: list[str]) -> list[str]:
+    """Join lines a PDF wrapped mid-sentence (a line not ending a sentence continues on the next)."""
+    from zwgk.numbering import match_number
+
+    out: list[str] = []
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        if out and out[-1] and out[-1][-1] not in _SENTENCE_END and not match_number(line) and len(out[-1]) > 15:
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
+def normalise_radicals(text: str) -> str:
+    """Replace CJK radical code points by the ideographs they stand for (⼀ -> 一, ⻅ -> 见).
+
+    PDF text layers often carry them where the page shows ordinary ideographs. Kangxi
+    radicals map by NFKC; the supplement block by ``config/radicals.yaml``.
+    """
+    return text.translate(_radical_table())
+
+
+@functools.cache
+def _radical_table() -> dict[int, str]:
+    table = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0x2F00, 0x2FD6)}
+    table.update({ord(radical): ideograph for radical, ideograph in load_yaml("radicals").items()})
+    return table
+
+
+def pdf_to_lines(data: bytes, path: Path) -> list[str]:
+    """Read a PDF's text layer, page by page, rejoining wrapped lines."""
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = [normalise_radicals(page.extract_text() or "") for page in pdf.pages]
+    except Exception as exc:  # pdfminer raises several kinds on broken files
+        raise PlanParseError(path, f"not a readable PDF: {exc}") from exc
+    if not "".join(pages).strip():
+        raise PlanParseError(path, "the PDF has no text layer (a scan?): run OCR first, e.g. `ocrmypdf in.pdf out.pdf`")
+    return _reflow([line for page in pages for line in page.split("\n")])
+
+
+class _HtmlText(HTMLParser):
+    """Collect a page's text with its block structure; skip scripts, styles and page chrome."""
+
+    _SKIP = frozenset({"script", "style", "noscript", "nav", "header", "footer", "head", "template"})
+    _BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "title", "tr", "table"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = [""]
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in self._SKIP:
+            self.skipping += 1
+        elif tag in ("td", "th"):
+            self.lines.append("\t")
+        elif tag in self._BLOCK:
+            self.lines.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in ("tr", "table"):
+            self.lines.extend(["", ""])
+        elif tag in self._BLOCK:
+            self.lines.append("")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.lines[-1] += re.sub(r"[ \t\r\n]+", " ", data) if not self.lines[-1].startswith("\t") else re.sub(r"\s+", " ", data)
+
+
+def html_to_lines(text: str) -> list[str]:
+    """Turn a web page into lines: blocks on their own lines, table cells as tab lines."""
+    parser = _HtmlText()
+    parser.feed(text)
+    parser.close()
+    lines: list[str] = []
+    for line in parser.lines:
+        cleaned = ("\t" + line[1:].strip()) if line.startswith("\t") else line.strip()
+        if cleaned or (lines and lines[-1] != ""):
+            lines.append(cleaned)
+    return lines

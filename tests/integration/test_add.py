@@ -1,0 +1,246 @@
+"""Adding a newly released plan: real .docx/.html/.pdf/GBK inputs built here, end to end."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import zwgk
+from zwgk.adding import AddError, add_plan, make_pinyin, remove_plan
+from zwgk.cli import main
+from zwgk.errors import PlanParseError
+
+BASE = """测试甲市2020年政务公开工作要点
+一、推进决策公开
+（一）深化预公开。进一步推进重大决策预公开，广泛听取公众意见。
+（二）做好解读。每季度开展一次政策解读活动。
+二、加强平台建设
+（一）办好政府网站。加强内容建设，提升服务水平。
+"""
+NEXT_YEAR = """测试甲市2021年政务公开工作要点
+一、推进决策公开
+（一）深化预公开。进一步推进重大决策预公开，广泛听取公众意见。
+（二）做好政策解读。每月开展一次政策解读活动，提升解读质量。
+二、加强平台建设
+（一）推进数据开放。年底前上线公共数据开放平台。
+"""
+COUNTY = {"level": "county", "parent_jurisdiction": "样例市", "province": "江苏省"}
+
+
+def _hash_tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def data_dir(new_data_dir) -> Path:
+    folder = new_data_dir({"base.txt": BASE.encode()})
+    zwgk.build_dataset(folder)
+    return folder
+
+
+def _make_docx(path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("测试乙县2020年政务公开工作要点")
+    table = document.add_table(rows=3, cols=5)
+    rows = [
+        ["序号", "工作任务", "具体要求", "牵头单位", "责任单位"],
+        ["1", "一、推进决策公开", "推进重大决策预公开，广泛听取公众意见。", "县政府办公室", "各乡镇"],
+        ["2", "", "做好政策解读工作。", "县司法局", ""],
+    ]
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    table.cell(1, 1).merge(table.cell(2, 1))  # 工作任务 merged vertically over rows 1-2
+    table.cell(2, 3).merge(table.cell(2, 4))  # one agency cell across lead and responsible
+    document.add_paragraph("各乡镇要抓好落实。")
+    document.save(path)
+    return path
+
+
+def _print_pdf(html: str, path: Path, tmp: Path) -> Path:
+    page = tmp / "page.html"
+    page.write_text(html, encoding="utf-8")
+    subprocess.run(
+        ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp / 'profile'}",
+         "--no-pdf-header-footer", f"--print-to-pdf={path}", page.as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )  # fmt: skip
+    return path
+
+
+def test_pinyin_names() -> None:
+    assert [make_pinyin(n) for n in ("常州市", "泰安市", "江苏省", "新会区", "西安市")] == [
+        "Changzhou",
+        "Tai'an",
+        "Jiangsu",
+        "Xinhui",
+        "Xi'an",
+    ]
+
+
+def test_a_word_document_with_merged_cells_is_added_end_to_end(data_dir: Path, tmp_path: Path) -> None:
+    result = add_plan(
+        _make_docx(tmp_path / "要点.docx"), {"province": "江苏省", "parent_jurisdiction": "样例市"}, data_dir=data_dir, log=lambda _: None
+    )
+    assert result.status == "added"
+    assert result.plan_id == "jiangsu-yangli-ceshiyi-2020"
+    assert (data_dir / "raw" / f"{result.plan_id}.docx").is_file()
+    tasks = zwgk.load_tasks(data_dir).set_index("task_id")
+    first, second = tasks.loc[f"{result.plan_id}-t001"], tasks.loc[f"{result.plan_id}-t002"]
+    assert second.section_1_title == first.section_1_title == "推进决策公开"  # the vertical merge carries down
+    assert first.lead_agencies == ["县政府办公室"] and first.responsible_agencies == ["各乡镇"]
+    assert second.lead_agencies == second.responsible_agencies == ["县司法局"]  # one cell across both columns
+    plan = zwgk.load_plans(data_dir).set_index("plan_id").loc[result.plan_id]
+    assert (plan.encoding, plan.layout, plan.jurisdiction_type, plan.level) == ("docx", "table_tab", "county", "county")
+    assert plan.closing == "各乡镇要抓好落实。"
+    assert any("2 tasks" in line for line in result.lines)
+
+
+def test_a_web_page_keeps_the_plan_and_drops_the_page(data_dir: Path, tmp_path: Path) -> None:
+    page = tmp_path / "plan.html"
+    page.write_text(
+        "<html><head><title>测试丙区政府</title><script>var x = 1;</script></head><body>"
+        "<nav>首页 | 政务公开 | 新闻</nav><div class='article'><h1>测试丙区2021年政务公开工作要点</h1>"
+        "<p>一、推进决策公开</p><p>（一）深化预公开。进一步推进重大决策预公开。</p>"
+        "<p>（二）做好解读。每季度开展解读&amp;回应。</p></div><footer>版权所有：测试丙区人民政府</footer></body></html>",
+        encoding="utf-8",
+    )
+    result = add_plan(page, {"province": "广东省", "parent_jurisdiction": "样例市"}, data_dir=data_dir, log=lambda _: None)
+    tasks = zwgk.load_tasks(data_dir)
+    texts = tasks.loc[tasks["plan_id"] == result.plan_id, "text"].tolist()
+    assert texts == ["深化预公开。进一步推进重大决策预公开。", "做好解读。每季度开展解读&回应。"]
+    raw_text = "\n".join(zwgk.load_source_lines(data_dir).query("plan_id == @result.plan_id")["line_text"])
+    assert "首页" not in raw_text and "var x" not in raw_text and "版权所有" not in raw_text
+    plan = zwgk.load_plans(data_dir).set_index("plan_id").loc[result.plan_id]
+    assert (plan.encoding, plan.jurisdiction_type) == ("utf-8 (html)", "district")
+
+
+def test_a_gbk_text_file_is_decoded_and_says_so(data_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_bytes(BASE.replace("测试甲市", "测试丁县").encode("gbk"))
+    result = add_plan(path, {"province": "山东省", "parent_jurisdiction": "样例市"}, data_dir=data_dir, log=lambda _: None)
+    assert zwgk.load_plans(data_dir).set_index("plan_id").loc[result.plan_id, "encoding"] == "gb18030"
+    assert len(zwgk.load_tasks(data_dir).query("plan_id == @result.plan_id")) == 3
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium prints the test PDF; `make test` installs it as root")
+def test_a_pdf_with_a_text_layer_is_added_and_a_scan_is_refused(data_dir: Path, tmp_path: Path) -> None:
+    html = (
+        "<html><body style='font-family: Noto Sans CJK SC'>"
+        + "".join(f"<p>{line}</p>" for line in BASE.replace("测试甲市", "测试戊县").splitlines())
+        + "</body></html>"
+    )
+    pdf = _print_pdf(html, tmp_path / "plan.pdf", tmp_path)
+    result = add_plan(pdf, {"province": "江苏省", "parent_jurisdiction": "样例市"}, data_dir=data_dir, log=lambda _: None)
+    tasks = zwgk.load_tasks(data_dir).query("plan_id == @result.plan_id")
+    assert tasks["text"].tolist()[0] == "深化预公开。进一步推进重大决策预公开，广泛听取公众意见。"
+    assert zwgk.load_plans(data_dir).set_index("plan_id").loc[result.plan_id, "encoding"] == "pdf"
+    scan = _print_pdf(
+        "<html><body><div style='width:300px;height:300px;background:#333'></div></body></html>", tmp_path / "scan.pdf", tmp_path
+    )
+    with pytest.raises(PlanParseError, match="no text layer"):
+        add_plan(scan, {"province": "江苏省"}, data_dir=data_dir, log=lambda _: None)
+
+
+def test_legacy_word_files_get_a_conversion_hint(data_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "plan.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    with pytest.raises(PlanParseError, match="libreoffice --headless --convert-to docx"):
+        add_plan(path, {}, data_dir=data_dir, log=lambda _: None)
+
+
+def test_the_same_file_twice_is_a_no_op(data_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "copy.txt"
+    path.write_bytes(BASE.encode())
+    before = _hash_tree(data_dir / "raw")
+    messages: list[str] = []
+    result = add_plan(path, {}, data_dir=data_dir, log=messages.append)
+    assert result.status == "unchanged" and "already in the dataset" in messages[0]
+    assert _hash_tree(data_dir / "raw") == before
+
+
+def test_a_different_plan_for_the_same_place_and_year_needs_replace(data_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "revised.txt"
+    path.write_text(BASE.replace("广泛听取公众意见", "广泛听取各方意见"), encoding="utf-8")
+    given = {"jurisdiction_en": "Ceshi0", "parent_jurisdiction_en": "Yangli", **COUNTY}
+    before = _hash_tree(data_dir)
+    with pytest.raises(AddError, match="--replace"):
+        add_plan(path, given, data_dir=data_dir, log=lambda _: None)
+    assert _hash_tree(data_dir) == before
+    result = add_plan(path, given, replace=True, data_dir=data_dir, log=lambda _: None)
+    assert result.status == "replaced"
+    assert not (data_dir / "raw" / "base.txt").exists()
+    assert "广泛听取各方意见" in zwgk.load_tasks(data_dir)["text"].iloc[0]
+    assert len(zwgk.load_plans(data_dir)) == 1
+
+
+def test_any_failure_leaves_raw_manifest_and_processed_as_they_were(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _make_docx(tmp_path / "plan.docx")
+    before = _hash_tree(data_dir)
+
+    def broken_build(*args: object, **kwargs: object) -> None:
+        raise zwgk.ZwgkError("disk full")
+
+    monkeypatch.setattr("zwgk.adding.build_dataset", broken_build)
+    with pytest.raises(zwgk.ZwgkError, match="disk full"):
+        add_plan(path, {"province": "江苏省", "parent_jurisdiction": "样例市"}, data_dir=data_dir, log=lambda _: None)
+    assert _hash_tree(data_dir) == before
+
+
+def test_missing_metadata_is_asked_for_by_flag(data_dir: Path, tmp_path: Path) -> None:
+    untitled = tmp_path / "untitled.txt"
+    untitled.write_text("政务公开工作要点\n一、推进公开\n（一）深化预公开。推进预公开。\n（二）做好解读。解读政策。\n", encoding="utf-8")
+    with pytest.raises(AddError, match=r"--jurisdiction .* --year"):
+        add_plan(untitled, {}, data_dir=data_dir, log=lambda _: None)
+    city = tmp_path / "city.txt"
+    city.write_text(BASE.replace("测试甲市", "测试己市"), encoding="utf-8")
+    with pytest.raises(AddError, match="--level prefectural or --level county"):
+        add_plan(city, {"province": "江苏省"}, data_dir=data_dir, log=lambda _: None)
+    with pytest.raises(AddError, match="--province"):
+        add_plan(city, {"level": "prefectural"}, data_dir=data_dir, log=lambda _: None)
+    with pytest.raises(AddError, match="contradicts the title"):
+        add_plan(city, {"level": "prefectural", "province": "江苏省", "year": 2019}, data_dir=data_dir, log=lambda _: None)
+
+
+def test_a_new_year_prints_what_changed(data_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "2021.txt"
+    path.write_text(NEXT_YEAR, encoding="utf-8")
+    result = add_plan(path, COUNTY, data_dir=data_dir, log=lambda _: None)
+    text = "\n".join(result.lines)
+    assert "compared with jiangsu-yangli-ceshi0-2020" in text
+    assert "1 new, 1 reworded, 1 kept; 1 dropped" in text
+
+
+def test_command_line_add_list_remove(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("ZWGK_DATA_DIR", str(data_dir))
+    path = tmp_path / "2021.txt"
+    path.write_text(NEXT_YEAR, encoding="utf-8")
+    assert main(["add", str(path), "--level", "county", "--parent-jurisdiction", "样例市", "--province", "江苏省"]) == 0
+    assert main(["list"]) == 0
+    listing = capsys.readouterr().out
+    assert "jiangsu-yangli-ceshijia-2021" in listing and "jiangsu-yangli-ceshi0-2020" in listing
+    assert main(["remove", "jiangsu-yangli-ceshijia-2021"]) == 0
+    assert len(zwgk.load_plans(data_dir)) == 1
+    assert main(["remove", "no-such-plan"]) == 1
+    assert "no plan no-such-plan" in capsys.readouterr().err
+
+
+def test_removing_a_plan_is_undone_if_the_rebuild_fails(data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "2021.txt"
+    path.write_text(NEXT_YEAR, encoding="utf-8")
+    add_plan(path, COUNTY, data_dir=data_dir, log=lambda _: None)
+    before = _hash_tree(data_dir)
+    monkeypatch.setattr("zwgk.adding.build_dataset", lambda *a, **k: (_ for _ in ()).throw(zwgk.ZwgkError("boom")))
+    with pytest.raises(zwgk.ZwgkError, match="boom"):
+        remove_plan("jiangsu-yangli-ceshijia-2021", data_dir=data_dir, log=lambda _: None)
+    assert _hash_tree(data_dir) == before
