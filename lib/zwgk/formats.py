@@ -93,8 +93,93 @@ def _table_lines(table) -> list[str]:
     return lines
 
 
+_CN_DIGITS = "零一二三四五六七八九"
+_CN_FORMATS = {
+    "chineseCounting",
+    "chineseCountingThousand",
+    "ideographTraditional",
+    "japaneseCounting",
+    "chineseLegalSimplified",
+    "taiwaneseCounting",
+}
+
+
+def format_list_number(value: int, number_format: str) -> str:
+    """Render a Word list counter: 3 -> 3 (decimal), 三 (Chinese counting), ③, C, c."""
+    if number_format in _CN_FORMATS:
+        tens, units = divmod(value, 10)
+        head = "" if tens == 0 else ("十" if tens == 1 else _CN_DIGITS[tens] + "十")
+        return head + (_CN_DIGITS[units] if units or not head else "") if value < 100 else str(value)
+    if number_format == "decimalEnclosedCircle" and 1 <= value <= 20:
+        return chr(0x2460 + value - 1)
+    if number_format in ("upperLetter", "lowerLetter"):
+        letter = chr(ord("A") + (value - 1) % 26)
+        return letter if number_format == "upperLetter" else letter.lower()
+    if number_format == "decimalFullWidth":
+        return str(value).translate({ord(d): chr(0xFF10 + int(d)) for d in "0123456789"})
+    return str(value)
+
+
+class _ListNumbers:
+    """Word's automatic list numbers, which are not in the paragraphs' text."""
+
+    def __init__(self, document) -> None:
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        self.style_numbering = {style.style_id: self._num_pr(style.element) for style in document.styles if style.element is not None}
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            return
+        abstract = {a.get(qn("w:abstractNumId")): self._read_levels(a) for a in numbering.findall(qn("w:abstractNum"))}
+        for num in numbering.findall(qn("w:num")):
+            reference = num.find(qn("w:abstractNumId"))
+            self.levels[num.get(qn("w:numId"))] = abstract.get(reference.get(qn("w:val")) if reference is not None else None, {})
+
+    def _val(self, element, tag: str, default: str) -> str:
+        found = element.find(self.qn(tag)) if element is not None else None
+        return found.get(self.qn("w:val")) if found is not None else default
+
+    def _read_levels(self, abstract) -> dict[int, tuple[str, str, int]]:
+        return {
+            int(lvl.get(self.qn("w:ilvl"))): (
+                self._val(lvl, "w:numFmt", "decimal"),
+                self._val(lvl, "w:lvlText", ""),
+                int(self._val(lvl, "w:start", "1")),
+            )
+            for lvl in abstract.findall(self.qn("w:lvl"))
+        }
+
+    def _num_pr(self, element) -> tuple[str, int] | None:
+        properties = element.find(self.qn("w:pPr"))
+        num_pr = properties.find(self.qn("w:numPr")) if properties is not None else None
+        if num_pr is None:
+            return None
+        return self._val(num_pr, "w:numId", "0"), int(self._val(num_pr, "w:ilvl", "0"))
+
+    def number(self, paragraph) -> str:
+        """Advance the list counters for ``paragraph`` and return its rendered number, or ''."""
+        found = self._num_pr(paragraph) or self.style_numbering.get(self._val(paragraph.find(self.qn("w:pPr")), "w:pStyle", ""))
+        if not found or found[0] not in self.levels or found[1] not in self.levels[found[0]]:
+            return ""
+        num_id, level = found
+        counters = self.counters.setdefault(num_id, {})
+        counters[level] = counters.get(level, self.levels[num_id][level][2] - 1) + 1
+        for deeper in [k for k in counters if k > level]:
+            del counters[deeper]
+        number_format, text, _ = self.levels[num_id][level]
+        if number_format in ("bullet", "none"):
+            return ""
+        for k, (fmt, _, start) in self.levels[num_id].items():
+            text = text.replace(f"%{k + 1}", format_list_number(counters.get(k, start), fmt))
+        return text
+
+
 def docx_to_lines(data: bytes, path: Path) -> list[str]:
-    """Read a Word document: paragraphs and tables in document order."""
+    """Read a Word document: paragraphs (with Word's list numbers) and tables in document order."""
     import docx
     from docx.oxml.ns import qn
     from docx.table import Table
@@ -103,10 +188,11 @@ def docx_to_lines(data: bytes, path: Path) -> list[str]:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds on broken files
         raise PlanParseError(path, f"not a readable Word document: {exc}") from exc
+    numbers = _ListNumbers(document)
     lines: list[str] = []
     for child in document.element.body.iterchildren():
         if child.tag == qn("w:p"):
-            lines.append(_element_text(child))
+            lines.append(numbers.number(child) + _element_text(child))
         elif child.tag == qn("w:tbl"):
             lines.extend(["", *_table_lines(Table(child, document)), ""])
     return lines

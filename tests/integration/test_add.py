@@ -244,3 +244,70 @@ def test_removing_a_plan_is_undone_if_the_rebuild_fails(data_dir: Path, tmp_path
     with pytest.raises(zwgk.ZwgkError, match="boom"):
         remove_plan("jiangsu-yangli-ceshijia-2021", data_dir=data_dir, log=lambda _: None)
     assert _hash_tree(data_dir) == before
+
+
+def _add_list_numbering(document) -> str:
+    """Define a Word list 一、/（一） in numbering.xml, as Chinese plans written in Word use; return its numId."""
+    from docx.oxml import parse_xml
+
+    namespace = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {namespace} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+        "</w:abstractNum>"
+    ))  # fmt: skip
+    numbering.append(parse_xml(f'<w:num {namespace} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return "90"
+
+
+def test_word_list_numbering_is_rendered_so_numbered_prose_parses(data_dir: Path, tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    num_id = _add_list_numbering(document)
+    namespace = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document.add_paragraph("测试庚县2022年政务公开工作要点")
+    items = [
+        (0, "推进决策公开"),
+        (1, "深化预公开。进一步推进重大决策预公开。"),
+        (1, "做好解读。每季度开展解读。"),
+        (0, "加强平台建设"),
+        (1, "办好政府网站。加强内容建设。"),
+    ]
+    for level, text in items:
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {namespace}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>')
+        )
+    path = tmp_path / "numbered.docx"
+    document.save(path)
+    from zwgk.formats import docx_to_lines
+
+    lines = docx_to_lines(path.read_bytes(), path)
+    assert lines[1:6] == [
+        "一、推进决策公开",
+        "（一）深化预公开。进一步推进重大决策预公开。",
+        "（二）做好解读。每季度开展解读。",
+        "二、加强平台建设",
+        "（一）办好政府网站。加强内容建设。",
+    ]
+    result = add_plan(path, {"province": "江苏省", "parent_jurisdiction": "样例市"}, data_dir=data_dir, log=lambda _: None)
+    tasks = zwgk.load_tasks(data_dir)
+    tasks = tasks[tasks["plan_id"] == result.plan_id]
+    assert tasks["task_number"].tolist() == ["（一）", "（二）", "（一）"]
+    assert tasks["section_1_title"].tolist() == ["推进决策公开", "推进决策公开", "加强平台建设"]
+
+
+def test_list_number_formats() -> None:
+    from zwgk.formats import format_list_number
+
+    assert [format_list_number(n, "chineseCounting") for n in (1, 10, 11, 20, 23)] == ["一", "十", "十一", "二十", "二十三"]
+    assert [format_list_number(3, f) for f in ("decimal", "decimalEnclosedCircle", "upperLetter", "decimalFullWidth")] == [
+        "3",
+        "③",
+        "C",
+        "３",
+    ]
