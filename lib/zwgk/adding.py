@@ -89,14 +89,21 @@ def infer_metadata(source: PlanSource, given: dict[str, object]) -> dict[str, ob
         raise AddError(f"{source.decoded.path}: the title does not state the jurisdiction and year; pass {' '.join(missing)}")
     if title_year and int(year) != int(title_year):
         raise AddError(f"{source.decoded.path}: --year {year} contradicts the title's {title_year}")
-    jurisdiction_type, level = (
-        (str(given["jurisdiction_type"]), str(given["level"]))
-        if given.get("jurisdiction_type") and given.get("level")
-        else _infer_type_and_level(str(name), parent and str(parent), given.get("level"))  # type: ignore[arg-type]
-    )
+    problems = []
+    try:
+        jurisdiction_type, level = (
+            (str(given["jurisdiction_type"]), str(given["level"]))
+            if given.get("jurisdiction_type") and given.get("level")
+            else _infer_type_and_level(str(name), parent and str(parent), given.get("level"))  # type: ignore[arg-type]
+        )
+    except AddError as error:
+        problems.append(str(error))
+        jurisdiction_type, level = "", ""
     province = given.get("province") or (name if jurisdiction_type in ("province", "municipality") else None)
     if not province:
-        raise AddError(f"{source.decoded.path}: which province is {name} in? pass --province 江苏省")
+        problems.append(f"which province is {name} in? pass --province 江苏省")
+    if problems:
+        raise AddError(f"{source.decoded.path}: " + "; ".join(problems))
     return {
         "jurisdiction": name,
         "jurisdiction_en": given.get("jurisdiction_en") or make_pinyin(str(name)),

@@ -202,6 +202,8 @@ def test_missing_metadata_is_asked_for_by_flag(data_dir: Path, tmp_path: Path) -
         add_plan(untitled, {}, data_dir=data_dir, log=lambda _: None)
     city = tmp_path / "city.txt"
     city.write_text(BASE.replace("测试甲市", "测试己市"), encoding="utf-8")
+    with pytest.raises(AddError, match=r"--level prefectural or --level county; which province .* --province"):
+        add_plan(city, {}, data_dir=data_dir, log=lambda _: None)
     with pytest.raises(AddError, match="--level prefectural or --level county"):
         add_plan(city, {"province": "江苏省"}, data_dir=data_dir, log=lambda _: None)
     with pytest.raises(AddError, match="--province"):
