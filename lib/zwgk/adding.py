@@ -48,7 +48,7 @@ class AddResult:
 
 
 def make_pinyin(name: str) -> str:
-    """English (pinyin) name of a place: 常州市 -> Changzhou, 泰安市 -> Tai'an, 江苏省 -> Jiangsu."""
+    """English (pinyin) name of a place: 无锡市 -> Wuxi, 西安市 -> Xi'an, 江苏省 -> Jiangsu."""
     from pypinyin import lazy_pinyin
 
     core = re.sub(r"(自治区|自治州|特别行政区|地区|[省市区县旗盟州])$", "", name) or name
@@ -58,7 +58,7 @@ def make_pinyin(name: str) -> str:
 
 
 def _split_jurisdiction(name: str) -> tuple[str, str | None]:
-    """江门市新会区 -> (新会区, 江门市); 常州市 -> (常州市, None)."""
+    """佛山市南海区 -> (南海区, 佛山市); 无锡市 -> (无锡市, None)."""
     found = re.fullmatch(rf"(?P<parent>{_UNIT})(?P<own>{_UNIT})", name)
     if found and not found.group("parent").endswith("省"):
         return found.group("own"), found.group("parent")
@@ -84,7 +84,7 @@ def infer_metadata(source: PlanSource, given: dict[str, object]) -> dict[str, ob
     name = str(given.get("jurisdiction") or "") or (title_name and _split_jurisdiction(title_name)[0])
     parent = given.get("parent_jurisdiction") or (title_name and _split_jurisdiction(title_name)[1])
     year = given.get("year") or title_year
-    missing = [flag for flag, value in (("--jurisdiction 常州市", name), ("--year 2024", year)) if not value]
+    missing = [flag for flag, value in (("--jurisdiction 无锡市", name), ("--year 2024", year)) if not value]
     if missing:
         raise AddError(f"{source.decoded.path}: the title does not state the jurisdiction and year; pass {' '.join(missing)}")
     if title_year and int(year) != int(title_year):

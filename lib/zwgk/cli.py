@@ -14,7 +14,7 @@ from zwgk.paths import get_data_dir
 from zwgk.schema import render_data_dictionary
 
 ADD_FLAGS = {
-    "jurisdiction": "jurisdiction in Chinese, e.g. 常州市 (default: from the title)",
+    "jurisdiction": "jurisdiction in Chinese, e.g. 无锡市 (default: from the title)",
     "jurisdiction-en": "jurisdiction in pinyin (default: from the Chinese name)",
     "parent-jurisdiction": "prefecture above a county-level jurisdiction, e.g. 苏州市",
     "parent-jurisdiction-en": "parent in pinyin",

@@ -78,7 +78,7 @@ def make_title(zh: str, en: str, lang: str) -> str:
 
 
 def label_plans(plans: pd.DataFrame, lang: str) -> pd.Series:
-    """Return a short label per plan (常州市 2018 / Changzhou 2018), indexed by plan_id.
+    """Return a short label per plan (无锡市 2018 / Wuxi 2018), indexed by plan_id.
 
     With both languages the label takes two lines, so axis labels stay horizontal.
     """
