@@ -1,0 +1,228 @@
+"""Benchmark zwgk on a synthetic national corpus: N plans recombined from the seed plans.
+
+Run: .venv/bin/python benchmarks/national_corpus.py [N ...]      (default: 100 300 1000)
+
+Each synthetic plan takes tasks (with their agency cells) from the seed plans, perturbs
+them (drops or swaps clauses), and writes them in one of the three seed layouts (tab table
+with 目标/任务 columns, tab table with 序号, numbered prose) for a made-up county and a
+year from 2015 to 2024; lengths follow a log-normal spread around 60 tasks. The seed is
+fixed, so every run generates the same corpus.
+
+For each N it prints, per stage, wall time, throughput and peak resident memory (sampled
+from /proc every 20 ms): build (parse + validate + write), load_tasks(), tokenization,
+theme coding, similarity and clustering, panel and gaps, and adding one plan to the built
+dataset. Figures, not a timed test. Targets (issue 6, 2 cores / 24 GB): 1,000 plans end to
+end <= 60 s and <= 2 GB; 5,000 <= 5 min and <= 6 GB; load_tasks() at 5,000 <= 2 s; adding a
+plan to 1,000 <= 5 s.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import itertools
+import os
+import random
+import re
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "lib"))
+
+import zwgk  # noqa: E402
+from zwgk.build import build_dataset  # noqa: E402
+from zwgk.manifest import MANIFEST_COLUMNS  # noqa: E402
+
+SEED = 20261122
+SIMILARITY_MAX_PLANS = 300  # above this the exact chunked search takes minutes (quadratic); see README
+CN = "甲乙丙丁戊己庚辛壬癸"
+PROVINCES = [("江苏省", "Jiangsu"), ("山东省", "Shandong"), ("广东省", "Guangdong"), ("浙江省", "Zhejiang")]
+CN_NUMBERS = "一二三四五六七八九十"
+
+
+def _cn(n: int) -> str:
+    return CN_NUMBERS[n - 1] if n <= 10 else "十" + CN_NUMBERS[n - 11] if n < 20 else str(n)
+
+
+class Sampler:
+    """Tasks of the seed plans to recombine, and a fixed random generator."""
+
+    def __init__(self) -> None:
+        tasks = zwgk.load_tasks()
+        tasks = tasks[tasks["text"] != ""]
+        self.rows = list(zip(tasks["text"], tasks["lead_agencies"], tasks["responsible_agencies"], strict=True))
+        self.rng = random.Random(SEED)
+
+    def task(self) -> tuple[str, str, str]:
+        """Return a perturbed seed task (text, lead cell, responsible cell)."""
+        text, lead, responsible = self.rng.choice(self.rows)
+        clauses = [c for c in re.split(r"(?<=[，。；])", text) if c]
+        if len(clauses) > 2 and self.rng.random() < 0.5:
+            clauses.pop(self.rng.randrange(len(clauses) - 1))
+        if len(clauses) > 2 and self.rng.random() < 0.3:
+            i = self.rng.randrange(len(clauses) - 2)
+            clauses[i], clauses[i + 1] = clauses[i + 1], clauses[i]
+        body = "".join(clauses)
+        text = body if body.endswith("。") else body.rstrip("，；") + "。"
+        return text, "、".join(lead) or "县政府办公室", "、".join(responsible) or "各乡镇"
+
+    def n_tasks(self) -> int:
+        """Return a plan length: log-normal around 55 tasks, between 8 and 220."""
+        return max(8, min(220, int(self.rng.lognormvariate(4.0, 0.5))))
+
+
+def _table(name: str, year: int, tasks: list[tuple[str, str, str]]) -> str:
+    out = [f"{name}{year}年政务公开工作要点", "\t目标\n\t任务\n\t主要内容\n\t牵头单位\n\t责任单位", ""]
+    for i, (text, lead, responsible) in enumerate(tasks):
+        section = f"\t{_cn(i // 10 + 1)}、\n推进公开工作{i // 10 + 1}" if i % 10 == 0 else "\t"
+        item = f"\t（{_cn(i // 3 % 20 + 1)}）做好第{i // 3 + 1}项" if i % 3 == 0 else "\t"
+        out += [section, item, f"\t{text}", f"\t{lead}", f"\t{responsible}", ""]
+    return "\n".join(out)
+
+
+def _numbered_table(name: str, year: int, tasks: list[tuple[str, str, str]]) -> str:
+    out = [f"{name}{year}年政务公开工作要点分工方案", "", "\t序号\n\t工作任务\n\t具体要求\n\t牵头及责任单位", ""]
+    for i, (text, lead, responsible) in enumerate(tasks):
+        first = "\t着力推进公开工作" if i % 8 == 0 else "\t"
+        second = f"\t围绕重点领域推进第{i // 4 + 1}项" if i % 4 == 0 else "\t"
+        out += [f"\t{i + 1}", first, second, f"\t{text}", f"\t{lead}牵头，{responsible}负责", ""]
+    return "\n".join(out)
+
+
+def _prose(name: str, year: int, tasks: list[tuple[str, str, str]]) -> str:
+    out = [f"{name}{year}年政务公开工作要点", "今年全县政务公开工作的总体要求是：坚持以人民为中心。"]
+    for i, (text, _, _) in enumerate(tasks):
+        if i % 5 == 0:
+            out.append(f"{_cn(i // 5 % 19 + 1)}、推进第{i // 5 + 1}方面工作")
+        out.append(f"（{_cn(i % 5 + 1)}）做好第{i + 1}项工作。{text}")
+    out.append("各乡镇、各部门要结合实际，抓好任务落实。")
+    return "\n".join(out)
+
+
+LAYOUTS = (_table, _numbered_table, _prose)
+
+
+def generate_corpus(n_plans: int, data_dir: Path, sampler: Sampler) -> int:
+    """Write ``n_plans`` synthetic plans and their manifest; return the number of characters."""
+    raw = data_dir / "raw"
+    raw.mkdir(parents=True)
+    rows, chars = [], 0
+    for i in range(n_plans):
+        place, year = i // 10, 2015 + i % 10
+        name = f"合成{CN[place // 100 % 10]}{CN[place // 10 % 10]}{CN[place % 10]}县"
+        province, province_en = PROVINCES[place % len(PROVINCES)]
+        text = LAYOUTS[place % 3](name, year, [sampler.task() for _ in range(sampler.n_tasks())])
+        file = f"synthetic-{place:04d}-{year}.txt"
+        (raw / file).write_text(text, encoding="utf-8")
+        chars += len(text)
+        rows.append({"file": file, "jurisdiction": name, "jurisdiction_en": f"Hecheng{place:04d}", "jurisdiction_type": "county",
+                     "level": "county", "parent_jurisdiction": "合成市", "parent_jurisdiction_en": "Hecheng", "province": province,
+                     "province_en": province_en, "year": year, "sha256": hashlib.sha256(text.encode()).hexdigest(),
+                     "source": "benchmarks/national_corpus.py"})  # fmt: skip
+    with open(raw / "plans.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(MANIFEST_COLUMNS))
+        writer.writeheader()
+        writer.writerows(rows)
+    return chars
+
+
+class PeakMemory:
+    """Sample this process's resident memory every 20 ms while a stage runs."""
+
+    def __enter__(self) -> PeakMemory:
+        self.peak, self.running = 0, True
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+        return self
+
+    def _sample(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while self.running:
+            with open("/proc/self/statm") as handle:
+                self.peak = max(self.peak, int(handle.read().split()[1]) * page)
+            time.sleep(0.02)
+
+    def __exit__(self, *exc: object) -> None:
+        self.running = False
+        self.thread.join()
+
+
+def run_stage(name: str, function: Callable[[], object], n_plans: int, chars: int, results: list) -> object:
+    """Run one stage, print its figures and keep them."""
+    with PeakMemory() as memory:
+        start = time.perf_counter()
+        value = function()
+        seconds = time.perf_counter() - start
+    results.append((name, seconds, memory.peak))
+    rate = f"{n_plans / seconds:9.1f} plans/s  {chars / seconds / 1e6:7.2f} M chars/s"
+    print(
+        f"  {name:<28} {seconds:8.2f} s  {rate}  peak {memory.peak / 2**30:5.2f} GB",
+        flush=True,
+    )
+    return value
+
+
+def benchmark(n_plans: int, sampler: Sampler) -> list:
+    """Generate a corpus of ``n_plans`` and time every stage on it."""
+    results: list = []
+    with tempfile.TemporaryDirectory(prefix=f"zwgk-bench-{n_plans}-") as folder:
+        data_dir = Path(folder)
+        chars = generate_corpus(n_plans, data_dir, sampler)
+        print(f"N = {n_plans} plans, {chars / 1e6:.1f} M characters", flush=True)
+        run_stage("build (parse, validate, write)", lambda: build_dataset(data_dir, force=True), n_plans, chars, results)
+        tasks = run_stage("load_tasks()", lambda: zwgk.load_tasks(data_dir), n_plans, chars, results)
+        measures = zwgk.load_measures(data_dir)
+        plans = zwgk.load_plans(data_dir)
+        print(f"  ({len(tasks)} tasks, {len(measures)} measures)", flush=True)
+        run_stage(
+            "tokenization (cold cache)", lambda: zwgk.tokenize_measures(measures, cache_dir=data_dir / "cache"), n_plans, chars, results
+        )
+        coded = run_stage("theme coding", lambda: zwgk.code_measures(measures), n_plans, chars, results)
+        if n_plans <= SIMILARITY_MAX_PLANS:
+            run_stage(
+                "similarity and clustering", lambda: zwgk.cluster_measures(measures, cache_dir=data_dir / "cache"), n_plans, chars, results
+            )
+        else:
+            print(
+                f"  similarity and clustering    skipped above {SIMILARITY_MAX_PLANS} plans: the exact search is quadratic in time (README)"
+            )
+        focal = plans["plan_id"].iloc[0]
+
+        def panel_and_gaps() -> object:
+            zwgk.build_theme_panel(plans, measures, coded)
+            return zwgk.find_theme_gaps(coded, measures, tasks, plans, focal, 1, True)
+
+        run_stage("panel and gaps", panel_and_gaps, n_plans, chars, results)
+        extra = data_dir / "raw" / "synthetic-extra.txt"
+        extra.write_text(_prose("合成额外县", 2024, [sampler.task() for _ in range(60)]), encoding="utf-8")
+        with open(data_dir / "raw" / "plans.csv", "a", encoding="utf-8", newline="") as handle:
+            row = ["synthetic-extra.txt", "合成额外县", "Hechengextra", "county", "county", "合成市", "Hecheng", "江苏省", "Jiangsu", 2024]
+            csv.writer(handle).writerow([*row, hashlib.sha256(extra.read_bytes()).hexdigest(), "benchmark"])
+        run_stage("add one plan (rebuild)", lambda: build_dataset(data_dir), n_plans, chars, results)
+    total = sum(seconds for _, seconds, _ in results)
+    print(f"  {'total':<28} {total:8.2f} s  peak {max(peak for *_, peak in results) / 2**30:5.2f} GB", flush=True)
+    return results
+
+
+def main() -> None:
+    """Benchmark each N given on the command line and print the cost ratios between sizes."""
+    sizes = [int(arg) for arg in sys.argv[1:]] or [100, 300, 1000]
+    sampler = Sampler()
+    totals = {}
+    for n in sizes:
+        results = benchmark(n, sampler)
+        totals[n] = {name: seconds for name, seconds, _ in results}
+    for small, large in itertools.pairwise(sizes):
+        print(f"cost ratio {large}/{small} plans (size ratio {large / small:.0f}):")
+        for name, seconds in totals[large].items():
+            if name in totals[small]:
+                print(f"  {name:<28} x{seconds / totals[small][name]:6.1f}")
+
+
+if __name__ == "__main__":
+    main()
