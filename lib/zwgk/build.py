@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import tempfile
 from collections import Counter
@@ -105,17 +106,52 @@ def check_title_against_manifest(entry: ManifestEntry, source: PlanSource) -> No
         )
 
 
-def _parse_entries(entries: list[ManifestEntry], raw_dir: Path, manifest: Path) -> tuple[list[PlanRows], list[ZwgkError]]:
+def _plan_cache_key(entry: ManifestEntry, raw_dir: Path, code_hash: str) -> str:
+    """Key of a plan's parsed rows: its bytes, its manifest row, where it lives, the parser's code and data files."""
+    row = [str(raw_dir), entry.file, entry.plan_id, entry.metadata, entry.sha256, entry.source]
+    return hashlib.sha256((code_hash + json.dumps(row, sort_keys=True, default=str, ensure_ascii=False)).encode()).hexdigest()
+
+
+def _read_cached_rows(path: Path) -> PlanRows | None:
+    try:
+        return pickle.loads(path.read_bytes()) if path.is_file() else None
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None  # a damaged or outdated cache entry is simply parsed again
+
+
+def _parse_entry(entry: ManifestEntry, data: bytes, raw_dir: Path) -> PlanRows:
+    source = parse_plan_bytes(data, raw_dir / entry.file)
+    check_title_against_manifest(entry, source)
+    return build_plan_rows(entry, source)
+
+
+def _parse_entries(entries: list[ManifestEntry], raw_dir: Path, manifest: Path, cache_dir: Path) -> tuple[list[PlanRows], list[ZwgkError]]:
+    """Parse every plan, reusing the cached rows of plans whose file, manifest row and parser are unchanged.
+
+    So adding a plan to a built corpus parses only that plan.
+    """
+    code_hash = _hash_code() + hash_config_files()
+    cache_dir.mkdir(parents=True, exist_ok=True)
     results: list[PlanRows] = []
     errors: list[ZwgkError] = []
+    used = set()
     for entry in entries:
         try:
             data = check_raw_file(entry, raw_dir, manifest)
-            source = parse_plan_bytes(data, raw_dir / entry.file)
-            check_title_against_manifest(entry, source)
-            results.append(build_plan_rows(entry, source))
+            path = cache_dir / f"{_plan_cache_key(entry, raw_dir, code_hash)}.pkl"
+            used.add(path.name)
+            rows = _read_cached_rows(path)
+            if rows is None:
+                rows = _parse_entry(entry, data, raw_dir)
+                staging = path.with_suffix(".tmp")
+                staging.write_bytes(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+                staging.replace(path)
+            results.append(rows)
         except ZwgkError as error:
             errors.append(error)
+    for stale in cache_dir.glob("*.pkl"):
+        if stale.name not in used:
+            stale.unlink(missing_ok=True)
     return results, errors
 
 
@@ -197,7 +233,7 @@ def _build_locked(data_dir: Path, force: bool, log: Callable[[str], None]) -> Bu
     raw_dir = data_dir / "raw"
     manifest = raw_dir / "plans.csv"
     entries = read_manifest(manifest)
-    results, errors = _parse_entries(entries, raw_dir, manifest)
+    results, errors = _parse_entries(entries, raw_dir, manifest, data_dir / "cache" / "plans")
     if errors:
         raise BuildError(errors)
     warnings = _collect_warnings(results)

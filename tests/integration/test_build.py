@@ -7,6 +7,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import zwgk
@@ -228,3 +229,22 @@ def test_concurrent_builds_queue_and_leave_a_valid_dataset(new_data_dir) -> None
     assert counts == [5, 5, 5, 5]
     assert len(zwgk.load_tasks(data_dir)) == 5
     assert not list(data_dir.glob(".processed-*"))
+
+
+def test_a_build_parses_only_plans_that_changed(new_data_dir, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zwgk.build
+
+    data_dir = new_data_dir({"prose.txt": PROSE.encode(), "table.txt": TABLE.encode()})
+    fresh = build_dataset(data_dir, force=True).tables
+    calls: list[str] = []
+    real_parse = zwgk.build.parse_plan_bytes
+    monkeypatch.setattr(zwgk.build, "parse_plan_bytes", lambda data, path: calls.append(Path(path).name) or real_parse(data, path))
+    again = build_dataset(data_dir, force=True).tables
+    assert calls == []  # everything came from the per-plan cache
+    for name, frame in fresh.items():
+        pd.testing.assert_frame_equal(frame, again[name])
+    _add_file(data_dir, "third.txt", PROSE.replace("测试甲市", "测试丙市").encode())
+    build_dataset(data_dir)
+    assert calls == ["third.txt"]
+    (data_dir / "cache" / "plans" / next(p.name for p in (data_dir / "cache" / "plans").glob("*.pkl"))).write_bytes(b"damaged")
+    assert len(build_dataset(data_dir, force=True).tables["plans"]) == 3  # a damaged cache entry is parsed again
