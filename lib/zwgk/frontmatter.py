@@ -27,14 +27,18 @@ def _search(key: str, text: str) -> re.Match[str] | None:
     return compile_pattern(_cfg()[key]).search(text)
 
 
+def remove_artefacts(text: str) -> str:
+    """Remove word-processor artefacts ([bookmark: …]) from ``text`` (config: artefacts)."""
+    for pattern in _cfg()["artefacts"]:
+        text = compile_pattern(pattern).sub("", text)
+    return text
+
+
 def clean_lines(raw_lines: list[str]) -> list[SourceLine]:
     """Return one `SourceLine` per raw line, artefacts removed and whitespace stripped."""
-    patterns = [compile_pattern(p) for p in _cfg()["artefacts"]]
     lines = []
     for number, raw in enumerate(raw_lines, start=1):
-        text = raw
-        for pattern in patterns:
-            text = pattern.sub("", text)
+        text = remove_artefacts(raw)
         stripped = text.strip(_STRIP)
         line = SourceLine(number, raw, stripped, artefact_chars=len(raw) - len(text))
         if not stripped:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from zwgk.agencies import looks_like_agency_list
 from zwgk.config_files import compile_pattern, load_yaml
 from zwgk.errors import PlanParseError
-from zwgk.frontmatter import classify_back, classify_front
+from zwgk.frontmatter import classify_back, classify_front, remove_artefacts
 from zwgk.model import AgencyCell, ParsedPlan, ParsedTask, PlanFrontMatter, Section, SourceLine
 from zwgk.numbering import match_number
 
@@ -92,9 +92,7 @@ def _split_blocks(lines: list[SourceLine]) -> list[list[SourceLine]]:
 
 
 def _clean_cell(piece: str) -> str:
-    for pattern in load_yaml("frontmatter")["artefacts"]:
-        piece = compile_pattern(pattern).sub("", piece)
-    return piece.strip(" \t\u3000\xa0")
+    return remove_artefacts(piece).strip(" \t\u3000\xa0")
 
 
 def _add_lines_to_row(cells: list[_Cell], block: list[SourceLine]) -> None:
