@@ -11,7 +11,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from zwgk.style import (
-    DIVERGING,
     PALETTE,
     SEQUENTIAL,
     apply_house_style,
@@ -264,7 +263,6 @@ def plot_agency_kinds(kinds: pd.DataFrame, plans: pd.DataFrame, n_kinds: int = 1
 
 
 __all__ = [
-    "DIVERGING",
     "plot_accountability",
     "plot_agency_kinds",
     "plot_common_tasks",

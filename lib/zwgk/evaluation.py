@@ -6,14 +6,21 @@ Printed by ``zwgk evaluate``; the tests hold each figure at the level reached.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import yaml
 from sklearn.metrics import cohen_kappa_score
 
+from zwgk.dataset import load_measures
 from zwgk.paths import REPO_DIR
-from zwgk.themes import code_measures
+from zwgk.segmentation_eval import read_segmented_sample, score_segmentation
+from zwgk.similarity import build_similarity_index, cluster_index, cluster_measures, find_neighbours
+from zwgk.text import load_lexicon
+from zwgk.themes import code_measures, summarise_coverage
 
 EVALUATION_DIR = REPO_DIR / "tests" / "data"
 
@@ -62,8 +69,6 @@ class ClusteringScore:
 
 def load_task_groups(path: Path | None = None) -> tuple[list[list[str]], list[tuple[str, str]]]:
     """Return the hand-made groups of same-task measures and the look-alike negative pairs."""
-    import yaml
-
     doc = yaml.safe_load((path or EVALUATION_DIR / "same_task_groups.yaml").read_text(encoding="utf-8"))
     groups = [list(group["measure_ids"]) for group in doc["groups"]]
     negatives = [(pair["a"], pair["b"]) for pair in doc["negative_pairs"]]
@@ -72,7 +77,6 @@ def load_task_groups(path: Path | None = None) -> tuple[list[list[str]], list[tu
 
 def label_pairs(groups: list[list[str]], negatives: list[tuple[str, str]]) -> tuple[set, set, set]:
     """Return positive pairs, look-alike negatives, and all negatives (pairs across groups too)."""
-    import itertools
 
     def key(a: str, b: str) -> tuple[str, str]:
         return (a, b) if a < b else (b, a)
@@ -124,8 +128,6 @@ def score_stability(full: pd.DataFrame, other: pd.DataFrame, groups: list[list[s
 
 
 def _theme_lines(measures: pd.DataFrame) -> list[str]:
-    from zwgk.themes import summarise_coverage
-
     lines = [f"themes: classified share {summarise_coverage(code_measures(measures)):.3f}"]
     for score in score_theme_agreement(load_theme_sample(), measures):
         lines.append(f"themes vs hand coding ({score.split}, n={score.n}): accuracy {score.accuracy:.3f}, Cohen's kappa {score.kappa:.3f}")
@@ -133,9 +135,6 @@ def _theme_lines(measures: pd.DataFrame) -> list[str]:
 
 
 def _segmentation_lines() -> list[str]:
-    from zwgk.segmentation_eval import read_segmented_sample, score_segmentation
-    from zwgk.text import load_lexicon
-
     sample = read_segmented_sample(EVALUATION_DIR / "segmentation_sample.txt")
     lines = []
     for hmm in (True, False):
@@ -147,10 +146,6 @@ def _segmentation_lines() -> list[str]:
 
 
 def _clustering_lines(measures: pd.DataFrame, n_subsamples: int) -> list[str]:
-    import numpy as np
-
-    from zwgk.similarity import build_similarity_index, cluster_index, cluster_measures, find_neighbours
-
     groups, negatives = load_task_groups()
     index = build_similarity_index(measures)
     clusters = cluster_index(index)
@@ -178,8 +173,6 @@ def _clustering_lines(measures: pd.DataFrame, n_subsamples: int) -> list[str]:
 
 def run_evaluation(data_dir: Path | None = None, n_subsamples: int = 5) -> list[str]:
     """Compute every evaluation figure on the dataset and return them as printable lines."""
-    from zwgk.dataset import load_measures
-
     measures = load_measures(data_dir)
     header = f"measures: {len(measures)} in {measures['plan_id'].nunique()} plans"
     return [header, *_theme_lines(measures), *_segmentation_lines(), *_clustering_lines(measures, n_subsamples)]

@@ -16,6 +16,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from zwgk.errors import PlanParseError
+from zwgk.formats import convert_binary, html_to_lines, looks_like_html
 
 # Encodings accepted from detection, mapped to the codec used to decode (supersets).
 _CHINESE_CODECS = {
@@ -58,8 +59,6 @@ def read_plan_file(path: str | Path) -> DecodedText:
 
 def decode_plan_bytes(data: bytes, path: str | Path) -> DecodedText:
     """Decode the bytes of a plan file, or raise `PlanParseError` saying why not."""
-    from zwgk.formats import convert_binary, html_to_lines, looks_like_html
-
     path = Path(path)
     if not data.strip():
         raise PlanParseError(path, "the file is empty" if not data else "the file holds only whitespace")
