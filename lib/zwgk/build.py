@@ -28,7 +28,7 @@ from zwgk.errors import PlanParseError, ZwgkError
 from zwgk.frontmatter import infer_jurisdiction_year
 from zwgk.manifest import ManifestEntry, check_raw_file, find_unlisted_files, read_manifest
 from zwgk.parsing import PlanSource, parse_plan_bytes
-from zwgk.paths import PACKAGE_DIR, get_data_dir
+from zwgk.paths import CONFIG_DIR, PACKAGE_DIR, get_data_dir
 from zwgk.schema import TABLES, coerce_dtypes, validate_table
 from zwgk.tables import PlanRows, build_plan_rows
 
@@ -63,8 +63,24 @@ def _hash_code() -> str:
     return digest.hexdigest()
 
 
+def _input_files(data_dir: Path) -> list[Path]:
+    raw_dir = data_dir / "raw"
+    raw = sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".")) if raw_dir.is_dir() else []
+    return [*raw, *sorted(PACKAGE_DIR.glob("*.py")), *sorted(p for p in CONFIG_DIR.iterdir() if p.is_file())]
+
+
+_FINGERPRINTS: dict[tuple, str] = {}
+
+
 def compute_fingerprint(data_dir: Path) -> str:
-    """Return the fingerprint of what a build from ``data_dir`` would read."""
+    """Return the fingerprint of what a build from ``data_dir`` would read.
+
+    Hashing every raw file on each ``load_*`` call would read the whole corpus each time,
+    so the result is kept per process for as long as no input file's size or mtime changes.
+    """
+    signature = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in _input_files(data_dir))
+    if signature in _FINGERPRINTS:
+        return _FINGERPRINTS[signature]
     digest = hashlib.sha256()
     raw_dir = data_dir / "raw"
     for path in sorted(raw_dir.iterdir()) if raw_dir.is_dir() else []:
@@ -73,7 +89,8 @@ def compute_fingerprint(data_dir: Path) -> str:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     digest.update(_hash_code().encode())
     digest.update(hash_config_files().encode())
-    return digest.hexdigest()
+    _FINGERPRINTS[signature] = digest.hexdigest()
+    return _FINGERPRINTS[signature]
 
 
 def read_build_info(data_dir: Path) -> dict | None:
