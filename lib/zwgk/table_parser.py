@@ -175,7 +175,8 @@ class _TableReader:
     # ---- assembling rows -------------------------------------------------------------
     def assemble_rows(self, blocks: list[list[SourceLine]]) -> tuple[list[_Row], list[SourceLine]]:
         """Return the table's rows and the lines after the table (its closing)."""
-        width = self._widest_block(blocks)
+        is_header = [self._is_repeated_header(block) for block in blocks]  # checked once per block
+        width = self._widest_block([block for block, header in zip(blocks, is_header, strict=True) if not header])
         rows: list[_Row] = []
         fragment: list[SourceLine] = []
         last_tab_block = max((i for i, b in enumerate(blocks) if any(_is_tab_line(x) for x in b)), default=-1)
@@ -183,7 +184,7 @@ class _TableReader:
             if index > last_tab_block:
                 self._flush_fragment(rows, fragment)
                 return rows, [line for rest in blocks[index:] for line in rest]
-            if self._is_repeated_header(block):
+            if is_header[index]:
                 for line in block:
                     line.place("table_header")
                 continue
@@ -221,9 +222,10 @@ class _TableReader:
             fragment.clear()
 
     def _widest_block(self, blocks: list[list[SourceLine]]) -> int:
+        """Return the most cells in any row block (repeated header rows already left out)."""
         widest = 0
         for block in blocks:
-            if block and _is_tab_line(block[0]) and not self._is_repeated_header(block):
+            if block and _is_tab_line(block[0]):
                 cells: list[_Cell] = []
                 _add_lines_to_row(cells, block)
                 widest = max(widest, len(cells))
