@@ -58,10 +58,20 @@ class Sampler:
         self.rows = list(zip(tasks["text"], tasks["lead_agencies"], tasks["responsible_agencies"], strict=True))
         self.rng = random.Random(SEED)
 
-    def task(self) -> tuple[str, str, str]:
-        """Return a perturbed seed task (text, lead cell, responsible cell)."""
+    def task(self, place: str = "", year: int = 2020) -> tuple[str, str, str]:
+        """Return a perturbed seed task (text, lead cell, responsible cell).
+
+        Clauses are dropped, swapped, borrowed from another seed task and given local
+        detail (the place, a deadline), so that most texts are new to the token cache, as
+        real plans are, while the vocabulary stays the seeds'.
+        """
         text, lead, responsible = self.rng.choice(self.rows)
         clauses = [c for c in re.split(r"(?<=[，。；])", text) if c]
+        if self.rng.random() < 0.4:
+            other = [c for c in re.split(r"(?<=[，。；])", self.rng.choice(self.rows)[0]) if c]
+            clauses.insert(self.rng.randrange(len(clauses) + 1), self.rng.choice(other).rstrip("。") + "，")
+        if self.rng.random() < 0.5:
+            clauses.insert(0, f"{place}要" if place and self.rng.random() < 0.5 else f"{year}年{self.rng.randint(3, 12)}月底前，")
         if len(clauses) > 2 and self.rng.random() < 0.5:
             clauses.pop(self.rng.randrange(len(clauses) - 1))
         if len(clauses) > 2 and self.rng.random() < 0.3:
@@ -116,7 +126,7 @@ def generate_corpus(n_plans: int, data_dir: Path, sampler: Sampler) -> int:
         place, year = i // 10, 2015 + i % 10
         name = f"合成{CN[place // 100 % 10]}{CN[place // 10 % 10]}{CN[place % 10]}县"
         province, province_en = PROVINCES[place % len(PROVINCES)]
-        text = LAYOUTS[place % 3](name, year, [sampler.task() for _ in range(sampler.n_tasks())])
+        text = LAYOUTS[place % 3](name, year, [sampler.task(name, year) for _ in range(sampler.n_tasks())])
         file = f"synthetic-{place:04d}-{year}.txt"
         (raw / file).write_text(text, encoding="utf-8")
         chars += len(text)
@@ -199,7 +209,7 @@ def benchmark(n_plans: int, sampler: Sampler) -> list:
 
         run_stage("panel and gaps", panel_and_gaps, n_plans, chars, results)
         extra = data_dir / "raw" / "synthetic-extra.txt"
-        extra.write_text(_prose("合成额外县", 2024, [sampler.task() for _ in range(60)]), encoding="utf-8")
+        extra.write_text(_prose("合成额外县", 2024, [sampler.task("合成额外县", 2024) for _ in range(60)]), encoding="utf-8")
         with open(data_dir / "raw" / "plans.csv", "a", encoding="utf-8", newline="") as handle:
             row = ["synthetic-extra.txt", "合成额外县", "Hechengextra", "county", "county", "合成市", "Hecheng", "江苏省", "Jiangsu", 2024]
             csv.writer(handle).writerow([*row, hashlib.sha256(extra.read_bytes()).hexdigest(), "benchmark"])

@@ -12,7 +12,10 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from zwgk.errors import ZwgkError
@@ -122,14 +125,71 @@ def classify_text(text: str, path: Path = CODEBOOK_PATH) -> tuple[str, list[str]
     return ranked[0], ranked[1:], scores
 
 
+class _PhraseCounter:
+    """Counts of each phrase in every text, computed once per phrase by Arrow's C++ kernel.
+
+    Coding 400,000 measures one text at a time in Python took a minute; counting each
+    phrase over the whole column at once is an order of magnitude faster and gives the
+    same non-overlapping counts as ``str.count``.
+    """
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = pa.array(texts, type=pa.large_string())
+        self.counts: dict[str, np.ndarray] = {}
+
+    def __call__(self, phrase: str) -> np.ndarray:
+        if phrase not in self.counts:
+            self.counts[phrase] = pc.count_substring(self.texts, phrase).to_numpy(zero_copy_only=False).astype(np.float64)
+        return self.counts[phrase]
+
+
+def _score_rule(rule: RuleSet, count: _PhraseCounter, n: int) -> np.ndarray:
+    """``RuleSet.score`` for every text at once."""
+    applies = np.ones(n, dtype=bool)
+    for phrase in rule.not_:
+        applies &= count(phrase) == 0
+    for phrase in rule.all:
+        applies &= count(phrase) > 0
+    score = sum((weight * count(phrase) for phrase, weight in rule.any), np.zeros(n)) if rule.any else np.ones(n)
+    return np.where(applies, score, 0.0)
+
+
+def score_texts(texts: list[str], path: Path = CODEBOOK_PATH) -> np.ndarray:
+    """Return every theme's score for every text (rows: texts, columns: codebook order)."""
+    count = _PhraseCounter([fold_fullwidth(text) for text in texts])
+    themes = load_codebook(path)
+    scores = np.zeros((len(texts), len(themes)))
+    for column, theme in enumerate(themes):
+        for rule in theme.rules:
+            scores[:, column] = np.maximum(scores[:, column], _score_rule(rule, count, len(texts)))
+    return scores
+
+
 def code_measures(measures: pd.DataFrame, path: Path = CODEBOOK_PATH) -> pd.DataFrame:
-    """Return one row per measure: its primary theme, names, secondary themes and score."""
-    names = {t.theme_id: (t.name_zh, t.name_en) for t in load_codebook(path)} | {UNCLASSIFIED: ("未分类", "Unclassified")}
-    rows = []
-    for measure_id, text in zip(measures["measure_id"], measures["text"], strict=True):
-        primary, secondary, scores = classify_text(text, path)
-        rows.append((measure_id, primary, *names[primary], secondary, scores.get(primary, 0.0)))
-    coded = pd.DataFrame(rows, columns=["measure_id", "theme_id", "theme_zh", "theme_en", "secondary_theme_ids", "theme_score"])
+    """Return one row per measure: its primary theme, names, secondary themes and score.
+
+    Same decisions as ``classify_text`` (highest score; ties to the theme listed first).
+    """
+    themes = load_codebook(path)
+    ids = np.array([t.theme_id for t in themes] + [UNCLASSIFIED], dtype=object)
+    names = {t.theme_id: (t.name_zh, t.name_en) for t in themes} | {UNCLASSIFIED: ("未分类", "Unclassified")}
+    scores = score_texts(measures["text"].tolist(), path)
+    ranked = np.argsort(-scores, axis=1, kind="stable")
+    ranked_scores = np.take_along_axis(scores, ranked, axis=1)
+    is_classified = ranked_scores[:, 0] > 0  # the codebook has at least the 'other' theme
+    primary = np.where(is_classified, ranked[:, 0], len(themes))
+    secondary = [ids[row[1:][row_scores[1:] > 0]].tolist() for row, row_scores in zip(ranked, ranked_scores, strict=True)]
+    theme_ids = ids[primary]
+    coded = pd.DataFrame(
+        {
+            "measure_id": measures["measure_id"].to_numpy(),
+            "theme_id": theme_ids,
+            "theme_zh": [names[t][0] for t in theme_ids],
+            "theme_en": [names[t][1] for t in theme_ids],
+            "secondary_theme_ids": secondary,
+            "theme_score": np.where(is_classified, ranked_scores[:, 0], 0.0),
+        }
+    )
     coded["is_classified"] = coded["theme_id"] != UNCLASSIFIED
     return coded
 

@@ -74,3 +74,19 @@ def test_a_malformed_codebook_names_the_theme(tmp_path: Path) -> None:
     )
     with pytest.raises(CodebookError, match="public_institutions"):
         load_codebook(broken)
+
+
+def test_column_coding_makes_the_same_decisions_as_coding_one_text(measures: pd.DataFrame) -> None:
+    # code_measures counts phrases column-wise in Arrow; classify_text scores one text in
+    # Python with RuleSet.score. Both must give the same theme, secondary themes and score,
+    # including full-width text, overlapping phrases and texts no rule matches.
+    extra = pd.DataFrame({"measure_id": ["x1", "x2", "x3", "x4"],
+                          "text": ["", "公开公开公开", "依申请公开申请人答复文书（ＡＢＣ）", "人大代表建议政协委员提案办理结果公开"]})  # fmt: skip
+    frame = pd.concat([measures[["measure_id", "text"]], extra], ignore_index=True)
+    coded = code_measures(frame)
+    for text, theme_id, secondary, score in zip(frame["text"], coded["theme_id"], coded["secondary_theme_ids"], coded["theme_score"],
+                                                strict=True):  # fmt: skip
+        expected, expected_secondary, scores = classify_text(text)
+        assert (theme_id, secondary) == (expected, expected_secondary), text
+        assert score == pytest.approx(scores.get(expected, 0.0)), text
+    assert coded["theme_id"].iloc[-4] == UNCLASSIFIED and coded["theme_id"].iloc[-1] == "npc_cppcc"
