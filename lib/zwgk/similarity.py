@@ -4,7 +4,9 @@ Measures are vectors of TF-IDF over jieba words and over character 1-2-grams (we
 and 0.7 of the cosine); the word part catches shared terms, the character part catches
 reworded phrasing that jieba splits differently. On the hand-made evaluation file the mix
 beats words alone (top-5 neighbour recall 0.95 against 0.82). Nearest
-neighbours are found in row chunks of sparse products, never as a dense all-pairs matrix.
+neighbours are found by ``zwgk.neighbours``: exactly for small collections, through an
+inverted file on SVD-reduced vectors with exact re-scoring for large ones; never as a dense
+all-pairs matrix.
 
 Clusters are the connected components of the graph linking measures from different plans
 that are mutual nearest neighbours (each among the other's top k in other plans) with a
@@ -20,7 +22,6 @@ import difflib
 import hashlib
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from zwgk.neighbours import EXACT_MAX_ROWS, CellIndex, build_cell_index, search_approximate, search_exact
 from zwgk.text import tokenize_measures
 
 # Chosen on tests/data/same_task_groups.yaml (README "Similar tasks" gives the figures).
@@ -39,7 +41,6 @@ DEFAULT_NEIGHBOURS = 3
 WORD_WEIGHT = 0.3
 CHAR_NGRAMS = (1, 2)
 _NOT_WORD = re.compile(r"[^\w\u4e00-\u9fff]")
-_CHUNK_CELLS = 20_000_000  # rows x columns of one dense similarity block (160 MB)
 
 
 def _identity(tokens: list[str]) -> list[str]:
@@ -58,6 +59,13 @@ class SimilarityIndex:
     matrix: sparse.csr_matrix
     word_vectorizer: TfidfVectorizer
     char_vectorizer: TfidfVectorizer
+    _cells: CellIndex | None = None
+
+    def cells(self) -> CellIndex:
+        """The approximate-search structure, built on first use and kept."""
+        if self._cells is None:
+            self._cells = build_cell_index(self.matrix)
+        return self._cells
 
     def transform(self, texts: list[str], tokens: list[list[str]]) -> sparse.csr_matrix:
         """Vectorize new texts in the index's space."""
@@ -77,54 +85,47 @@ def build_similarity_index(measures: pd.DataFrame, cache_dir: Path | None = None
     return SimilarityIndex(ordered, normalize(sparse.hstack([words, chars]).tocsr()), word, char)
 
 
-def _top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Top-k columns per row by score, ties broken by column index (deterministic)."""
-    k = min(k, block.shape[1])
-    if k < block.shape[1]:
-        candidates = np.argpartition(-block, k - 1, axis=1)[:, :k]
-    else:
-        candidates = np.tile(np.arange(block.shape[1]), (block.shape[0], 1))
-    scores = np.take_along_axis(block, candidates, axis=1)
-    order = np.lexsort((candidates, -scores), axis=1)
-    return np.take_along_axis(candidates, order, axis=1), np.take_along_axis(scores, order, axis=1)
+def _plan_codes(plans: np.ndarray, query_plans: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes for plan ids (quick to compare); a missing query plan gets -1."""
+    codes, uniques = pd.factorize(pd.Series(plans, dtype=object))
+    lookup = dict(zip(uniques, range(len(uniques)), strict=True))
+    return codes.astype(np.int64), np.array([lookup.get(p, -1) if p is not None else -1 for p in query_plans], dtype=np.int64)
 
 
 def find_neighbours(
     index: SimilarityIndex, k: int = DEFAULT_NEIGHBOURS, min_score: float = 0.0, queries: sparse.csr_matrix | None = None,
-    query_plans: np.ndarray | None = None,
+    query_plans: np.ndarray | None = None, method: str = "auto",
 ) -> pd.DataFrame:  # fmt: skip
     """Return each query's k nearest measures in other plans: (query_row, neighbour_row, score).
 
-    Without ``queries`` every indexed measure is a query. Work is done in row chunks so
-    memory stays linear in the number of measures.
+    Without ``queries`` every indexed measure is a query. ``method`` is "exact", "approximate"
+    or "auto" (exact up to ``neighbours.EXACT_MAX_ROWS`` measures); see ``zwgk.neighbours``.
+    Scores are exact cosines either way.
     """
-    matrix = index.matrix
-    queries = matrix if queries is None else queries
+    if method not in {"auto", "exact", "approximate"}:
+        raise ValueError(f"method must be auto, exact or approximate, not {method!r}")
     plans = index.measures["plan_id"].to_numpy()
-    query_plans = plans if query_plans is None else query_plans
-    chunk = max(1, _CHUNK_CELLS // max(matrix.shape[0], 1))
-    parts = []
-    for start in range(0, queries.shape[0], chunk):
-        block = (queries[start : start + chunk] @ matrix.T).toarray()
-        block[query_plans[start : start + chunk, None] == plans[None, :]] = -1.0  # other plans only
-        columns, scores = _top_k(block, k)
-        rows = np.repeat(np.arange(start, start + block.shape[0]), columns.shape[1])
-        parts.append(pd.DataFrame({"query_row": rows, "neighbour_row": columns.ravel(), "score": scores.ravel()}))
-    edges = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["query_row", "neighbour_row", "score"])
-    return edges[edges["score"] > max(min_score, 0.0)].reset_index(drop=True)
+    plan_codes, query_codes = _plan_codes(plans, plans if query_plans is None else query_plans)
+    if method == "exact" or (method == "auto" and index.matrix.shape[0] <= EXACT_MAX_ROWS):
+        edges = search_exact(index.matrix, index.matrix if queries is None else queries, plan_codes, query_codes, k)
+    else:
+        edges = search_approximate(index.cells(), queries, plan_codes, query_codes, k)
+    return edges[edges["score"] > min_score].reset_index(drop=True)
 
 
 def _make_cluster_id(member_ids: list[str]) -> str:
     return "c-" + hashlib.sha1(min(member_ids).encode()).hexdigest()[:10]
 
 
-def cluster_index(index: SimilarityIndex, threshold: float = DEFAULT_THRESHOLD, k: int = DEFAULT_NEIGHBOURS) -> pd.DataFrame:
+def cluster_index(
+    index: SimilarityIndex, threshold: float = DEFAULT_THRESHOLD, k: int = DEFAULT_NEIGHBOURS, method: str = "auto"
+) -> pd.DataFrame:
     """Cluster the indexed measures (see the module docstring); one row per measure."""
     n = index.matrix.shape[0]
-    edges = find_neighbours(index, k=k)
-    directed = set(zip(edges["query_row"], edges["neighbour_row"], strict=True))
-    mutual = [(q, r) in directed and (r, q) in directed for q, r in zip(edges["query_row"], edges["neighbour_row"], strict=True)]
-    edges = edges[np.asarray(mutual, dtype=bool) & (edges["score"].to_numpy() >= threshold)]
+    edges = find_neighbours(index, k=k, method=method)
+    forward = edges["query_row"].to_numpy(np.int64) * n + edges["neighbour_row"].to_numpy(np.int64)
+    backward = edges["neighbour_row"].to_numpy(np.int64) * n + edges["query_row"].to_numpy(np.int64)
+    edges = edges[np.isin(backward, forward) & (edges["score"].to_numpy() >= threshold)]
     graph = sparse.coo_matrix((np.ones(len(edges)), (edges["query_row"], edges["neighbour_row"])), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     measure_ids = index.measures["measure_id"].tolist()
@@ -193,45 +194,51 @@ def similar_to(
     return found
 
 
+def _label_clusters(labels: pd.Series, tokens: pd.Series, n_terms: int) -> pd.Series:
+    """Top ``n_terms`` tokens of each cluster by class-based TF-IDF, joined with " / "."""
+    pairs = pd.DataFrame({"cluster_id": labels.to_numpy(), "token": tokens.to_numpy()}).explode("token").dropna()
+    counts = pairs.groupby(["cluster_id", "token"]).size().rename("count").reset_index()
+    total = counts.groupby("token")["count"].sum()
+    average = total.sum() / max(labels.nunique(), 1)
+    size = counts.groupby("cluster_id")["count"].transform("sum")
+    counts["weight"] = counts["count"] / size * np.log(1 + average / counts["token"].map(total))
+    top = counts.sort_values(["cluster_id", "weight", "token"], ascending=[True, False, True]).groupby("cluster_id").head(n_terms)
+    return top.groupby("cluster_id", sort=False)["token"].agg(" / ".join).reindex(labels.unique(), fill_value="")
+
+
+def _find_medoids(matrix: sparse.csr_matrix, labels: pd.Series) -> pd.Series:
+    """The member of each cluster with the highest summed similarity to its cluster.
+
+    sum_j x_i . x_j = x_i . (sum_j x_j), so one product with the cluster's summed vector
+    replaces the pairwise matrix, which a cluster of thousands of copies would not fit.
+    """
+    codes, uniques = pd.factorize(labels)
+    membership = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(uniques), len(codes)))
+    sums = (membership @ matrix).tocsr()
+    scores = np.round(np.asarray(matrix.multiply(sums[codes]).sum(axis=1)).ravel(), 9)  # equal sums tie; first row wins
+    frame = pd.DataFrame({"cluster_id": labels.to_numpy(), "row": np.arange(len(codes)), "score": scores})
+    best = frame.sort_values(["cluster_id", "score", "row"], ascending=[True, False, True]).groupby("cluster_id").head(1)
+    return best.set_index("cluster_id")["row"]
+
+
 def summarise_clusters(index: SimilarityIndex, clusters: pd.DataFrame, jurisdictions: pd.Series, n_terms: int = 3) -> pd.DataFrame:
     """Label clusters by class-based TF-IDF and pick a representative (medoid) measure.
 
     ``jurisdictions`` maps plan_id to jurisdiction; clusters spanning two or more
     jurisdictions are common tasks. One row per cluster, largest first.
     """
-    tokens = tokenize_measures(index.measures)
     frame = clusters.set_index("measure_id").loc[index.measures["measure_id"]].reset_index()
-    frame["tokens"] = tokens.to_numpy()
-    frame["row"] = np.arange(len(frame))
-    counts = {cid: Counter(t for toks in group["tokens"] for t in toks) for cid, group in frame.groupby("cluster_id")}
-    total = Counter()
-    for counter in counts.values():
-        total.update(counter)
-    average = sum(total.values()) / max(len(counts), 1)
-    rows = []
-    for cluster_id, group in frame.groupby("cluster_id", sort=True):
-        counter = counts[cluster_id]
-        size = max(sum(counter.values()), 1)
-        weights = {t: (c / size) * math.log(1 + average / total[t]) for t, c in counter.items()}
-        terms = [t for t, _ in sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:n_terms]]
-        member_rows = group["row"].to_numpy()
-        similarity = (index.matrix[member_rows] @ index.matrix[member_rows].T).toarray()
-        medoid = member_rows[int(np.argmax(similarity.sum(axis=1)))]
-        plans = group["plan_id"].unique()
-        rows.append(
-            {
-                "cluster_id": cluster_id,
-                "n_measures": len(group),
-                "n_plans": len(plans),
-                "n_jurisdictions": jurisdictions.reindex(plans).nunique(),
-                "label": " / ".join(terms),
-                "representative_measure_id": index.measures["measure_id"].iloc[medoid],
-                "representative_text": index.measures["text"].iloc[medoid],
-            }
-        )
-    out = pd.DataFrame(rows)
+    frame["jurisdiction"] = frame["plan_id"].map(jurisdictions)
+    out = frame.groupby("cluster_id").agg(
+        n_measures=("measure_id", "size"), n_plans=("plan_id", "nunique"), n_jurisdictions=("jurisdiction", "nunique")
+    )
+    out["label"] = _label_clusters(frame["cluster_id"], tokenize_measures(index.measures), n_terms)
+    medoids = _find_medoids(index.matrix, frame["cluster_id"]).reindex(out.index).to_numpy()
+    out["representative_measure_id"] = index.measures["measure_id"].to_numpy()[medoids]
+    out["representative_text"] = index.measures["text"].to_numpy()[medoids]
     out["is_common_task"] = out["n_jurisdictions"] >= 2
-    return out.sort_values(["n_measures", "cluster_id"], ascending=[False, True], ignore_index=True)
+    out["n_measures"] = out["n_measures"].astype("int64")
+    return out.reset_index().sort_values(["n_measures", "cluster_id"], ascending=[False, True], ignore_index=True)
 
 
 def align_texts(a: str, b: str, min_block: int = 4) -> tuple[float, list[tuple[int, int, int]]]:

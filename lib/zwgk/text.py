@@ -127,15 +127,18 @@ def _tokenize_chunk(texts: list[str]) -> list[list[str]]:
 def _tokenize_all(texts: list[str], workers: int | None = None) -> list[list[str]]:
     """Tokenize in order, over ``workers`` processes when there is enough text to pay for them.
 
-    Workers are spawned (not forked), so this is safe inside a Jupyter kernel or a threaded
-    program; chunks come back in input order, so the result does not depend on ``workers``.
+    Workers are forked after the parent has loaded jieba's dictionary, so they start at
+    once and need no ``if __name__ == "__main__"`` guard in a researcher's script (spawned
+    workers would re-run it). Chunks come back in input order, so the result does not
+    depend on ``workers``. Where fork is unavailable, one process does the work.
     """
     workers = count_workers() if workers is None else workers
-    if workers <= 1 or sum(map(len, texts)) < PARALLEL_MIN_CHARS:
+    if workers <= 1 or sum(map(len, texts)) < PARALLEL_MIN_CHARS or "fork" not in multiprocessing.get_all_start_methods():
         return _tokenize_chunk(texts)
+    _tokenizer(load_lexicon())  # load once here; forked workers inherit it
     size = -(-len(texts) // (workers * 4))
     chunks = [texts[start : start + size] for start in range(0, len(texts), size)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         return [tokens for chunk in pool.map(_tokenize_chunk, chunks) for tokens in chunk]
 
 
