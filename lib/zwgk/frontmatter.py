@@ -11,6 +11,7 @@ import re
 
 from zwgk.config_files import compile_pattern, load_yaml
 from zwgk.model import PlanFrontMatter, SourceLine
+from zwgk.numbering import match_number
 
 _STRIP = " \t\u3000\xa0\ufeff"
 
@@ -47,19 +48,33 @@ def clean_lines(raw_lines: list[str]) -> list[SourceLine]:
     return lines
 
 
+def _is_title_candidate(text: str) -> bool:
+    return bool(
+        text
+        and len(text) <= _cfg()["plan_title_max_chars"]
+        and _search("plan_title", text)
+        and not _search("notice_title", text)
+        and re.search(r"(19|20)\d{2}", text)
+    )
+
+
 def find_title_index(lines: list[SourceLine], stop: int) -> int | None:
-    """Return the index of the plan title among ``lines[:stop]`` (the last candidate)."""
-    cfg = _cfg()
+    """Return the index of the plan title among ``lines[:stop]``.
+
+    The title is the last candidate (short, names a year and a plan kind) before the
+    numbered body begins. A numbered line is never the title, and once a candidate is
+    found the first numbered line ends the search: a task such as "（三）2024年底前出台
+    实施方案。" further down must not be taken for the title, which would turn every task
+    before it into front matter.
+    """
     found = None
     for index in range(stop):
         text = lines[index].text
-        if (
-            text
-            and len(text) <= cfg["plan_title_max_chars"]
-            and _search("plan_title", text)
-            and not _search("notice_title", text)
-            and re.search(r"(19|20)\d{2}", text)
-        ):
+        if match_number(text) is not None:
+            if found is not None:
+                break
+            continue
+        if _is_title_candidate(text):
             found = index
     return found
 

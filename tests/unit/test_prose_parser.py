@@ -66,3 +66,21 @@ def test_a_web_page_with_notice_outline_titles_and_closing() -> None:
 def test_prose_without_numbered_items_after_the_title_fails_loudly() -> None:
     with pytest.raises(PlanParseError, match=r"inline\.txt: no numbered heading"):
         parse_prose(clean_lines(["某某县2020年政务公开工作要点", "只有一段话。"]), "inline.txt")
+
+
+def test_a_short_task_naming_a_year_and_a_plan_kind_is_not_taken_for_the_title() -> None:
+    # Found by the national benchmark: the last title-like line in the document was a task
+    # (year + 实施方案, under 60 characters), and every task before it became front matter.
+    text = "\n".join([
+        "某某县2024年政务公开工作要点",
+        "一、推进决策公开",
+        "（一）扩大公众参与。重大决策要公开征求意见。",
+        "（二）做好政策解读。每季度开展解读。",
+        "二、加强平台建设",
+        "（一）2024年底前出台政府网站建设实施方案。",
+        "（二）推进政务新媒体规范发展。",
+    ])  # fmt: skip
+    plan = parse_prose(clean_lines(text.split("\n")), "inline.txt")
+    assert plan.front.title == "某某县2024年政务公开工作要点"
+    assert [t.number for t in plan.tasks] == ["（一）", "（二）", "（一）", "（二）"]
+    assert {line.category for line in plan.lines if line.line_no > 1} <= {"heading", "task"}
