@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from zwgk.config_files import hash_config_files
-from zwgk.errors import PlanParseError, ZwgkError
+from zwgk.errors import DatasetValidationError, PlanParseError, ZwgkError
 from zwgk.frontmatter import infer_jurisdiction_year
 from zwgk.manifest import ManifestEntry, check_raw_file, find_unlisted_files, read_manifest
 from zwgk.parsing import PlanSource, parse_plan_bytes
@@ -142,37 +142,72 @@ def _parse_entry(entry: ManifestEntry, data: bytes, raw_dir: Path) -> PlanRows:
     return build_plan_rows(entry, source)
 
 
-def _parse_entries(entries: list[ManifestEntry], raw_dir: Path, manifest: Path, cache_dir: Path) -> tuple[list[PlanRows], list[ZwgkError]]:
-    """Parse every plan, reusing the cached rows of plans whose file, manifest row and parser are unchanged.
+def _parse_entries(
+    entries: list[ManifestEntry], raw_dir: Path, manifest: Path, cache_dir: Path, keys: dict[str, str], reused: set[str]
+) -> tuple[dict[str, PlanRows], list[ZwgkError]]:
+    """Parse the plans not in ``reused``, reusing cached rows of plans whose file, manifest row and parser are unchanged.
 
-    So adding a plan to a built corpus parses only that plan.
+    Every raw file is still checked against its manifest hash, reused or not.
     """
-    code_hash = _hash_code() + hash_config_files()
     cache_dir.mkdir(parents=True, exist_ok=True)
-    results: list[PlanRows] = []
+    results: dict[str, PlanRows] = {}
     errors: list[ZwgkError] = []
-    used = set()
     for entry in entries:
         try:
             data = check_raw_file(entry, raw_dir, manifest)
-            path = cache_dir / f"{_plan_cache_key(entry, raw_dir, code_hash)}.pkl"
-            used.add(path.name)
+            if entry.plan_id in reused:
+                continue
+            path = cache_dir / f"{keys[entry.plan_id]}.pkl"
             rows = _read_cached_rows(path)
             if rows is None:
                 rows = _parse_entry(entry, data, raw_dir)
                 staging = path.with_suffix(".tmp")
                 staging.write_bytes(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
                 staging.replace(path)
-            results.append(rows)
+            results[entry.plan_id] = rows
         except ZwgkError as error:
             errors.append(error)
+    used = {f"{key}.pkl" for key in keys.values()}
     for stale in cache_dir.glob("*.pkl"):
         if stale.name not in used:
             stale.unlink(missing_ok=True)
     return results, errors
 
 
+def _read_reusable(data_dir: Path, keys: dict[str, str]) -> tuple[dict[str, pd.DataFrame], dict[str, dict]]:
+    """Rows and notes (warnings) of the last build's plans whose cache key is unchanged.
+
+    The last build validated those rows, so adding one plan to a large dataset parses,
+    validates and merges only that plan's rows; the rest are read back from the parquet.
+    """
+    info = read_build_info(data_dir) or {}
+    notes = {plan_id: note for plan_id, note in info.get("plan_notes", {}).items() if keys.get(plan_id) == note.get("key")}
+    if not notes:
+        return {}, {}
+    try:
+        frames = {name: pd.read_parquet(data_dir / "processed" / f"{name}.parquet") for name in TABLES}
+    except (OSError, ValueError):
+        return {}, {}  # a damaged dataset is simply rebuilt in full
+    kept = {name: coerce_dtypes(name, frame[frame["plan_id"].isin(list(notes))]) for name, frame in frames.items()}
+    return kept, notes
+
+
+def _combine(kept: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Merge reused (validated) rows with new (validated) rows; the primary keys must stay unique."""
+    tables = {}
+    for name, frame in new.items():
+        key = list(TABLES[name].primary_key)
+        merged = pd.concat([kept[name], frame], ignore_index=True) if name in kept and len(kept[name]) else frame
+        merged = merged.sort_values(key, ignore_index=True)
+        duplicated = merged[merged.duplicated(key, keep=False)]
+        if len(duplicated):
+            raise DatasetValidationError(f"table {name}: duplicated primary key {key}: {duplicated[key].head(5).to_dict('records')}")
+        tables[name] = merged
+    return tables
+
+
 def _assemble(results: list[PlanRows]) -> dict[str, pd.DataFrame]:
+    """Build, coerce and validate each table from the rows of newly parsed plans."""
     tables = {}
     for name in TABLES:
         records = [row for result in results for row in getattr(result, name)]
@@ -182,9 +217,14 @@ def _assemble(results: list[PlanRows]) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def _collect_warnings(results: list[PlanRows]) -> list[str]:
-    warnings = [warning for result in results for warning in result.warnings]
-    unmapped = Counter(name for result in results for name in result.unmapped_agencies)
+def _make_note(key: str, rows: PlanRows) -> dict:
+    """What the build info keeps of a plan, so a later build can reuse its rows without parsing it."""
+    return {"key": key, "warnings": rows.warnings, "unmapped_agencies": rows.unmapped_agencies}
+
+
+def _collect_warnings(notes: list[dict]) -> list[str]:
+    warnings = [warning for note in notes for warning in note["warnings"]]
+    unmapped = Counter(name for note in notes for name in note["unmapped_agencies"])
     if unmapped:
         names = "、".join(f"{name} ({count})" for name, count in sorted(unmapped.items()))
         warnings.append(f"{len(unmapped)} agency name(s) map to no kind in config/agency_kinds.csv (kind 'other'): {names}")
@@ -250,15 +290,20 @@ def _build_locked(data_dir: Path, force: bool, log: Callable[[str], None]) -> Bu
     raw_dir = data_dir / "raw"
     manifest = raw_dir / "plans.csv"
     entries = read_manifest(manifest)
-    results, errors = _parse_entries(entries, raw_dir, manifest, data_dir / "cache" / "plans")
+    code_hash = _hash_code() + hash_config_files()
+    keys = {entry.plan_id: _plan_cache_key(entry, raw_dir, code_hash) for entry in entries}
+    kept, notes = ({}, {}) if force else _read_reusable(data_dir, keys)
+    results, errors = _parse_entries(entries, raw_dir, manifest, data_dir / "cache" / "plans", keys, set(notes))
     if errors:
         raise BuildError(errors)
-    warnings = _collect_warnings(results)
+    notes.update({plan_id: _make_note(keys[plan_id], rows) for plan_id, rows in results.items()})
+    notes = {entry.plan_id: notes[entry.plan_id] for entry in entries}  # manifest order
+    warnings = _collect_warnings(list(notes.values()))
     warnings += [
         f"{raw_dir / name}: not in the manifest {manifest.name}, so not built" for name in find_unlisted_files(entries, raw_dir, manifest)
     ]
-    tables = _assemble(results)
-    info = {"fingerprint": fingerprint, "n_plans": len(entries), "warnings": warnings}
+    tables = _combine(kept, _assemble(list(results.values())))
+    info = {"fingerprint": fingerprint, "n_plans": len(entries), "warnings": warnings, "plan_notes": notes}
     write_tables(tables, info, processed)
     for line in format_accounting(tables["plans"]):
         log(line)

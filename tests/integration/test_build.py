@@ -248,3 +248,38 @@ def test_a_build_parses_only_plans_that_changed(new_data_dir, monkeypatch: pytes
     assert calls == ["third.txt"]
     (data_dir / "cache" / "plans" / next(p.name for p in (data_dir / "cache" / "plans").glob("*.pkl"))).write_bytes(b"damaged")
     assert len(build_dataset(data_dir, force=True).tables["plans"]) == 3  # a damaged cache entry is parsed again
+
+
+def _remove_from_manifest(data_dir: Path, name: str) -> None:
+    import csv
+
+    manifest = data_dir / "raw" / "plans.csv"
+    with open(manifest, encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["file"] != name]
+    write_manifest(manifest, rows)
+    (data_dir / "raw" / name).unlink()
+
+
+def test_an_incremental_build_equals_a_full_build(seed_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Adding or removing a plan reads the other plans' validated rows back from the last
+    # build instead of parsing and validating them again; the tables must not differ.
+    import zwgk.build
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(seed_data_dir / "raw", data_dir / "raw")
+    build_dataset(data_dir)
+    parsed: list[str] = []
+    real_parse = zwgk.build.parse_plan_bytes
+    monkeypatch.setattr(zwgk.build, "parse_plan_bytes", lambda data, path: parsed.append(Path(path).name) or real_parse(data, path))
+    _add_file(data_dir, "third.txt", PROSE.replace("测试甲市", "测试丙市").encode(), jurisdiction="测试丙市", jurisdiction_en="Ceshibing")
+    _remove_from_manifest(data_dir, "jiangsu-changzhou-2021.txt")
+    incremental = build_dataset(data_dir)
+    assert parsed == ["third.txt"]
+    shutil.rmtree(data_dir / "cache")
+    full = build_dataset(data_dir, force=True)
+    assert len(parsed) == 1 + 5  # the full build parsed all five plans again
+    for name, frame in full.tables.items():
+        pd.testing.assert_frame_equal(frame, incremental.tables[name], obj=name)
+        pd.testing.assert_frame_equal(frame, zwgk.dataset.load_table(name, data_dir), obj=name)
+    assert incremental.warnings == full.warnings and any("line 984" in w for w in full.warnings)  # reused plans keep their warnings
+    assert "jiangsu-changzhou-2021" not in set(full.tables["tasks"]["plan_id"])
