@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -59,8 +61,10 @@ if export_figures:
 fig
 
 # %% [markdown]
-# ## A map of all measures
-# Hover over a point for its text, plan, section and source lines. Colour: theme.
+# ## A map of the measures
+# Hover over a point for its text, plan, section and source lines. Colour: theme. Above
+# 5,000 measures the map shows a fixed sample of 5,000: t-SNE on more takes minutes, and so
+# many points cannot be read.
 
 # %%
 coded = zwgk.code_measures(measures)

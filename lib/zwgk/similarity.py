@@ -38,6 +38,7 @@ from zwgk.text import tokenize_measures
 # Chosen on tests/data/same_task_groups.yaml (README "Similar tasks" gives the figures).
 DEFAULT_THRESHOLD = 0.25
 DEFAULT_NEIGHBOURS = 3
+MAP_MAX_POINTS = 5_000  # measures placed on the 2-D map (a fixed sample above this)
 WORD_WEIGHT = 0.3
 CHAR_NGRAMS = (1, 2)
 _NOT_WORD = re.compile(r"[^\w\u4e00-\u9fff]")
@@ -288,20 +289,29 @@ def summarise_text_reuse(index: SimilarityIndex, reuse: pd.DataFrame) -> pd.Data
     return out[["plan_id", "other_plan_id", "n_measures", "n_copied", "share_copied"]]
 
 
-def project_measures(index: SimilarityIndex, seed: int = 0) -> pd.DataFrame:
-    """Place every measure on a 2-D map (t-SNE on a 50-dimensional SVD of its vector).
+def project_measures(index: SimilarityIndex, seed: int = 0, max_points: int | None = MAP_MAX_POINTS) -> pd.DataFrame:
+    """Place measures on a 2-D map (t-SNE on a 50-dimensional SVD of their vectors).
 
+    Above ``max_points`` measures a fixed sample is placed: t-SNE on 100,000 points takes
+    many minutes and a map of them is unreadable. The sample is chosen by a hash of the
+    measure id, so it does not depend on input order and mostly survives adding a plan.
     Deterministic: rows are in measure_id order and both steps use ``seed``.
     """
     from sklearn.decomposition import TruncatedSVD
     from sklearn.manifold import TSNE
 
-    n = index.matrix.shape[0]
-    components = max(2, min(50, index.matrix.shape[1] - 1, n - 1))
-    reduced = TruncatedSVD(n_components=components, random_state=seed).fit_transform(index.matrix)
+    ids = index.measures["measure_id"].to_numpy()
+    rows = np.arange(len(ids))
+    if max_points is not None and len(ids) > max_points:
+        digests = np.array([hashlib.sha1(str(i).encode()).hexdigest() for i in ids])
+        rows = np.sort(np.argsort(digests, kind="stable")[:max_points])
+    matrix = index.matrix[rows]
+    n = matrix.shape[0]
+    components = max(2, min(50, matrix.shape[1] - 1, n - 1))
+    reduced = TruncatedSVD(n_components=components, random_state=seed).fit_transform(matrix)
     perplexity = float(min(30, max(2, (n - 1) // 3)))
     coords = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(reduced)
-    return pd.DataFrame({"measure_id": index.measures["measure_id"].to_numpy(), "x": coords[:, 0], "y": coords[:, 1]})
+    return pd.DataFrame({"measure_id": ids[rows], "x": coords[:, 0], "y": coords[:, 1]})
 
 
 def summarise_task_presence(clusters: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:

@@ -149,3 +149,17 @@ def test_approximate_search_keeps_the_hand_made_groups_together(index: Similarit
     assert sum(same) / len(same) >= 0.85  # 0.89 measured: the top-3 scores are the exact search's
     with pytest.raises(ValueError, match="method"):
         find_neighbours(index, method="fast")
+
+
+def test_the_map_places_a_fixed_sample_of_a_large_dataset(index: SimilarityIndex, measures: pd.DataFrame) -> None:
+    from zwgk.similarity import project_measures
+
+    sample = project_measures(index, max_points=120)
+    assert len(sample) == 120 and sample["measure_id"].is_unique
+    assert set(sample["measure_id"]) <= set(measures["measure_id"])
+    shuffled = build_similarity_index(measures.sample(frac=1, random_state=3))
+    assert sample.equals(project_measures(shuffled, max_points=120))  # same sample, same places
+    fewer = build_similarity_index(measures[measures["plan_id"] != "shandong-taian-2017"])
+    kept = set(project_measures(fewer, max_points=120)["measure_id"])
+    others = set(sample["measure_id"]) - {m for m in sample["measure_id"] if m.startswith("shandong-taian-2017")}
+    assert others <= kept  # removing a plan keeps the rest of the sample
