@@ -12,11 +12,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import multiprocessing
-import os
 import re
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +21,7 @@ import jieba
 import pandas as pd
 import yaml
 
+from zwgk.parallel import count_workers, map_processes
 from zwgk.paths import LEXICON_DIR, get_cache_dir
 
 _WORD_CHARS = re.compile(r"[\w\u4e00-\u9fff+]")
@@ -115,38 +113,29 @@ def hash_text(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def count_workers() -> int:
-    """Return the number of cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def _tokenize_chunk(texts: list[str]) -> list[list[str]]:
     return [tokenize(text) for text in texts]
 
 
 def _tokenize_all(texts: list[str], workers: int | None = None) -> list[list[str]]:
-    """Tokenize in order, over ``workers`` processes when there is enough text to pay for them.
+    """Tokenize in order, over every core when there is enough text to pay for the workers.
 
-    Workers are forked after the parent has loaded jieba's dictionary, so they start at
-    once and need no ``if __name__ == "__main__"`` guard in a researcher's script (spawned
-    workers would re-run it). Chunks come back in input order, so the result does not
-    depend on ``workers``. Where fork is unavailable, one process does the work.
+    The dictionary is loaded here first, so forked workers inherit it and start at once.
+    ``workers=1`` forces one process. The result does not depend on the number of workers.
     """
-    workers = count_workers() if workers is None else workers
-    if workers <= 1 or sum(map(len, texts)) < PARALLEL_MIN_CHARS or "fork" not in multiprocessing.get_all_start_methods():
+    if workers == 1 or sum(map(len, texts)) < PARALLEL_MIN_CHARS:
         return _tokenize_chunk(texts)
-    _tokenizer(load_lexicon())  # load once here; forked workers inherit it
-    size = -(-len(texts) // (workers * 4))
+    _tokenizer(load_lexicon())
+    size = -(-len(texts) // (count_workers() * 4))
     chunks = [texts[start : start + size] for start in range(0, len(texts), size)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return [tokens for chunk in pool.map(_tokenize_chunk, chunks) for tokens in chunk]
+    return [tokens for chunk in map_processes(_tokenize_chunk, chunks) for tokens in chunk]
 
 
 def tokenize_texts(texts: Iterable[str], cache_dir: Path | None = None, workers: int | None = None) -> list[list[str]]:
     """Tokenize many texts, reusing the cache (keyed by text hash and lexicon) where it can.
 
-    New texts are tokenized over ``workers`` processes (default: every core) when they are
-    long enough together (``PARALLEL_MIN_CHARS``) to be worth it.
+    New texts are tokenized over every core when they are long enough together
+    (``PARALLEL_MIN_CHARS``) to be worth it; ``workers=1`` keeps to one process.
     """
     texts = list(texts)
     lexicon = load_lexicon()

@@ -283,3 +283,33 @@ def test_an_incremental_build_equals_a_full_build(seed_data_dir: Path, tmp_path:
         pd.testing.assert_frame_equal(frame, zwgk.dataset.load_table(name, data_dir), obj=name)
     assert incremental.warnings == full.warnings and any("line 984" in w for w in full.warnings)  # reused plans keep their warnings
     assert "jiangsu-changzhou-2021" not in set(full.tables["tasks"]["plan_id"])
+
+
+def test_many_plans_parse_over_every_core_with_the_same_result(new_data_dir, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zwgk.build
+    from zwgk import parallel
+
+    monkeypatch.setattr(parallel, "count_workers", lambda: 2)
+    data_dir = new_data_dir({"plan-2000.txt": PROSE.replace("2020", "2000").encode()}, jurisdiction="测试甲市", year=2000)
+    for year in range(2001, 2001 + zwgk.build.PARALLEL_MIN_PLANS):
+        _add_file(data_dir, f"plan-{year}.txt", PROSE.replace("2020", str(year)).encode(), jurisdiction="测试甲市",
+                  jurisdiction_en="Ceshi0", year=year)  # fmt: skip
+    started = []
+    real_pool = parallel.ProcessPoolExecutor
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or real_pool(*a, **k))
+    forked = build_dataset(data_dir, force=True).tables
+    assert started == [(2,)] and len(forked["plans"]) == 1 + zwgk.build.PARALLEL_MIN_PLANS
+    shutil.rmtree(data_dir / "cache")
+    monkeypatch.setattr(zwgk.build, "PARALLEL_MIN_PLANS", 10_000)
+    serial = build_dataset(data_dir, force=True).tables
+    assert started == [(2,)]  # no second pool
+    for name, frame in serial.items():
+        pd.testing.assert_frame_equal(frame, forked[name], obj=name)
+    # an error in a worker is reported as in one process, naming the file
+    monkeypatch.setattr(zwgk.build, "PARALLEL_MIN_PLANS", 16)
+    shutil.rmtree(data_dir / "cache")
+    _add_file(data_dir, "broken.txt", "测试甲市2030年政务公开工作要点\n没有编号的正文。\n".encode(), jurisdiction="测试甲市",
+              jurisdiction_en="Ceshi0", year=2030)  # fmt: skip
+    with pytest.raises(BuildError, match=r"broken\.txt: no recognisable plan structure"):
+        build_dataset(data_dir, force=True)
+    assert len(started) == 2

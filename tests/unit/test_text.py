@@ -44,15 +44,17 @@ def test_tokens_are_cached_by_content_hash(tmp_path: Path) -> None:
 
 
 def test_tokenizing_over_two_processes_gives_the_same_tokens_in_the_same_order(tmp_path: Path, monkeypatch) -> None:
+    from zwgk import parallel
     from zwgk import text as text_module
 
     texts = [f"{i}年底前推进政府网站集约化建设，规范依申请公开工作，优化12345政务热线{'公开' * (i % 7)}" for i in range(60)]
     serial = tokenize_texts(texts, cache_dir=tmp_path / "serial", workers=1)
     monkeypatch.setattr(text_module, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(parallel, "count_workers", lambda: 2)
     started = []
-    real_pool = text_module.ProcessPoolExecutor
-    monkeypatch.setattr(text_module, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or real_pool(*a, **k))
-    parallel = tokenize_texts(texts, cache_dir=tmp_path / "parallel", workers=2)
+    real_pool = parallel.ProcessPoolExecutor
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or real_pool(*a, **k))
+    parallel_tokens = tokenize_texts(texts, cache_dir=tmp_path / "parallel")
     assert started == [(2,)]  # the pool really ran
-    assert parallel == serial
+    assert parallel_tokens == serial
     assert [tokenize(t) for t in texts] == serial
