@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from zwgk.build import build_dataset, is_dataset_current
 from zwgk.paths import get_data_dir
@@ -24,15 +26,26 @@ def ensure_dataset(data_dir: Path | None = None) -> Path:
     return data_dir / "processed"
 
 
+def _read_lists(column: pa.ChunkedArray) -> list[list]:
+    """A parquet list column as Python lists, sliced from its flat values (3x faster than
+    converting pandas' per-row arrays; this was most of ``load_tasks()`` at 5,000 plans)."""
+    array = column.combine_chunks()
+    values = array.flatten().to_pylist()
+    offsets = array.offsets.to_numpy()
+    return [values[start:end] for start, end in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)]
+
+
 def load_table(name: str, data_dir: Path | None = None) -> pd.DataFrame:
     """Return table ``name`` with the field dictionary's dtypes (list columns as lists)."""
-    frame = pd.read_parquet(ensure_dataset(data_dir) / f"{name}.parquet")
+    table = pq.read_table(ensure_dataset(data_dir) / f"{name}.parquet")
+    lists = [column for column in TABLES[name].columns if FIELDS[column].dtype == LIST]
+    frame = table.drop_columns(lists).to_pandas()
     for column in TABLES[name].columns:
-        if FIELDS[column].dtype == LIST:
-            frame[column] = frame[column].map(list)
+        if column in lists:
+            frame[column] = _read_lists(table.column(column))
         else:
             frame[column] = frame[column].astype(FIELDS[column].dtype)
-    return frame
+    return frame[list(TABLES[name].columns)]
 
 
 def load_plans(data_dir: Path | None = None) -> pd.DataFrame:

@@ -20,7 +20,7 @@ processed in a fixed order, so results are deterministic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,7 @@ EXACT_MAX_ROWS = 5_000
 DIMENSIONS = 256
 CELL_SIZE = 300
 PROBES = 8
+NEARBY_CELLS = 3 * PROBES  # cells among which a query's probes are chosen (those nearest its own cell)
 SVD_SAMPLE = 20_000
 SVD_ITERATIONS = 2
 KMEANS_SAMPLE_PER_CELL = 40
@@ -54,6 +55,7 @@ class CellIndex:
     reduced: np.ndarray  # (rows, dimensions), unit length, float32
     centroids: np.ndarray  # (cells, dimensions), unit length
     members: list[np.ndarray]  # rows of each cell, ascending
+    nearby: np.ndarray = field(default_factory=lambda: np.empty((0, 0), np.int64))  # (cells, NEARBY_CELLS), itself first
 
     def reduce(self, vectors: sparse.csr_matrix) -> np.ndarray:
         """Project sparse vectors onto the basis, as unit-length float32 rows."""
@@ -89,12 +91,67 @@ def build_cell_index(matrix: sparse.csr_matrix, seed: int = SEED) -> CellIndex:
     index.reduced = index.reduce(matrix)
     n_cells = max(1, n // CELL_SIZE)
     sample = np.sort(rng.choice(n, min(n, n_cells * KMEANS_SAMPLE_PER_CELL), replace=False))
-    kmeans = KMeans(n_cells, n_init=1, max_iter=20, random_state=seed).fit(index.reduced[sample])
-    index.centroids = normalize(kmeans.cluster_centers_).astype(np.float32)
+    kmeans = KMeans(n_cells, init="random", n_init=1, max_iter=20, random_state=seed).fit(index.reduced[sample])
+    centroids = normalize(kmeans.cluster_centers_).astype(np.float32)
+    index.centroids = centroids
     cells = index.assign(index.reduced)
     order = np.argsort(cells, kind="stable")
-    index.members = np.split(order, np.cumsum(np.bincount(cells, minlength=n_cells))[:-1])
+    members = np.split(order, np.cumsum(np.bincount(cells, minlength=n_cells))[:-1])
+    index.centroids, index.members = _split_large_cells(index.reduced, centroids, members, rng)
+    index.nearby = _find_nearby_cells(index.centroids)
     return index
+
+
+def _find_nearby_cells(centroids: np.ndarray) -> np.ndarray:
+    """Each cell's ``NEARBY_CELLS`` nearest cells, itself first, in chunks of centroid products."""
+    step = max(1, _CHUNK_CELLS // max(len(centroids), 1))
+    parts = []
+    for start in range(0, len(centroids), step):
+        block = centroids[start : start + step] @ centroids.T
+        block[np.arange(len(block)), np.arange(start, start + len(block))] = np.inf
+        parts.append(_top_k(block, NEARBY_CELLS)[0])
+    return np.concatenate(parts)
+
+
+def _lloyd(vectors: np.ndarray, k: int, rng: np.random.Generator, iterations: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """A few Lloyd iterations of spherical k-means on one cell's rows: (centroids, labels)."""
+    centroids = vectors[np.sort(rng.choice(len(vectors), k, replace=False))].copy()
+    labels = np.zeros(len(vectors), np.int64)
+    for _ in range(iterations):
+        labels = np.argmax(vectors @ centroids.T, axis=1)
+        for label in range(k):
+            chosen = vectors[labels == label]
+            if len(chosen):
+                centroids[label] = chosen.sum(axis=0)
+        centroids = normalize(centroids).astype(np.float32)
+    return centroids, labels
+
+
+def _split_large_cells(
+    reduced: np.ndarray, centroids: np.ndarray, members: list[np.ndarray], rng: np.random.Generator
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Split every cell above twice ``CELL_SIZE`` rows, so no query scans a huge cell.
+
+    k-means on corpora full of near-copies (a province's template in every county) leaves a
+    few cells with thousands of rows, which made search time grow with the square of their
+    size. Each is split by Lloyd iterations on its own rows; rows Lloyd cannot separate
+    (identical vectors) are cut into consecutive pieces sharing one centroid.
+    """
+    new_centroids, new_members = [], []
+    for centroid, rows in zip(centroids, members, strict=True):
+        if len(rows) <= 2 * CELL_SIZE:
+            new_centroids.append(centroid[None, :])
+            new_members.append(rows)
+            continue
+        sub_centroids, labels = _lloyd(reduced[rows], -(-len(rows) // CELL_SIZE), rng)
+        for label, sub_centroid in enumerate(sub_centroids):
+            sub_rows = rows[labels == label]
+            pieces = [sub_rows]
+            if len(sub_rows) > 2 * CELL_SIZE:
+                pieces = [sub_rows[start : start + CELL_SIZE] for start in range(0, len(sub_rows), CELL_SIZE)]
+            new_centroids.extend([sub_centroid[None, :]] * len(pieces))
+            new_members.extend(pieces)
+    return np.concatenate(new_centroids).astype(np.float32), new_members
 
 
 def _top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -144,19 +201,28 @@ def score_pairs(queries: sparse.csr_matrix, matrix: sparse.csr_matrix, rows: np.
     return np.concatenate(scores) if scores else np.empty(0)
 
 
-def _probe_cells(index: CellIndex, reduced: np.ndarray) -> np.ndarray:
-    """Return each reduced row's ``PROBES`` nearest cells (query-level multi-probe)."""
-    top, _ = _top_k(reduced @ index.centroids.T, PROBES)
-    return top
+def _probe_cells(index: CellIndex, reduced: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """Return each query's ``PROBES`` nearest cells among those nearest its own cell.
+
+    Comparing every query with every centroid would grow with the square of the corpus
+    (cells grow with it); the nearest cells of a query are, all but always, among the
+    nearest cells of its own cell.
+    """
+    nearby = index.nearby[cells]
+    scores = np.stack([np.einsum("ij,ij->i", reduced, index.centroids[nearby[:, j]]) for j in range(nearby.shape[1])], axis=1)
+    top, _ = _top_k(scores, PROBES)
+    return np.take_along_axis(nearby, top, axis=1)
 
 
-def _candidates_of_chunk(index: CellIndex, reduced: np.ndarray, plans: np.ndarray, query_plans: np.ndarray, n_candidates: int) -> tuple:
+def _candidates_of_chunk(
+    index: CellIndex, reduced: np.ndarray, cells: np.ndarray, plans: np.ndarray, query_plans: np.ndarray, n_candidates: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Best rows by reduced-space score in the cells each query probes; ``reduced`` holds the queries.
 
     Each (query, probed cell) pair fills its own slot of ``n_candidates`` columns, so the
     merge over cells is one vectorized top-k per query.
     """
-    probes = _probe_cells(index, reduced)
+    probes = _probe_cells(index, reduced, cells)
     n_probes = probes.shape[1]
     slot_columns = np.full((len(reduced), n_probes * n_candidates), -1, np.int64)
     slot_scores = np.full(slot_columns.shape, -np.inf, np.float32)
@@ -193,7 +259,7 @@ def _candidates(
     rows, columns = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
     for start in range(0, len(order), step):
         part = order[start : start + step]
-        chunk_rows, chunk_columns = _candidates_of_chunk(index, reduced[part], plans, query_plans[part], n_candidates)
+        chunk_rows, chunk_columns = _candidates_of_chunk(index, reduced[part], cells[part], plans, query_plans[part], n_candidates)
         rows.append(part[chunk_rows])
         columns.append(chunk_columns)
     return np.concatenate(rows), np.concatenate(columns)
