@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := .make
 SYSTEM_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: all setup data report evaluate test lint docs clean
+.PHONY: all setup data report evaluate benchmark test lint docs clean
 
 all: report
 
@@ -38,12 +38,15 @@ report: data
 evaluate: data
 	$(BIN)/zwgk evaluate
 
+benchmark: data
+	$(BIN)/python benchmarks/national_corpus.py
+
 test: setup
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check lib tests
-	$(BIN)/ruff format --check lib tests
+	$(BIN)/ruff check lib tests benchmarks
+	$(BIN)/ruff format --check lib tests benchmarks
 
 docs: setup
 	$(BIN)/zwgk docs
