@@ -54,9 +54,10 @@ def _clean_chars(text: str) -> str:
 
 @dataclass
 class SimilarityIndex:
-    """Measures in measure_id order, their vectors and the fitted vectorizers."""
+    """Measures in measure_id order, their tokens and vectors, and the fitted vectorizers."""
 
     measures: pd.DataFrame
+    tokens: list[list[str]]
     matrix: sparse.csr_matrix
     word_vectorizer: TfidfVectorizer
     char_vectorizer: TfidfVectorizer
@@ -83,7 +84,7 @@ def build_similarity_index(measures: pd.DataFrame, cache_dir: Path | None = None
     char = TfidfVectorizer(analyzer="char", ngram_range=CHAR_NGRAMS, sublinear_tf=True)
     words = word.fit_transform(tokens) * math.sqrt(WORD_WEIGHT)
     chars = char.fit_transform([_clean_chars(t) for t in ordered["text"]]) * math.sqrt(1 - WORD_WEIGHT)
-    return SimilarityIndex(ordered, normalize(sparse.hstack([words, chars]).tocsr()), word, char)
+    return SimilarityIndex(ordered, tokens, normalize(sparse.hstack([words, chars]).tocsr()), word, char)
 
 
 def _plan_codes(plans: np.ndarray, query_plans: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -233,7 +234,7 @@ def summarise_clusters(index: SimilarityIndex, clusters: pd.DataFrame, jurisdict
     out = frame.groupby("cluster_id").agg(
         n_measures=("measure_id", "size"), n_plans=("plan_id", "nunique"), n_jurisdictions=("jurisdiction", "nunique")
     )
-    out["label"] = _label_clusters(frame["cluster_id"], tokenize_measures(index.measures), n_terms)
+    out["label"] = _label_clusters(frame["cluster_id"], pd.Series(index.tokens), n_terms)  # the index's tokens: no second cache read
     medoids = _find_medoids(index.matrix, frame["cluster_id"]).reindex(out.index).to_numpy()
     out["representative_measure_id"] = index.measures["measure_id"].to_numpy()[medoids]
     out["representative_text"] = index.measures["text"].to_numpy()[medoids]

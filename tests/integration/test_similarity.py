@@ -138,7 +138,7 @@ def test_approximate_search_keeps_the_hand_made_groups_together(index: Similarit
     from zwgk import neighbours
 
     monkeypatch.setattr(neighbours, "CELL_SIZE", 25)
-    small = SimilarityIndex(index.measures, index.matrix, index.word_vectorizer, index.char_vectorizer)
+    small = SimilarityIndex(index.measures, index.tokens, index.matrix, index.word_vectorizer, index.char_vectorizer)
     sizes = [len(rows) for rows in small.cells().members]
     assert len(sizes) >= len(index.measures) // 25 and max(sizes) <= 2 * 25 and sum(sizes) == len(index.measures)
     groups, negatives = load_task_groups()
