@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import zwgk
-from zwgk.build import build_dataset
 from zwgk.paths import REPO_DIR
+from zwgk.processed.build import build_dataset
 
 
 def _time(function, repeat: int) -> list[float]:

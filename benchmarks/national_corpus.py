@@ -39,10 +39,10 @@ sys.path.insert(0, str(REPO / "lib"))
 import numpy as np  # noqa: E402
 
 import zwgk  # noqa: E402
-from zwgk.build import build_dataset  # noqa: E402
-from zwgk.manifest import MANIFEST_COLUMNS  # noqa: E402
-from zwgk.neighbours import EXACT_MAX_ROWS  # noqa: E402
-from zwgk.similarity import cluster_index, find_neighbours, summarise_clusters  # noqa: E402
+from zwgk.analyses.similar import cluster_index, find_neighbours, summarise_clusters  # noqa: E402
+from zwgk.analyses.similar.neighbours import EXACT_MAX_ROWS  # noqa: E402
+from zwgk.ingest.manifest import MANIFEST_COLUMNS  # noqa: E402
+from zwgk.processed.build import build_dataset  # noqa: E402
 
 SEED = 20261122
 AGREEMENT_QUERIES = 2_000  # measures whose approximate neighbours are checked against the exact search

@@ -31,9 +31,6 @@ figures_dir = None  # None: the repository's figures/ folder
 from pathlib import Path
 
 import zwgk
-from zwgk import charts
-from zwgk.build import format_accounting
-from zwgk.export import export_figure
 
 plans = zwgk.load_plans()
 tasks = zwgk.load_tasks()
@@ -50,9 +47,9 @@ out_dir = Path(figures_dir) if figures_dir else None
 plans[["plan_id", "jurisdiction", "jurisdiction_en", "level", "province", "year", "layout", "n_tasks", "n_measures"]]
 
 # %%
-fig = charts.plot_plan_sizes(plans, lang=lang)
+fig = zwgk.charts.plot_plan_sizes(plans, lang=lang)
 if export_figures:
-    export_figure(fig, "corpus_plan_sizes", "各计划的任务与措施数量 / Tasks and measures per plan", out_dir=out_dir)
+    zwgk.export_figure(fig, "corpus_plan_sizes", "各计划的任务与措施数量 / Tasks and measures per plan", out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -83,7 +80,7 @@ tasks.loc[tasks["deadlines"].map(len) > 0, ["task_id", "deadlines", "frequencies
 # artefacts). Every dropped line is listed with its reason below.
 
 # %%
-print("\n".join(format_accounting(plans)))
+print("\n".join(zwgk.format_accounting(plans)))
 
 # %%
 lines = zwgk.load_source_lines()

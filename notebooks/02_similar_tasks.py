@@ -33,14 +33,10 @@ figures_dir = None
 from pathlib import Path
 
 import zwgk
-from zwgk import charts
-from zwgk.export import export_figure
-from zwgk.similarity import load_measure_sources, project_measures, summarise_task_presence
-from zwgk.style import label_themes
 
 plans = zwgk.load_plans()
 measures = zwgk.load_measures()
-sources = load_measure_sources()
+sources = zwgk.load_measure_sources()
 index = zwgk.build_similarity_index(measures)
 clusters = zwgk.cluster_measures(measures)
 summary = zwgk.summarise_clusters(index, clusters, plans.set_index("plan_id")["jurisdiction"])
@@ -55,9 +51,9 @@ out_dir = Path(figures_dir) if figures_dir else None
 summary[summary["is_common_task"]].head(20)
 
 # %%
-fig = charts.plot_common_tasks(summarise_task_presence(clusters, summary), plans, lang=lang)
+fig = zwgk.charts.plot_common_tasks(zwgk.summarise_task_presence(clusters, summary), plans, lang=lang)
 if export_figures:
-    export_figure(fig, "similar_common_tasks", "跨地区的共同任务 / Common tasks across jurisdictions", out_dir=out_dir)
+    zwgk.export_figure(fig, "similar_common_tasks", "跨地区的共同任务 / Common tasks across jurisdictions", out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -68,11 +64,11 @@ fig
 
 # %%
 coded = zwgk.code_measures(measures)
-points = project_measures(index).merge(sources, on="measure_id").merge(coded[["measure_id", "theme_zh", "theme_en"]], on="measure_id")
-points["theme_label"] = label_themes(points, lang)
-fig = charts.plot_measure_map(points, plans, lang=lang)
+points = zwgk.project_measures(index).merge(sources, on="measure_id").merge(coded[["measure_id", "theme_zh", "theme_en"]], on="measure_id")
+points["theme_label"] = zwgk.label_themes(points, lang)
+fig = zwgk.charts.plot_measure_map(points, plans, lang=lang)
 if export_figures:
-    export_figure(fig, "similar_measure_map", "措施语义地图 / Map of measures", out_dir=out_dir)
+    zwgk.export_figure(fig, "similar_measure_map", "措施语义地图 / Map of measures", out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -82,9 +78,9 @@ fig
 
 # %%
 reuse = zwgk.find_text_reuse(index)
-fig = charts.plot_text_reuse(zwgk.summarise_text_reuse(index, reuse), plans, lang=lang)
+fig = zwgk.charts.plot_text_reuse(zwgk.summarise_text_reuse(index, reuse), plans, lang=lang)
 if export_figures:
-    export_figure(fig, "similar_text_reuse", "计划间的文本复用 / Text reuse between plans", out_dir=out_dir)
+    zwgk.export_figure(fig, "similar_text_reuse", "计划间的文本复用 / Text reuse between plans", out_dir=out_dir)
 fig
 
 # %%

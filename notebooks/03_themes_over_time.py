@@ -33,9 +33,6 @@ figures_dir = None
 from pathlib import Path
 
 import zwgk
-from zwgk import charts
-from zwgk.export import export_figure
-from zwgk.style import label_plans
 
 plans = zwgk.load_plans()
 measures = zwgk.load_measures()
@@ -47,9 +44,9 @@ out_dir = Path(figures_dir) if figures_dir else None
 # ## Theme shares by plan
 
 # %%
-fig = charts.plot_theme_shares(panel, plans, lang=lang)
+fig = zwgk.charts.plot_theme_shares(panel, plans, lang=lang)
 if export_figures:
-    export_figure(fig, "themes_shares_by_plan", "主要主题的措施占比（95% 区间）/ Share of measures in the main themes", out_dir=out_dir)
+    zwgk.export_figure(fig, "themes_shares_by_plan", "主要主题的措施占比（95% 区间）/ Share of measures in the main themes", out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -61,9 +58,9 @@ by_year = zwgk.summarise_themes_by_year(panel)
 by_year.pivot_table(index=["theme_id", "theme_zh"], columns="year", values="mean_plan_share").round(3)
 
 # %%
-fig = charts.plot_theme_trends(by_year, plans, lang=lang)
+fig = zwgk.charts.plot_theme_trends(by_year, plans, lang=lang)
 if export_figures:
-    export_figure(fig, "themes_over_years", "主要主题的年度变化 / Main themes over the years", out_dir=out_dir)
+    zwgk.export_figure(fig, "themes_over_years", "主要主题的年度变化 / Main themes over the years", out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -76,9 +73,9 @@ trends = zwgk.find_emerging_fading(per_place, min_change=min_change)
 zwgk.compute_year_changes(per_place).sort_values("change")
 
 # %%
-fig = charts.plot_emerging_fading(trends, plans, lang=lang)
+fig = zwgk.charts.plot_emerging_fading(trends, plans, lang=lang)
 if export_figures:
-    export_figure(fig, "themes_emerging_fading", "新兴与淡出的主题 / Emerging and fading themes", out_dir=out_dir)
+    zwgk.export_figure(fig, "themes_emerging_fading", "新兴与淡出的主题 / Emerging and fading themes", out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -95,9 +92,9 @@ for year in sorted(years.unique()):
 # %%
 latest = int(years.max())
 keyness = zwgk.compute_keyness(tokens, years == latest)
-fig = charts.plot_keyness(keyness, plans, str(latest), lang=lang)
+fig = zwgk.charts.plot_keyness(keyness, plans, str(latest), lang=lang)
 if export_figures:
-    export_figure(fig, "themes_keyness_latest_year", f"{latest} 年的特征词 / Distinctive terms of {latest}", out_dir=out_dir)
+    zwgk.export_figure(fig, "themes_keyness_latest_year", f"{latest} 年的特征词 / Distinctive terms of {latest}", out_dir=out_dir)
 fig
 
 # %%
@@ -107,4 +104,4 @@ zwgk.compute_keyness(coded["theme_id"], years == latest, min_count=1).head(10)
 # Plans behind each year, for reference:
 
 # %%
-plans.assign(label=label_plans(plans, "both").str.replace("<br>", " ").to_numpy())[["year", "label", "level"]].sort_values("year")
+plans.assign(label=zwgk.label_plans(plans, "both").str.replace("<br>", " ").to_numpy())[["year", "label", "level"]].sort_values("year")

@@ -34,9 +34,6 @@ figures_dir = None
 from pathlib import Path
 
 import zwgk
-from zwgk import charts
-from zwgk.export import export_figure
-from zwgk.style import label_plans
 
 plans = zwgk.load_plans()
 tasks = zwgk.load_tasks()
@@ -45,7 +42,7 @@ agencies = zwgk.load_agencies()
 coded = zwgk.code_measures(measures)
 panel = zwgk.build_theme_panel(plans, measures, coded)
 same_level = peer_level == "same"
-focal_label = label_plans(plans, lang).str.replace("<br>", " ")[focal_plan_id]
+focal_label = zwgk.label_plans(plans, lang).str.replace("<br>", " ")[focal_plan_id]
 out_dir = Path(figures_dir) if figures_dir else None
 
 # %% [markdown]
@@ -59,9 +56,9 @@ zwgk.select_peers(plans, focal_plan_id, year_window, same_level)[["plan_id", "ju
 
 # %%
 gaps = zwgk.find_theme_gaps(coded, measures, tasks, plans, focal_plan_id, year_window, same_level, min_peer_share)
-fig = charts.plot_theme_heatmap(panel, plans, gaps=gaps, lang=lang)
+fig = zwgk.charts.plot_theme_heatmap(panel, plans, gaps=gaps, lang=lang)
 if export_figures:
-    export_figure(fig, "gaps_theme_heatmap", "各计划的主题构成（× 为缺口）/ Themes by plan (× = gap)", out_dir=out_dir)
+    zwgk.export_figure(fig, "gaps_theme_heatmap", "各计划的主题构成（× 为缺口）/ Themes by plan (× = gap)", out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -71,9 +68,9 @@ fig
 gaps[["theme_id", "theme_zh", "theme_en", "peer_share", "peers_covering", "includes_other_year_peers", "peer_sources"]]
 
 # %%
-fig = charts.plot_gap_ranking(gaps, plans, focal_label, lang=lang)
+fig = zwgk.charts.plot_gap_ranking(gaps, plans, focal_label, lang=lang)
 if export_figures:
-    export_figure(fig, "gaps_focal_ranking", f"{focal_label}：相对同类计划的主题缺口 / theme gaps against peers", out_dir=out_dir)
+    zwgk.export_figure(fig, "gaps_focal_ranking", f"{focal_label}：相对同类计划的主题缺口 / theme gaps against peers", out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -92,16 +89,16 @@ zwgk.find_task_gaps(clusters, summary, measures, tasks, plans, focal_plan_id, ye
 
 # %%
 accountability = zwgk.summarise_accountability(plans, tasks)
-fig = charts.plot_accountability(accountability, plans, lang=lang)
+fig = zwgk.charts.plot_accountability(accountability, plans, lang=lang)
 if export_figures:
-    export_figure(fig, "gaps_accountability", "问责指标 / Accountability indicators", out_dir=out_dir)
+    zwgk.export_figure(fig, "gaps_accountability", "问责指标 / Accountability indicators", out_dir=out_dir)
 fig
 
 # %% [markdown]
 # ## Which kinds of agency carry the tasks
 
 # %%
-fig = charts.plot_agency_kinds(zwgk.summarise_agency_kinds(tasks, agencies), plans, lang=lang)
+fig = zwgk.charts.plot_agency_kinds(zwgk.summarise_agency_kinds(tasks, agencies), plans, lang=lang)
 if export_figures:
-    export_figure(fig, "gaps_agency_kinds", "各类部门承担的任务占比 / Tasks per kind of agency", out_dir=out_dir)
+    zwgk.export_figure(fig, "gaps_agency_kinds", "各类部门承担的任务占比 / Tasks per kind of agency", out_dir=out_dir)
 fig

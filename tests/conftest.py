@@ -10,7 +10,7 @@ import pytest
 from hypothesis import settings
 
 from tests.helpers.datadir import REPO_RAW, make_data_dir
-from zwgk.build import build_dataset
+from zwgk.processed.build import build_dataset
 
 # CI runs the same generated examples every time (deterministic); locally they vary and the
 # example database remembers failures.

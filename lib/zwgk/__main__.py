@@ -2,6 +2,6 @@
 
 import sys
 
-from zwgk.cli import main
+from zwgk.commands.cli import main
 
 sys.exit(main())

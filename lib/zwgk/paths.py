@@ -21,19 +21,19 @@ def get_data_dir() -> Path:
     return Path(override).resolve() if override else REPO_DIR / "data"
 
 
-def get_raw_dir() -> Path:
-    """Return the folder of raw plan files and their manifest."""
-    return get_data_dir() / "raw"
+def get_raw_dir(data_dir: Path | None = None) -> Path:
+    """Return the folder of raw plan files and their manifest (of ``data_dir``, default the data folder)."""
+    return (data_dir or get_data_dir()) / "raw"
 
 
-def get_manifest_path() -> Path:
+def get_manifest_path(data_dir: Path | None = None) -> Path:
     """Return the manifest: one row per raw file with its metadata and sha256."""
-    return get_raw_dir() / "plans.csv"
+    return get_raw_dir(data_dir) / "plans.csv"
 
 
-def get_processed_dir() -> Path:
+def get_processed_dir(data_dir: Path | None = None) -> Path:
     """Return the folder of the built parquet tables."""
-    return get_data_dir() / "processed"
+    return (data_dir or get_data_dir()) / "processed"
 
 
 def get_cache_dir() -> Path:

@@ -1,18 +1,23 @@
-"""The field dictionary: every column of every table defined once, enforced on write.
+"""The field dictionary: every column of every table and every enumeration, defined once.
 
 `FIELDS` defines each column (dtype, meaning, allowed values, example); `TABLES` lists
 each table's columns and primary key. The pandera schemas and the data dictionary in
 ``data/README.md`` are both generated from here, so the docs cannot drift from the data.
+The enumerations (agency roles, layouts, levels, line categories, table column roles, the
+theme sentinel) are defined here and nowhere else; every stage imports them from here.
+pandas and pandera load only when a table is validated, so the parser stays light.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pandas as pd
-import pandera.pandas as pa
+from typing import TYPE_CHECKING
 
 from zwgk.errors import DatasetValidationError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pandera.pandas as pa
 
 LIST = "list[str]"
 
@@ -29,22 +34,24 @@ class Field:
     pattern: str | None = None
 
 
+# ---- enumerations -------------------------------------------------------------------------
+# What a task asks of an agency. lead_and_responsible: one cell spans both columns, or a
+# 牵头及责任单位 column with no marker; it counts as lead and as responsible.
 ROLES = ("lead", "responsible", "lead_and_responsible", "cooperating")
+LEAD_ROLES = ("lead", "lead_and_responsible")
+RESPONSIBLE_ROLES = ("responsible", "lead_and_responsible")
+# What a column of a task table holds (header cells map to these in config/layout.yaml).
+COLUMN_ROLES = ("seq", "section", "section_content", "title", "content", *ROLES, "deadline", "note")
+LAYOUTS = ("table_tab", "numbered_prose")
 LEVELS = ("provincial", "prefectural", "county")
 JURISDICTION_TYPES = ("province", "municipality", "prefecture_city", "autonomous_prefecture", "county_city", "county", "district", "banner")
-LINE_CATEGORIES = (
-    "title",
-    "notice",
-    "preamble",
-    "heading",
-    "table_header",
-    "task",
-    "closing",
-    "navigation",
-    "footer",
-    "unplaced",
-    "blank",
-)
+# Where a source line ended up. Placed categories keep the plan's text; dropped ones are
+# reported with a reason in the accounting (nothing is dropped silently).
+PLACED_LINE_CATEGORIES = ("title", "notice", "preamble", "heading", "table_header", "task", "closing")
+DROPPED_LINE_CATEGORIES = ("navigation", "footer", "unplaced")
+LINE_CATEGORIES = (*PLACED_LINE_CATEGORIES, *DROPPED_LINE_CATEGORIES, "blank")
+# The theme of a measure no codebook rule matches.
+UNCLASSIFIED = "unclassified"
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 FIELDS: dict[str, Field] = {
@@ -105,7 +112,7 @@ FIELDS: dict[str, Field] = {
         "string",
         "Layout the parser recognised: a tab-flattened task table or numbered prose.",
         "table_tab",
-        allowed=("table_tab", "numbered_prose"),
+        allowed=LAYOUTS,
     ),
     "preamble": Field("string", "Text between the title and the first task.", "2021年是“十四五”开局之年。…"),
     "closing": Field("string", "Text after the last task.", "各地、各部门要将本要点落实情况纳入…"),
@@ -313,6 +320,8 @@ def _is_list_of_str(value: object) -> bool:
 
 
 def _column(table: str, name: str) -> pa.Column:
+    import pandera.pandas as pa
+
     spec = FIELDS[name]
     checks = []
     if spec.allowed:
@@ -328,6 +337,8 @@ def _column(table: str, name: str) -> pa.Column:
 
 def get_schema(table: str) -> pa.DataFrameSchema:
     """Return the pandera schema of ``table`` built from the field dictionary."""
+    import pandera.pandas as pa
+
     spec = TABLES[table]
     return pa.DataFrameSchema(
         {name: _column(table, name) for name in spec.columns},
@@ -352,6 +363,8 @@ def coerce_dtypes(table: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 def validate_table(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Validate ``frame`` against the dictionary; raise `DatasetValidationError` if it breaks it."""
+    import pandera.pandas as pa
+
     try:
         return get_schema(table).validate(frame, lazy=True)
     except (pa.errors.SchemaErrors, pa.errors.SchemaError) as exc:

@@ -7,7 +7,7 @@ import hashlib
 import io
 from pathlib import Path
 
-from zwgk.manifest import MANIFEST_COLUMNS
+from zwgk.ingest.manifest import MANIFEST_COLUMNS
 from zwgk.paths import REPO_DIR
 
 REPO_RAW = REPO_DIR / "data" / "raw"

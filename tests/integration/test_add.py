@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import zwgk
-from zwgk.adding import AddError, add_plan, make_pinyin, remove_plan
-from zwgk.cli import main
+from zwgk.commands.adding import AddError, add_plan, make_pinyin, remove_plan
+from zwgk.commands.cli import main
 from zwgk.errors import PlanParseError
 
 BASE = """测试甲市2020年政务公开工作要点
@@ -189,7 +189,7 @@ def test_any_failure_leaves_raw_manifest_and_processed_as_they_were(
     def broken_build(*args: object, **kwargs: object) -> None:
         raise zwgk.ZwgkError("disk full")
 
-    monkeypatch.setattr("zwgk.adding.build_dataset", broken_build)
+    monkeypatch.setattr("zwgk.commands.adding.build_dataset", broken_build)
     with pytest.raises(zwgk.ZwgkError, match="disk full"):
         add_plan(path, {"province": "江苏省", "parent_jurisdiction": "样例市"}, data_dir=data_dir, log=lambda _: None)
     assert _hash_tree(data_dir) == before
@@ -242,7 +242,7 @@ def test_removing_a_plan_is_undone_if_the_rebuild_fails(data_dir: Path, tmp_path
     path.write_text(NEXT_YEAR, encoding="utf-8")
     add_plan(path, COUNTY, data_dir=data_dir, log=lambda _: None)
     before = _hash_tree(data_dir)
-    monkeypatch.setattr("zwgk.adding.build_dataset", lambda *a, **k: (_ for _ in ()).throw(zwgk.ZwgkError("boom")))
+    monkeypatch.setattr("zwgk.commands.adding.build_dataset", lambda *a, **k: (_ for _ in ()).throw(zwgk.ZwgkError("boom")))
     with pytest.raises(zwgk.ZwgkError, match="boom"):
         remove_plan("jiangsu-yangli-ceshijia-2021", data_dir=data_dir, log=lambda _: None)
     assert _hash_tree(data_dir) == before
@@ -286,7 +286,7 @@ def test_word_list_numbering_is_rendered_so_numbered_prose_parses(data_dir: Path
         )
     path = tmp_path / "numbered.docx"
     document.save(path)
-    from zwgk.formats import docx_to_lines
+    from zwgk.ingest.converters import docx_to_lines
 
     lines = docx_to_lines(path.read_bytes(), path)
     assert lines[1:6] == [
@@ -304,7 +304,7 @@ def test_word_list_numbering_is_rendered_so_numbered_prose_parses(data_dir: Path
 
 
 def test_list_number_formats() -> None:
-    from zwgk.formats import format_list_number
+    from zwgk.ingest.converters import format_list_number
 
     assert [format_list_number(n, "chineseCounting") for n in (1, 10, 11, 20, 23)] == ["一", "十", "十一", "二十", "二十三"]
     assert [format_list_number(3, f) for f in ("decimal", "decimalEnclosedCircle", "upperLetter", "decimalFullWidth")] == [

@@ -12,8 +12,8 @@ import pytest
 
 import zwgk
 from tests.helpers.datadir import REPO_RAW, default_metadata, manifest_row, write_manifest
-from zwgk.build import BuildError, build_dataset, is_dataset_current
 from zwgk.errors import ManifestError, PlanParseError
+from zwgk.processed.build import BuildError, build_dataset, is_dataset_current
 
 PROSE = """测试甲市2020年政务公开工作要点
 一、推进决策公开
@@ -232,13 +232,15 @@ def test_concurrent_builds_queue_and_leave_a_valid_dataset(new_data_dir) -> None
 
 
 def test_a_build_parses_only_plans_that_changed(new_data_dir, monkeypatch: pytest.MonkeyPatch) -> None:
-    import zwgk.build
+    import zwgk.processed.build
 
     data_dir = new_data_dir({"prose.txt": PROSE.encode(), "table.txt": TABLE.encode()})
     fresh = build_dataset(data_dir, force=True).tables
     calls: list[str] = []
-    real_parse = zwgk.build.parse_plan_bytes
-    monkeypatch.setattr(zwgk.build, "parse_plan_bytes", lambda data, path: calls.append(Path(path).name) or real_parse(data, path))
+    real_parse = zwgk.processed.build.parse_plan_bytes
+    monkeypatch.setattr(
+        zwgk.processed.build, "parse_plan_bytes", lambda data, path: calls.append(Path(path).name) or real_parse(data, path)
+    )
     again = build_dataset(data_dir, force=True).tables
     assert calls == []  # everything came from the per-plan cache
     for name, frame in fresh.items():
@@ -263,14 +265,16 @@ def _remove_from_manifest(data_dir: Path, name: str) -> None:
 def test_an_incremental_build_equals_a_full_build(seed_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Adding or removing a plan reads the other plans' validated rows back from the last
     # build instead of parsing and validating them again; the tables must not differ.
-    import zwgk.build
+    import zwgk.processed.build
 
     data_dir = tmp_path / "data"
     shutil.copytree(seed_data_dir / "raw", data_dir / "raw")
     build_dataset(data_dir)
     parsed: list[str] = []
-    real_parse = zwgk.build.parse_plan_bytes
-    monkeypatch.setattr(zwgk.build, "parse_plan_bytes", lambda data, path: parsed.append(Path(path).name) or real_parse(data, path))
+    real_parse = zwgk.processed.build.parse_plan_bytes
+    monkeypatch.setattr(
+        zwgk.processed.build, "parse_plan_bytes", lambda data, path: parsed.append(Path(path).name) or real_parse(data, path)
+    )
     _add_file(data_dir, "third.txt", PROSE.replace("测试甲市", "测试丙市").encode(), jurisdiction="测试丙市", jurisdiction_en="Ceshibing")
     _remove_from_manifest(data_dir, "jiangsu-changzhou-2021.txt")
     incremental = build_dataset(data_dir)
@@ -280,33 +284,33 @@ def test_an_incremental_build_equals_a_full_build(seed_data_dir: Path, tmp_path:
     assert len(parsed) == 1 + 5  # the full build parsed all five plans again
     for name, frame in full.tables.items():
         pd.testing.assert_frame_equal(frame, incremental.tables[name], obj=name)
-        pd.testing.assert_frame_equal(frame, zwgk.dataset.load_table(name, data_dir), obj=name)
+        pd.testing.assert_frame_equal(frame, zwgk.processed.dataset.load_table(name, data_dir), obj=name)
     assert incremental.warnings == full.warnings and any("line 984" in w for w in full.warnings)  # reused plans keep their warnings
     assert "jiangsu-changzhou-2021" not in set(full.tables["tasks"]["plan_id"])
 
 
 def test_many_plans_parse_over_every_core_with_the_same_result(new_data_dir, monkeypatch: pytest.MonkeyPatch) -> None:
-    import zwgk.build
+    import zwgk.processed.build
     from zwgk import parallel
 
     monkeypatch.setattr(parallel, "count_workers", lambda: 2)
     data_dir = new_data_dir({"plan-2000.txt": PROSE.replace("2020", "2000").encode()}, jurisdiction="测试甲市", year=2000)
-    for year in range(2001, 2001 + zwgk.build.PARALLEL_MIN_PLANS):
+    for year in range(2001, 2001 + zwgk.processed.build.PARALLEL_MIN_PLANS):
         _add_file(data_dir, f"plan-{year}.txt", PROSE.replace("2020", str(year)).encode(), jurisdiction="测试甲市",
                   jurisdiction_en="Ceshi0", year=year)  # fmt: skip
     started = []
     real_pool = parallel.ProcessPoolExecutor
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or real_pool(*a, **k))
     forked = build_dataset(data_dir, force=True).tables
-    assert started == [(2,)] and len(forked["plans"]) == 1 + zwgk.build.PARALLEL_MIN_PLANS
+    assert started == [(2,)] and len(forked["plans"]) == 1 + zwgk.processed.build.PARALLEL_MIN_PLANS
     shutil.rmtree(data_dir / "cache")
-    monkeypatch.setattr(zwgk.build, "PARALLEL_MIN_PLANS", 10_000)
+    monkeypatch.setattr(zwgk.processed.build, "PARALLEL_MIN_PLANS", 10_000)
     serial = build_dataset(data_dir, force=True).tables
     assert started == [(2,)]  # no second pool
     for name, frame in serial.items():
         pd.testing.assert_frame_equal(frame, forked[name], obj=name)
     # an error in a worker is reported as in one process, naming the file
-    monkeypatch.setattr(zwgk.build, "PARALLEL_MIN_PLANS", 16)
+    monkeypatch.setattr(zwgk.processed.build, "PARALLEL_MIN_PLANS", 16)
     shutil.rmtree(data_dir / "cache")
     _add_file(data_dir, "broken.txt", "测试甲市2030年政务公开工作要点\n没有编号的正文。\n".encode(), jurisdiction="测试甲市",
               jurisdiction_en="Ceshi0", year=2030)  # fmt: skip

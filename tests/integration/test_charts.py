@@ -2,14 +2,14 @@
 
 from pathlib import Path
 
-import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
 import zwgk
 from zwgk import charts
-from zwgk.similarity import load_measure_sources, project_measures, summarise_task_presence
-from zwgk.style import FONT_FAMILY, LANGUAGES, label_plans, label_themes
+from zwgk.analyses.similar import project_measures, summarise_task_presence
+from zwgk.figures.style import FONT_FAMILY, LANGUAGES, label_plans, label_themes
+from zwgk.processed.dataset import load_measure_sources
 
 
 @pytest.fixture(scope="module")
@@ -117,4 +117,3 @@ def test_gap_and_keyness_charts(inputs: dict) -> None:
     assert len(charts.plot_emerging_fading(trends, plans).data[0].x) == int((trends["status"] != "stable").sum())
     with pytest.raises(ValueError, match="label language"):
         charts.plot_plan_sizes(plans, lang="fr")
-    assert isinstance(pd.DataFrame(), pd.DataFrame)

@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 
 import zwgk
-from zwgk.accountability import has_quantified_target, summarise_accountability, summarise_agency_kinds
-from zwgk.gaps import find_task_gaps, find_theme_gaps, select_peers
-from zwgk.keyness import compute_keyness, search_kwic
-from zwgk.panel import build_theme_panel
-from zwgk.similarity import build_similarity_index, cluster_index, summarise_clusters
-from zwgk.text import tokenize_measures
-from zwgk.themes import code_measures, codebook_table
-from zwgk.timelines import compute_year_changes, find_emerging_fading, summarise_themes_by_year
+from zwgk.analyses.accountability import has_quantified_target, summarise_accountability, summarise_agency_kinds
+from zwgk.analyses.gaps import find_task_gaps, find_theme_gaps, select_peers
+from zwgk.analyses.keyness import compute_keyness, search_kwic
+from zwgk.analyses.panel import build_theme_panel
+from zwgk.analyses.similar import build_similarity_index, cluster_index, summarise_clusters
+from zwgk.analyses.themes import code_measures, codebook_table
+from zwgk.analyses.timelines import compute_year_changes, find_emerging_fading, summarise_themes_by_year
+from zwgk.analyses.tokens import tokenize_measures
 
 
 @pytest.fixture(scope="module")

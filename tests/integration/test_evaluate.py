@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from zwgk.evaluation import run_evaluation
+from zwgk.analyses.evaluation import run_evaluation
 
 
 def test_evaluation_prints_every_figure(seed_data_dir: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from zwgk.report import list_notebooks, run_notebooks
+from zwgk.figures.notebooks import list_notebooks, run_notebooks
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_gallery_renders_in_headless_chromium_without_console_errors(report: tup
 def test_exports_are_byte_identical_on_rerun(tmp_path: Path) -> None:
     import plotly.graph_objects as go
 
-    from zwgk.export import export_figure
+    from zwgk.figures.export import export_figure
 
     fig = go.Figure(go.Bar(x=["常州市 2018", "新会区 2018"], y=[37, 67]))
     first = {p.name: p.read_bytes() for p in export_figure(fig, "demo", "caption", out_dir=tmp_path / "a")}

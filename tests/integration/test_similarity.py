@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import zwgk
-from zwgk.evaluation import load_task_groups, score_clustering, score_neighbour_recall, score_stability
-from zwgk.similarity import (
+from zwgk.analyses.evaluation import load_task_groups, score_clustering, score_neighbour_recall, score_stability
+from zwgk.analyses.similar import (
     SimilarityIndex,
     align_texts,
     build_similarity_index,
@@ -133,9 +133,9 @@ def test_similar_to_and_cluster_measures_work_on_the_current_dataset(seed_data_d
 
 
 def test_approximate_search_keeps_the_hand_made_groups_together(index: SimilarityIndex, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Large datasets are searched through k-means cells (zwgk.neighbours). Forced here on the
+    # Large datasets are searched through k-means cells (zwgk.analyses.similar.neighbours). Forced here on the
     # seeds with cells of ~25 measures (18 cells, 8 probed), so each query sees under half of the others.
-    from zwgk import neighbours
+    from zwgk.analyses.similar import neighbours
 
     monkeypatch.setattr(neighbours, "CELL_SIZE", 25)
     small = SimilarityIndex(index.measures, index.tokens, index.matrix, index.word_vectorizer, index.char_vectorizer)
@@ -153,7 +153,7 @@ def test_approximate_search_keeps_the_hand_made_groups_together(index: Similarit
 
 
 def test_the_map_places_a_fixed_sample_of_a_large_dataset(index: SimilarityIndex, measures: pd.DataFrame) -> None:
-    from zwgk.similarity import project_measures
+    from zwgk.analyses.similar import project_measures
 
     sample = project_measures(index, max_points=120)
     assert len(sample) == 120 and sample["measure_id"].is_unique

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 import zwgk
-from zwgk.evaluation import load_theme_sample, score_theme_agreement
+from zwgk.analyses.evaluation import load_theme_sample, score_theme_agreement
+from zwgk.analyses.themes import UNCLASSIFIED, CodebookError, classify_text, code_measures, load_codebook, summarise_coverage
 from zwgk.paths import CODEBOOK_PATH
-from zwgk.themes import UNCLASSIFIED, CodebookError, classify_text, code_measures, load_codebook, summarise_coverage
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zwgk.errors import PlanParseError
-from zwgk.parsing import parse_plan_bytes
+from zwgk.parse.dispatch import parse_plan_bytes
 
 PIECES = [
     "某某市2020年政务公开工作要点",

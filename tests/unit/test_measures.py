@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zwgk.measures import split_measures
+from zwgk.parse.measures import split_measures
 
 
 def test_sentences_clauses_and_title_offset() -> None:

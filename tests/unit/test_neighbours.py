@@ -5,8 +5,8 @@ import pytest
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
-from zwgk import neighbours
-from zwgk.neighbours import build_cell_index, search_approximate, search_exact
+from zwgk.analyses.similar import neighbours
+from zwgk.analyses.similar.neighbours import build_cell_index, search_approximate, search_exact
 
 
 def _planted(n_pairs: int = 150, n_features: int = 400, seed: int = 3) -> tuple[sparse.csr_matrix, np.ndarray]:

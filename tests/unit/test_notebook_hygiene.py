@@ -6,7 +6,7 @@ import jupytext
 import nbformat
 import pytest
 
-from zwgk.report import list_notebooks
+from zwgk.figures.notebooks import list_notebooks
 
 NOTEBOOKS = list_notebooks()
 

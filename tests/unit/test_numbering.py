@@ -1,6 +1,9 @@
 import pytest
 
-from zwgk.numbering import NumberingHierarchy, match_number
+from zwgk.parse.numbering import NumberingHierarchy, match_number
+from zwgk.settings import get_default_settings
+
+STYLES = get_default_settings().layout.numbering
 
 
 @pytest.mark.parametrize(
@@ -17,14 +20,14 @@ from zwgk.numbering import NumberingHierarchy, match_number
     ],
 )
 def test_numbering_styles_are_recognised_as_written(text: str, style: str, number: str, rest: str) -> None:
-    found = match_number(text)
+    found = match_number(text, STYLES)
     assert found is not None
     assert (found.style, found.number, found.rest) == (style, number, rest)
 
 
 @pytest.mark.parametrize("text", ["2021年底前完成", "1-2个试点领域", "12345政务热线", "1.5倍", "各地各部门", ""])
 def test_text_that_only_starts_with_digits_is_not_numbered(text: str) -> None:
-    assert match_number(text) is None
+    assert match_number(text, STYLES) is None
 
 
 def test_hierarchy_follows_first_appearance_and_returns_to_known_levels() -> None:

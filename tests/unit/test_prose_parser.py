@@ -3,8 +3,11 @@
 import pytest
 
 from zwgk.errors import PlanParseError
-from zwgk.frontmatter import clean_lines
-from zwgk.prose_parser import parse_prose
+from zwgk.parse.frontmatter import make_source_lines
+from zwgk.parse.prose import parse_prose
+from zwgk.settings import get_default_settings
+
+SETTINGS = get_default_settings()
 
 WEB_PAGE = """首页 | 新闻 | 政务公开
 当前位置：首页 >> 通知
@@ -32,7 +35,7 @@ WEB_PAGE = """首页 | 新闻 | 政务公开
 
 
 def test_a_web_page_with_notice_outline_titles_and_closing() -> None:
-    plan = parse_prose(clean_lines(WEB_PAGE.split("\n")), "inline.txt")
+    plan = parse_prose(make_source_lines(WEB_PAGE.split("\n"), SETTINGS.frontmatter), "inline.txt", SETTINGS)
     assert [t.number for t in plan.tasks] == ["1.", "2．", "（二）", "二、"]
     first, second, third, fourth = plan.tasks
     assert [s.label for s in first.sections] == ["一、推进决策公开", "（一）深化预公开"]
@@ -65,7 +68,7 @@ def test_a_web_page_with_notice_outline_titles_and_closing() -> None:
 
 def test_prose_without_numbered_items_after_the_title_fails_loudly() -> None:
     with pytest.raises(PlanParseError, match=r"inline\.txt: no numbered heading"):
-        parse_prose(clean_lines(["某某县2020年政务公开工作要点", "只有一段话。"]), "inline.txt")
+        parse_prose(make_source_lines(["某某县2020年政务公开工作要点", "只有一段话。"], SETTINGS.frontmatter), "inline.txt", SETTINGS)
 
 
 def test_a_short_task_naming_a_year_and_a_plan_kind_is_not_taken_for_the_title() -> None:
@@ -80,7 +83,7 @@ def test_a_short_task_naming_a_year_and_a_plan_kind_is_not_taken_for_the_title()
         "（一）2024年底前出台政府网站建设实施方案。",
         "（二）推进政务新媒体规范发展。",
     ])  # fmt: skip
-    plan = parse_prose(clean_lines(text.split("\n")), "inline.txt")
+    plan = parse_prose(make_source_lines(text.split("\n"), SETTINGS.frontmatter), "inline.txt", SETTINGS)
     assert plan.front.title == "某某县2024年政务公开工作要点"
     assert [t.number for t in plan.tasks] == ["（一）", "（二）", "（一）", "（二）"]
     assert {line.category for line in plan.lines if line.line_no > 1} <= {"heading", "task"}

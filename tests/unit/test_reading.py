@@ -5,7 +5,7 @@ import codecs
 import pytest
 
 from zwgk.errors import PlanParseError
-from zwgk.reading import decode_plan_bytes
+from zwgk.ingest.decoding import decode_plan_bytes
 
 TEXT = "某某市2020年政务公开工作要点\n一、推进决策公开\n（一）深化预公开。广泛听取公众意见。\n"
 
@@ -62,7 +62,7 @@ def test_a_file_cut_inside_a_character_is_read_with_a_warning() -> None:
 
 
 def test_pdf_radical_code_points_become_ideographs() -> None:
-    from zwgk.formats import normalise_radicals
+    from zwgk.ingest.converters import normalise_radicals
 
     assert normalise_radicals("⼀、推进政务公开⼯作（⼆），听取意⻅") == "一、推进政务公开工作（二），听取意见"
     assert normalise_radicals("（一）１．，。") == "（一）１．，。"  # full-width forms are left alone

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from zwgk.cli import _DICTIONARY_START
+from zwgk.commands.docs import _DICTIONARY_START
 from zwgk.errors import DatasetValidationError
 from zwgk.paths import REPO_DIR
 from zwgk.schema import FIELDS, TABLES, coerce_dtypes, render_data_dictionary, validate_table

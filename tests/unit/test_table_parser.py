@@ -3,12 +3,15 @@
 import pytest
 
 from zwgk.errors import PlanParseError
-from zwgk.frontmatter import clean_lines
-from zwgk.table_parser import parse_table
+from zwgk.parse.frontmatter import make_source_lines
+from zwgk.parse.table import parse_table
+from zwgk.settings import get_default_settings
+
+SETTINGS = get_default_settings()
 
 
 def _parse(text: str):
-    return parse_table(clean_lines(text.split("\n")), "inline.txt")
+    return parse_table(make_source_lines(text.split("\n"), SETTINGS.frontmatter), "inline.txt", SETTINGS)
 
 
 HEADER = "某市2020年政务公开工作要点\n\t目标\n\t任务\n\t主要内容\n\t牵头单位\n\t责任单位\n\n"

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from zwgk.evaluation import EVALUATION_DIR
-from zwgk.segmentation_eval import read_segmented_sample, score_segmentation
-from zwgk.text import load_lexicon, segment, tokenize, tokenize_texts
+from zwgk.analyses.evaluation import EVALUATION_DIR
+from zwgk.analyses.segmentation_eval import read_segmented_sample, score_segmentation
+from zwgk.analyses.tokens import load_lexicon, segment, tokenize, tokenize_texts
 
 
 def test_the_domain_dictionary_keeps_field_terms_whole() -> None:
@@ -45,7 +45,7 @@ def test_tokens_are_cached_by_content_hash(tmp_path: Path) -> None:
 
 def test_tokenizing_over_two_processes_gives_the_same_tokens_in_the_same_order(tmp_path: Path, monkeypatch) -> None:
     from zwgk import parallel
-    from zwgk import text as text_module
+    from zwgk.analyses import tokens as text_module
 
     texts = [f"{i}年底前推进政府网站集约化建设，规范依申请公开工作，优化12345政务热线{'公开' * (i % 7)}" for i in range(60)]
     serial = tokenize_texts(texts, cache_dir=tmp_path / "serial", workers=1)

@@ -1,6 +1,9 @@
 import pytest
 
-from zwgk.time_expressions import find_deadlines, find_frequencies
+from zwgk.parse.time_expressions import find_deadlines, find_frequencies
+from zwgk.settings import get_default_settings
+
+TIME = get_default_settings().time
 
 
 @pytest.mark.parametrize(
@@ -17,10 +20,10 @@ from zwgk.time_expressions import find_deadlines, find_frequencies
     ],
 )
 def test_deadlines(text: str, deadlines: list[str]) -> None:
-    assert find_deadlines(text) == deadlines
+    assert find_deadlines(text, TIME) == deadlines
 
 
 def test_frequencies() -> None:
     text = "按月公开财政收支，每季度公开水质，每五日发布进度，每周发布价格，定期公布情况，按季度公布数据"
-    assert find_frequencies(text) == ["按月", "每季度", "每五日", "每周", "定期", "按季度"]
-    assert find_frequencies("作为本部门2018年度工作要点") == []
+    assert find_frequencies(text, TIME) == ["按月", "每季度", "每五日", "每周", "定期", "按季度"]
+    assert find_frequencies("作为本部门2018年度工作要点", TIME) == []

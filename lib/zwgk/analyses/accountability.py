@@ -1,0 +1,50 @@
+"""Accountability indicators per plan: the share of tasks with a named lead agency, with a
+deadline or frequency, with a quantified target; and tasks per canonical agency kind.
+
+Prose plans name no agencies: their agency shares are missing (not zero), and
+``names_agencies`` says so, so that a layout difference does not pass for a gap.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from zwgk.parse.time_expressions import has_quantity
+from zwgk.settings import get_default_settings
+
+
+def has_quantified_target(text: str) -> bool:
+    """Whether ``text`` sets a number: counts, percentages, time limits (config: quantities)."""
+    return has_quantity(text, get_default_settings().time)
+
+
+def summarise_accountability(plans: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
+    """One row per plan: n_tasks and shares of tasks with a lead, a deadline or frequency, a number."""
+    frame = tasks.assign(
+        has_lead=tasks["lead_agencies"].map(len) > 0,
+        has_time=(tasks["deadlines"].map(len) > 0) | (tasks["frequencies"].map(len) > 0),
+        has_quantity=tasks["text"].map(has_quantified_target),
+    )
+    out = frame.groupby("plan_id").agg(
+        n_tasks=("task_id", "size"),
+        share_with_lead=("has_lead", "mean"),
+        share_with_deadline_or_frequency=("has_time", "mean"),
+        share_with_quantified_target=("has_quantity", "mean"),
+    )
+    names = frame.groupby("plan_id")["has_lead"].any().rename("names_agencies")
+    out = out.join(names).reset_index()
+    out.loc[~out["names_agencies"], "share_with_lead"] = float("nan")
+    columns = ["plan_id", "jurisdiction", "jurisdiction_en", "level", "province", "year", "layout"]
+    return plans[columns].merge(out, on="plan_id")
+
+
+def summarise_agency_kinds(tasks: pd.DataFrame, agencies: pd.DataFrame) -> pd.DataFrame:
+    """Tasks per plan and canonical agency kind (lead or responsible), with the share of the plan's tasks."""
+    named = agencies[agencies["role"] != "cooperating"].drop_duplicates(["task_id", "agency_kind_id"])
+    counts = named.groupby(["plan_id", "agency_kind_id", "agency_kind_zh", "agency_kind_en"]).size().rename("n_tasks").reset_index()
+    totals = tasks.groupby("plan_id").size().rename("plan_tasks")
+    counts = counts.join(totals, on="plan_id")
+    counts["share_of_tasks"] = counts["n_tasks"] / counts["plan_tasks"]
+    return counts.drop(columns="plan_tasks").sort_values(
+        ["plan_id", "n_tasks", "agency_kind_id"], ascending=[True, False, True], ignore_index=True
+    )

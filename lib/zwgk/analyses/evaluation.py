@@ -1,0 +1,178 @@
+"""Evaluation figures: theme coding against the hand-coded sample, segmentation against the
+hand-segmented sample, and (see `similarity`) clustering against hand-made task groups.
+
+Printed by ``zwgk evaluate``; the tests hold each figure at the level reached.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from sklearn.metrics import cohen_kappa_score
+
+from zwgk.analyses.segmentation_eval import read_segmented_sample, score_segmentation
+from zwgk.analyses.similar import build_similarity_index, cluster_index, cluster_measures, find_neighbours
+from zwgk.analyses.themes import code_measures, summarise_coverage
+from zwgk.analyses.tokens import load_lexicon
+from zwgk.paths import REPO_DIR
+from zwgk.processed.dataset import load_measures
+
+EVALUATION_DIR = REPO_DIR / "tests" / "data"
+
+
+@dataclass(frozen=True)
+class AgreementScore:
+    """Agreement of the codebook's rules with hand coding on one part of the sample."""
+
+    split: str
+    n: int
+    accuracy: float
+    kappa: float
+
+
+def load_theme_sample(path: Path | None = None) -> pd.DataFrame:
+    """Return the hand-coded sample (measure_id, split dev/test, theme_id, text)."""
+    return pd.read_csv(path or EVALUATION_DIR / "theme_sample.csv", dtype=str)
+
+
+def score_theme_agreement(sample: pd.DataFrame, measures: pd.DataFrame) -> list[AgreementScore]:
+    """Return accuracy and Cohen's kappa of the rules against the hand codes, per split and overall.
+
+    ``dev`` was used to tune rule weights; ``test`` never was: its figures are the estimate.
+    """
+    coded = code_measures(measures[measures["measure_id"].isin(sample["measure_id"])])
+    merged = sample.merge(coded[["measure_id", "theme_id"]], on="measure_id", suffixes=("_hand", "_rules"), validate="1:1")
+    if len(merged) != len(sample):
+        raise ValueError("some hand-coded measures are not in the dataset")
+    scores = []
+    for split, group in [*merged.groupby("split"), ("all", merged)]:
+        hand, rules = group["theme_id_hand"], group["theme_id_rules"]
+        scores.append(AgreementScore(str(split), len(group), float((hand == rules).mean()), float(cohen_kappa_score(hand, rules))))
+    return scores
+
+
+@dataclass(frozen=True)
+class ClusteringScore:
+    """Pairwise agreement of a clustering with the hand-made same-task groups."""
+
+    recall: float
+    precision_lookalike: float
+    precision_all: float
+    n_positive_pairs: int
+    n_negative_pairs: int
+
+
+def load_task_groups(path: Path | None = None) -> tuple[list[list[str]], list[tuple[str, str]]]:
+    """Return the hand-made groups of same-task measures and the look-alike negative pairs."""
+    doc = yaml.safe_load((path or EVALUATION_DIR / "same_task_groups.yaml").read_text(encoding="utf-8"))
+    groups = [list(group["measure_ids"]) for group in doc["groups"]]
+    negatives = [(pair["a"], pair["b"]) for pair in doc["negative_pairs"]]
+    return groups, negatives
+
+
+def label_pairs(groups: list[list[str]], negatives: list[tuple[str, str]]) -> tuple[set, set, set]:
+    """Return positive pairs, look-alike negatives, and all negatives (pairs across groups too)."""
+
+    def key(a: str, b: str) -> tuple[str, str]:
+        return (a, b) if a < b else (b, a)
+
+    positive = {key(a, b) for group in groups for a, b in itertools.combinations(group, 2)}
+    lookalike = {key(a, b) for a, b in negatives}
+    group_of = {member: i for i, group in enumerate(groups) for member in group}
+    across = {key(a, b) for a, b in itertools.combinations(sorted(group_of), 2) if group_of[a] != group_of[b]}
+    return positive, lookalike, lookalike | across
+
+
+def score_clustering(clusters: pd.DataFrame, groups: list[list[str]], negatives: list[tuple[str, str]]) -> ClusteringScore:
+    """Pairwise recall and precision of ``clusters`` (measure_id, cluster_id) on the labelled pairs.
+
+    Precision is given twice: against the look-alike pairs only, and against every pair of
+    labelled measures from different groups (stricter: related but distinct tasks count).
+    """
+    cluster_of = dict(zip(clusters["measure_id"], clusters["cluster_id"], strict=True))
+    positive, lookalike, all_negative = label_pairs(groups, negatives)
+
+    def together(pairs: set) -> int:
+        return sum(cluster_of.get(a) is not None and cluster_of.get(a) == cluster_of.get(b) for a, b in pairs)
+
+    hits = together(positive)
+    return ClusteringScore(
+        recall=hits / len(positive),
+        precision_lookalike=hits / max(hits + together(lookalike), 1),
+        precision_all=hits / max(hits + together(all_negative), 1),
+        n_positive_pairs=len(positive),
+        n_negative_pairs=len(all_negative),
+    )
+
+
+def score_neighbour_recall(neighbours: pd.DataFrame, groups: list[list[str]]) -> float:
+    """Share of ordered same-task pairs (a, b) where b is among a's neighbours (measure ids)."""
+    found = set(zip(neighbours["measure_id"], neighbours["neighbour_id"], strict=True))
+    ordered = [(a, b) for group in groups for a in group for b in group if a != b]
+    return sum(pair in found for pair in ordered) / len(ordered)
+
+
+def score_stability(full: pd.DataFrame, other: pd.DataFrame, groups: list[list[str]], negatives: list[tuple[str, str]]) -> float:
+    """Share of labelled pairs present in both clusterings whose together/apart status is unchanged."""
+    positive, _, all_negative = label_pairs(groups, negatives)
+    a_of = dict(zip(full["measure_id"], full["cluster_id"], strict=True))
+    b_of = dict(zip(other["measure_id"], other["cluster_id"], strict=True))
+    pairs = [(x, y) for x, y in positive | all_negative if x in b_of and y in b_of]
+    same = sum((a_of[x] == a_of[y]) == (b_of[x] == b_of[y]) for x, y in pairs)
+    return same / max(len(pairs), 1)
+
+
+def _theme_lines(measures: pd.DataFrame) -> list[str]:
+    lines = [f"themes: classified share {summarise_coverage(code_measures(measures)):.3f}"]
+    for score in score_theme_agreement(load_theme_sample(), measures):
+        lines.append(f"themes vs hand coding ({score.split}, n={score.n}): accuracy {score.accuracy:.3f}, Cohen's kappa {score.kappa:.3f}")
+    return lines
+
+
+def _segmentation_lines() -> list[str]:
+    sample = read_segmented_sample(EVALUATION_DIR / "segmentation_sample.txt")
+    lines = []
+    for hmm in (True, False):
+        seg = score_segmentation(sample, hmm)
+        figures = f"precision {seg.precision:.3f}, recall {seg.recall:.3f}, F1 {seg.f1:.3f} ({seg.n_words} words)"
+        lines.append(f"segmentation HMM {'on ' if hmm else 'off'}: {figures}")
+    lines.append(f"segmentation setting in data/lexicon/settings.yaml: HMM {'on' if load_lexicon().hmm else 'off'}")
+    return lines
+
+
+def _clustering_lines(measures: pd.DataFrame, n_subsamples: int) -> list[str]:
+    groups, negatives = load_task_groups()
+    index = build_similarity_index(measures)
+    clusters = cluster_index(index)
+    score = score_clustering(clusters, groups, negatives)
+    precision = (
+        f"{score.precision_lookalike:.3f} (look-alike pairs) / {score.precision_all:.3f} (all {score.n_negative_pairs} labelled negatives)"
+    )
+    edges = find_neighbours(index, k=5)
+    ids = index.measures["measure_id"].to_numpy()
+    neighbours = pd.DataFrame({"measure_id": ids[edges["query_row"]], "neighbour_id": ids[edges["neighbour_row"]]})
+    key = ["measure_id", "cluster_id"]
+    shuffled = cluster_measures(measures.sample(frac=1, random_state=1))[key].sort_values("measure_id", ignore_index=True)
+    identical = shuffled.equals(clusters[key].sort_values("measure_id", ignore_index=True))
+    draws = [cluster_measures(measures.sample(frac=0.9, random_state=seed)) for seed in range(n_subsamples)]
+    stability = [score_stability(clusters, draw, groups, negatives) for draw in draws]
+    return [
+        f"clustering ({len(groups)} groups, {score.n_positive_pairs} same-task pairs): "
+        f"pairwise recall {score.recall:.3f}, precision {precision}",
+        f"nearest neighbours: top-5 recall of same-task measures {score_neighbour_recall(neighbours, groups):.3f}",
+        f"stability: shuffled input gives {'an identical' if identical else 'a DIFFERENT'} clustering",
+        f"stability: 90% subsamples keep {np.mean(stability):.4f} of labelled pairs unchanged "
+        f"(min {min(stability):.4f}, {n_subsamples} draws)",
+    ]
+
+
+def run_evaluation(data_dir: Path | None = None, n_subsamples: int = 5) -> list[str]:
+    """Compute every evaluation figure on the dataset and return them as printable lines."""
+    measures = load_measures(data_dir)
+    header = f"measures: {len(measures)} in {measures['plan_id'].nunique()} plans"
+    return [header, *_theme_lines(measures), *_segmentation_lines(), *_clustering_lines(measures, n_subsamples)]

@@ -1,0 +1,149 @@
+"""Read a raw plan file into lines of text, detecting and reporting its encoding or format.
+
+Plans come from government sites in UTF-8, GB18030/GBK or UTF-16; some downloads are
+empty, binary or cut off. Every case gets a clear `PlanParseError` naming the file (and
+the line where one applies), or a warning when the text is usable but damaged.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from zwgk.errors import PlanParseError
+from zwgk.ingest.converters import convert_binary, html_to_lines, looks_like_html
+
+# Encodings accepted from detection, mapped to the codec used to decode (supersets).
+_CHINESE_CODECS = {
+    "gb18030": "gb18030",
+    "gbk": "gb18030",
+    "gb2312": "gb18030",
+    "hz": "hz",
+    "big5": "big5hkscs",
+    "big5hkscs": "big5hkscs",
+    "cp950": "big5hkscs",
+    "utf_16": "utf-16",
+    "utf_16_le": "utf-16-le",
+    "utf_16_be": "utf-16-be",
+}
+_MIN_CJK_SHARE = 0.2  # of non-space characters, for text decoded from a guessed encoding
+
+
+@dataclass
+class DecodedText:
+    """The text of one raw file, with the encoding it was decoded from."""
+
+    path: Path
+    sha256: str
+    encoding: str
+    lines: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def compute_sha256(data: bytes) -> str:
+    """Return the hex sha256 of ``data`` (the manifest records it for every raw file)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode_plan_bytes(data: bytes, path: str | Path, starts_item: Callable[[str], bool] | None = None) -> DecodedText:
+    """Decode the bytes of a plan file, or raise `PlanParseError` saying why not.
+
+    ``starts_item`` (whether a line opens a numbered item) keeps a PDF's wrapped lines from
+    being joined onto a numbered line; the parser passes its numbering in.
+    """
+    path = Path(path)
+    if not data.strip():
+        raise PlanParseError(path, "the file is empty" if not data else "the file holds only whitespace")
+    converted = convert_binary(data, path, starts_item) if starts_item else convert_binary(data, path)
+    if converted is not None:
+        return DecodedText(path, compute_sha256(data), converted[1], converted[0], [])
+    text, encoding, warnings = _decode(data, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if looks_like_html(text):
+        text, encoding = "\n".join(html_to_lines(text)), f"{encoding} (html)"
+    lines = text.split("\n")
+    _reject_binary(lines, path)
+    if not any(line.strip() for line in lines):
+        raise PlanParseError(path, f"the file holds no text once decoded as {encoding}")
+    return DecodedText(path, compute_sha256(data), encoding, lines, warnings)
+
+
+def _decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return _decode_strict(data, codec, path), codec, []
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            line = data[: exc.start].count(b"\n") + 1
+            warning = (
+                f"{path}, line {line}: the file ends inside a UTF-8 character ({len(data) - exc.start} byte(s) cut off): it looks truncated"
+            )
+            return data[: exc.start].decode("utf-8"), "utf-8", [warning]
+        utf8_error = exc
+    return _decode_detected(data, path, utf8_error)
+
+
+def _decode_detected(data: bytes, path: Path, utf8_error: UnicodeDecodeError) -> tuple[str, str, list[str]]:
+    if b"\x00" in data:
+        utf16 = _try_utf16_without_bom(data)
+        if utf16 is None:
+            raise PlanParseError(path, "the file is binary (it holds NUL bytes), not a text plan", _line_of(data, data.index(b"\x00")))
+        return utf16[0], utf16[1], [f"{path}: decoded as {utf16[1]} (not UTF-8, no byte-order mark)"]
+    best = from_bytes(data).best()
+    codec = _CHINESE_CODECS.get(best.encoding) if best is not None else None
+    if codec is None:
+        line = _line_of(data, utf8_error.start)
+        found = best.encoding if best is not None else "no text encoding"
+        raise PlanParseError(
+            path, f"the file is not UTF-8 (byte {utf8_error.start}) and looks like {found}, not a Chinese text encoding", line
+        )
+    text = _decode_strict(data, codec, path)
+    if _cjk_share(text) < _MIN_CJK_SHARE:
+        raise PlanParseError(path, f"decoded as {codec} the file holds almost no Chinese text: is it a plan?")
+    return text, codec, [f"{path}: decoded as {codec} (not UTF-8)"]
+
+
+def _try_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text without a byte-order mark: it decodes cleanly into mostly Chinese text."""
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text)
+        if controls == 0 and _cjk_share(text) >= _MIN_CJK_SHARE:
+            return text, codec
+    return None
+
+
+def _decode_strict(data: bytes, codec: str, path: Path) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise PlanParseError(path, f"cannot be decoded as {codec} at byte {exc.start}: {exc.reason}", _line_of(data, exc.start)) from exc
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data[:offset].count(b"\n") + 1
+
+
+def _reject_binary(lines: list[str], path: Path) -> None:
+    for number, line in enumerate(lines, start=1):
+        for char in line:
+            if char not in "\t\f\v" and unicodedata.category(char) == "Cc":
+                raise PlanParseError(path, f"control character U+{ord(char):04X}: the file looks binary, not a text plan", number)
+
+
+def _cjk_share(text: str) -> float:
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return 0.0
+    return sum("\u4e00" <= c <= "\u9fff" for c in chars) / len(chars)

@@ -1,0 +1,95 @@
+"""The parsers' output before it becomes tables: plans, sections, tasks and source lines.
+
+Both layout parsers fill the same `ParsedPlan`, so everything downstream (agencies, time
+expressions, measures, tables, accounting) is written once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SourceLine:
+    """One line of the raw file and where the parser put it."""
+
+    line_no: int
+    raw: str
+    text: str
+    artefact_chars: int = 0
+    category: str = "unplaced"
+    task_seq: int | None = None
+    reason: str | None = None
+
+    def place(self, category: str, task_seq: int | None = None, reason: str | None = None) -> None:
+        """Record where this line went (``reason`` explains drops and judgement calls)."""
+        self.category = category
+        self.task_seq = task_seq
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading above tasks: its number as written (may be empty) and title."""
+
+    number: str
+    title: str
+
+    @property
+    def label(self) -> str:
+        """Return number and title as one string, as the plan prints them."""
+        return f"{self.number}{self.title}"
+
+
+@dataclass
+class AgencyCell:
+    """Text of one agency column of a table row, with the role its column implies."""
+
+    role: str
+    text: str
+    is_inherited: bool = False
+
+
+@dataclass
+class ParsedTask:
+    """One task: a table row with content, or a lowest-level numbered prose item."""
+
+    seq: int
+    sections: tuple[Section, ...]
+    number: str | None
+    title: str | None
+    text: str
+    line_start: int
+    line_end: int
+    body_start: int = 0
+    agency_cells: list[AgencyCell] = field(default_factory=list)
+    deadline_text: str = ""
+    note: str = ""
+    is_text_missing: bool = False
+
+
+@dataclass
+class PlanFrontMatter:
+    """What the lines around the plan say about it (issuing notice, title, web page)."""
+
+    title: str | None = None
+    title_line: int | None = None
+    notice_title: str | None = None
+    doc_number: str | None = None
+    issuer: str | None = None
+    issue_date: str | None = None
+    publish_date: str | None = None
+    addressees: str | None = None
+
+
+@dataclass
+class ParsedPlan:
+    """Everything one parser read from one file."""
+
+    layout: str
+    lines: list[SourceLine]
+    front: PlanFrontMatter
+    tasks: list[ParsedTask]
+    preamble: str = ""
+    closing: str = ""
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,374 @@
+"""Build ``data/processed`` from ``data/raw``: parse every plan in the manifest, validate
+the tables against the field dictionary and write them as parquet, atomically.
+
+A build is identified by a fingerprint over the manifest, the raw files, the parser's code
+and its data files; `load_*` rebuild only when it changes. Any error leaves the previous
+dataset exactly as it was: tables are written to a temporary folder and swapped in last.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from zwgk.errors import DatasetValidationError, PlanParseError, ZwgkError
+from zwgk.ingest.manifest import ManifestEntry, check_raw_file, find_unlisted_files, read_manifest
+from zwgk.parallel import map_processes
+from zwgk.parse.dispatch import PlanSource, parse_plan_bytes
+from zwgk.parse.frontmatter import infer_jurisdiction_year
+from zwgk.paths import CONFIG_DIR, PACKAGE_DIR, get_data_dir, get_manifest_path, get_processed_dir, get_raw_dir
+from zwgk.processed.rows import PlanRows, build_plan_rows
+from zwgk.schema import TABLES, coerce_dtypes, validate_table
+from zwgk.settings import get_default_settings, hash_config_files
+
+BUILD_INFO = "build.json"
+PARALLEL_MIN_PLANS = 16  # fewer plans parse faster in one process than workers start
+_SHARE_COLUMNS = ("chars_task", "chars_heading", "chars_front", "chars_closing", "chars_dropped")
+
+
+class BuildError(ZwgkError):
+    """One or more plans could not be built; the previous dataset is untouched."""
+
+    def __init__(self, errors: list[ZwgkError]) -> None:
+        self.errors = errors
+        listed = "\n".join(f"  - {error}" for error in errors)
+        super().__init__(f"{len(errors)} plan(s) could not be built; data/processed was left as it was:\n{listed}")
+
+
+@dataclass
+class BuildReport:
+    """What a build did: the tables, its fingerprint and every warning."""
+
+    fingerprint: str
+    tables: dict[str, pd.DataFrame]
+    warnings: list[str] = field(default_factory=list)
+    rebuilt: bool = True
+
+
+# What can change the parsed rows: the first three stages, the modules they share, their data files.
+# Analyses and figures are left out, so editing a chart never reparses the corpus.
+_BUILD_STAGES = ("ingest", "parse", "processed")
+_BUILD_MODULES = ("errors.py", "parallel.py", "paths.py", "schema.py", "settings.py")
+
+
+def list_build_code() -> list[Path]:
+    """Return the source files whose content is part of the build fingerprint, in a stable order."""
+    stages = [path for stage in _BUILD_STAGES for path in (PACKAGE_DIR / stage).rglob("*.py")]
+    return sorted([*stages, *(PACKAGE_DIR / name for name in _BUILD_MODULES)])
+
+
+def _hash_code() -> str:
+    digest = hashlib.sha256()
+    for path in list_build_code():
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _input_files(data_dir: Path) -> list[Path]:
+    raw_dir = get_raw_dir(data_dir)
+    raw = sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".")) if raw_dir.is_dir() else []
+    return [*raw, *list_build_code(), *sorted(p for p in CONFIG_DIR.iterdir() if p.is_file())]
+
+
+_FINGERPRINTS: dict[tuple, str] = {}
+
+
+def compute_fingerprint(data_dir: Path) -> str:
+    """Return the fingerprint of what a build from ``data_dir`` would read.
+
+    Hashing every raw file on each ``load_*`` call would read the whole corpus each time,
+    so the result is kept per process for as long as no input file's size or mtime changes.
+    """
+    signature = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in _input_files(data_dir))
+    if signature in _FINGERPRINTS:
+        return _FINGERPRINTS[signature]
+    digest = hashlib.sha256()
+    raw_dir = get_raw_dir(data_dir)
+    for path in sorted(raw_dir.iterdir()) if raw_dir.is_dir() else []:
+        if path.is_file() and not path.name.startswith("."):
+            digest.update(path.name.encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(_hash_code().encode())
+    digest.update(hash_config_files().encode())
+    _FINGERPRINTS[signature] = digest.hexdigest()
+    return _FINGERPRINTS[signature]
+
+
+def read_build_info(data_dir: Path) -> dict | None:
+    """Return what the last build recorded, or None if there is no dataset."""
+    path = get_processed_dir(data_dir) / BUILD_INFO
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def is_dataset_current(data_dir: Path) -> bool:
+    """Whether ``data/processed`` was built from exactly the current inputs and code."""
+    info = read_build_info(data_dir)
+    return info is not None and info.get("fingerprint") == compute_fingerprint(data_dir)
+
+
+def check_title_against_manifest(entry: ManifestEntry, source: PlanSource) -> None:
+    """Raise if the plan's title states another jurisdiction or year than the manifest."""
+    inferred = infer_jurisdiction_year(source.parsed.front, get_default_settings().frontmatter)
+    if inferred is None:
+        return
+    jurisdiction, year = inferred
+    listed = str(entry.metadata["jurisdiction"])
+    same_place = jurisdiction.endswith(listed) or listed.endswith(jurisdiction)
+    if year != entry.metadata["year"] or not same_place:
+        raise PlanParseError(
+            source.decoded.path,
+            f"the title says {jurisdiction} {year} but the manifest says {listed} {entry.metadata['year']}",
+            source.parsed.front.title_line,
+        )
+
+
+def _plan_cache_key(entry: ManifestEntry, raw_dir: Path, code_hash: str) -> str:
+    """Key of a plan's parsed rows: its bytes, its manifest row, where it lives, the parser's code and data files."""
+    row = [str(raw_dir), entry.file, entry.plan_id, entry.metadata, entry.sha256, entry.source]
+    return hashlib.sha256((code_hash + json.dumps(row, sort_keys=True, default=str, ensure_ascii=False)).encode()).hexdigest()
+
+
+def _read_cached_rows(path: Path) -> PlanRows | None:
+    try:
+        return pickle.loads(path.read_bytes()) if path.is_file() else None
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None  # a damaged or outdated cache entry is simply parsed again
+
+
+def parse_plan_file(path: str | Path) -> PlanSource:
+    """Read ``path`` and parse it (see `zwgk.parse.dispatch.parse_plan_bytes`)."""
+    return parse_plan_bytes(Path(path).read_bytes(), path)
+
+
+def _parse_entry(entry: ManifestEntry, data: bytes, raw_dir: Path) -> PlanRows:
+    source = parse_plan_bytes(data, raw_dir / entry.file)
+    check_title_against_manifest(entry, source)
+    return build_plan_rows(entry, source)
+
+
+def _parse_and_cache(job: tuple[ManifestEntry, bytes, Path, Path]) -> PlanRows:
+    entry, data, raw_dir, path = job
+    rows = _parse_entry(entry, data, raw_dir)
+    staging = path.with_suffix(f".{os.getpid()}.tmp")
+    staging.write_bytes(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+    staging.replace(path)
+    return rows
+
+
+def _parse_in_worker(job: tuple[ManifestEntry, bytes, Path, Path]) -> PlanRows | None:
+    try:
+        return _parse_and_cache(job)
+    except ZwgkError:
+        return None  # parsed again in the parent, which reports the error (these do not pickle)
+
+
+def _parse_jobs(jobs: list[tuple[ManifestEntry, bytes, Path, Path]]) -> tuple[dict[str, PlanRows], list[ZwgkError]]:
+    """Parse plans over every core when there are enough of them (about 50 plans/s per core)."""
+    done = map_processes(_parse_in_worker, jobs) if len(jobs) >= PARALLEL_MIN_PLANS else [None] * len(jobs)
+    results: dict[str, PlanRows] = {}
+    errors: list[ZwgkError] = []
+    for job, rows in zip(jobs, done, strict=True):
+        try:
+            results[job[0].plan_id] = rows if rows is not None else _parse_and_cache(job)
+        except ZwgkError as error:
+            errors.append(error)
+    return results, errors
+
+
+def _parse_entries(
+    entries: list[ManifestEntry], raw_dir: Path, manifest: Path, cache_dir: Path, keys: dict[str, str], reused: set[str]
+) -> tuple[dict[str, PlanRows], list[ZwgkError]]:
+    """Parse the plans not in ``reused``, reusing cached rows of plans whose file, manifest row and parser are unchanged.
+
+    Every raw file is still checked against its manifest hash, reused or not.
+    """
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    cached: dict[str, PlanRows] = {}
+    jobs = []
+    errors: list[ZwgkError] = []
+    for entry in entries:
+        try:
+            data = check_raw_file(entry, raw_dir, manifest)
+        except ZwgkError as error:
+            errors.append(error)
+            continue
+        path = cache_dir / f"{keys[entry.plan_id]}.pkl"
+        rows = None if entry.plan_id in reused else _read_cached_rows(path)
+        if rows is not None:
+            cached[entry.plan_id] = rows
+        elif entry.plan_id not in reused:
+            jobs.append((entry, data, raw_dir, path))
+    parsed, parse_errors = _parse_jobs(jobs)
+    used = {f"{key}.pkl" for key in keys.values()}
+    for stale in cache_dir.glob("*.pkl"):
+        if stale.name not in used:
+            stale.unlink(missing_ok=True)
+    results = {entry.plan_id: (cached | parsed)[entry.plan_id] for entry in entries if entry.plan_id in cached | parsed}
+    return results, errors + parse_errors
+
+
+def _read_reusable(data_dir: Path, keys: dict[str, str]) -> tuple[dict[str, pd.DataFrame], dict[str, dict]]:
+    """Rows and notes (warnings) of the last build's plans whose cache key is unchanged.
+
+    The last build validated those rows, so adding one plan to a large dataset parses,
+    validates and merges only that plan's rows; the rest are read back from the parquet.
+    """
+    info = read_build_info(data_dir) or {}
+    notes = {plan_id: note for plan_id, note in info.get("plan_notes", {}).items() if keys.get(plan_id) == note.get("key")}
+    if not notes:
+        return {}, {}
+    try:
+        frames = {name: pd.read_parquet(get_processed_dir(data_dir) / f"{name}.parquet") for name in TABLES}
+    except (OSError, ValueError):
+        return {}, {}  # a damaged dataset is simply rebuilt in full
+    kept = {name: coerce_dtypes(name, frame[frame["plan_id"].isin(list(notes))]) for name, frame in frames.items()}
+    return kept, notes
+
+
+def _combine(kept: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Merge reused (validated) rows with new (validated) rows; the primary keys must stay unique."""
+    tables = {}
+    for name, frame in new.items():
+        key = list(TABLES[name].primary_key)
+        merged = pd.concat([kept[name], frame], ignore_index=True) if name in kept and len(kept[name]) else frame
+        merged = merged.sort_values(key, ignore_index=True)
+        duplicated = merged[merged.duplicated(key, keep=False)]
+        if len(duplicated):
+            raise DatasetValidationError(f"table {name}: duplicated primary key {key}: {duplicated[key].head(5).to_dict('records')}")
+        tables[name] = merged
+    return tables
+
+
+def _assemble(results: list[PlanRows]) -> dict[str, pd.DataFrame]:
+    """Build, coerce and validate each table from the rows of newly parsed plans."""
+    tables = {}
+    for name in TABLES:
+        records = [row for result in results for row in getattr(result, name)]
+        frame = pd.DataFrame.from_records(records, columns=list(TABLES[name].columns))
+        frame = coerce_dtypes(name, frame)
+        tables[name] = validate_table(name, frame.sort_values(list(TABLES[name].primary_key), ignore_index=True))
+    return tables
+
+
+def _make_note(key: str, rows: PlanRows) -> dict:
+    """What the build info keeps of a plan, so a later build can reuse its rows without parsing it."""
+    return {"key": key, "warnings": rows.warnings, "unmapped_agencies": rows.unmapped_agencies}
+
+
+def _collect_warnings(notes: list[dict]) -> list[str]:
+    warnings = [warning for note in notes for warning in note["warnings"]]
+    unmapped = Counter(name for note in notes for name in note["unmapped_agencies"])
+    if unmapped:
+        names = "、".join(f"{name} ({count})" for name, count in sorted(unmapped.items()))
+        warnings.append(f"{len(unmapped)} agency name(s) map to no kind in config/agency_kinds.csv (kind 'other'): {names}")
+    return warnings
+
+
+def write_tables(tables: dict[str, pd.DataFrame], info: dict, processed_dir: Path) -> None:
+    """Write all tables and the build info into ``processed_dir`` atomically."""
+    processed_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".processed-new-", dir=processed_dir.parent))
+    try:
+        for name, frame in tables.items():
+            frame.to_parquet(staging / f"{name}.parquet", index=False)
+        (staging / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _swap_in(staging, processed_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap_in(staging: Path, processed_dir: Path) -> None:
+    if not processed_dir.exists():
+        os.replace(staging, processed_dir)
+        return
+    retired = processed_dir.parent / f".processed-old-{os.getpid()}"
+    os.replace(processed_dir, retired)
+    try:
+        os.replace(staging, processed_dir)
+    except OSError:
+        os.replace(retired, processed_dir)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _build_lock(data_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``data_dir`` so concurrent builds (two notebooks) queue."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_dataset(data_dir: Path | None = None, *, force: bool = False, log: Callable[[str], None] | None = None) -> BuildReport:
+    """Build ``data/processed`` from ``data/raw`` unless it is already current.
+
+    Raises `BuildError` (listing every plan that failed, with file and line) or
+    `ManifestError`; on any error nothing is written.
+    """
+    data_dir = data_dir or get_data_dir()
+    with _build_lock(data_dir):
+        return _build_locked(data_dir, force, log or (lambda message: None))
+
+
+def _build_locked(data_dir: Path, force: bool, log: Callable[[str], None]) -> BuildReport:
+    fingerprint = compute_fingerprint(data_dir)
+    processed = get_processed_dir(data_dir)
+    if not force and is_dataset_current(data_dir):
+        info = read_build_info(data_dir) or {}
+        return BuildReport(fingerprint, {}, info.get("warnings", []), rebuilt=False)
+    raw_dir = get_raw_dir(data_dir)
+    manifest = get_manifest_path(data_dir)
+    entries = read_manifest(manifest)
+    code_hash = _hash_code() + hash_config_files()
+    keys = {entry.plan_id: _plan_cache_key(entry, raw_dir, code_hash) for entry in entries}
+    kept, notes = ({}, {}) if force else _read_reusable(data_dir, keys)
+    results, errors = _parse_entries(entries, raw_dir, manifest, data_dir / "cache" / "plans", keys, set(notes))
+    if errors:
+        raise BuildError(errors)
+    notes.update({plan_id: _make_note(keys[plan_id], rows) for plan_id, rows in results.items()})
+    notes = {entry.plan_id: notes[entry.plan_id] for entry in entries}  # manifest order
+    warnings = _collect_warnings(list(notes.values()))
+    warnings += [
+        f"{raw_dir / name}: not in the manifest {manifest.name}, so not built" for name in find_unlisted_files(entries, raw_dir, manifest)
+    ]
+    tables = _combine(kept, _assemble(list(results.values())))
+    info = {"fingerprint": fingerprint, "n_plans": len(entries), "warnings": warnings, "plan_notes": notes}
+    write_tables(tables, info, processed)
+    for line in format_accounting(tables["plans"]):
+        log(line)
+    for warning in warnings:
+        log(f"warning: {warning}")
+    return BuildReport(fingerprint, tables, warnings)
+
+
+def format_accounting(plans: pd.DataFrame) -> list[str]:
+    """Return the per-plan text accounting as printable lines (shares of characters)."""
+    shares = " ".join(f"{name:>7}" for name in ("task", "heading", "front", "closing", "dropped"))
+    header = f"{'plan_id':<34} {'layout':<15} {'tasks':>5} {'measures':>8} {shares}"
+    lines = [header]
+    for row in plans.itertuples(index=False):
+        total = max(int(row.chars_total), 1)
+        shares = [100 * int(getattr(row, column)) / total for column in _SHARE_COLUMNS]
+        lines.append(
+            f"{row.plan_id:<34} {row.layout:<15} {row.n_tasks:>5} {row.n_measures:>8} " + " ".join(f"{share:>6.1f}%" for share in shares)
+        )
+    return lines

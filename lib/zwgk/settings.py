@@ -1,0 +1,345 @@
+"""The parser's data files (``zwgk/config``) loaded into typed, validated settings.
+
+Header synonyms and column rules, numbering styles, noise patterns, agency role markers,
+agency kinds and time expressions vary between plans; they live in data files so that a
+new plan needs an edited file, never a new ``if``. Each file is checked when it is loaded:
+an unknown or missing key, a value of the wrong type or a regular expression that does not
+compile is a `SettingsError` naming the file and the key. The parser takes a
+`ParserSettings` explicitly (`load_parser_settings` reads a folder of such files, e.g. an
+edited copy in a test); `get_default_settings` gives the shipped files, loaded once.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from zwgk.errors import ZwgkError
+from zwgk.paths import CONFIG_DIR
+from zwgk.schema import COLUMN_ROLES, ROLES
+
+
+class SettingsError(ZwgkError):
+    """A data file under ``config/`` is malformed; the message names the file and key."""
+
+    def __init__(self, file: Path, key: str, message: str) -> None:
+        self.file = str(file)
+        self.key = key
+        super().__init__(f"{file}: key {key!r}: {message}")
+
+
+# ---- value readers: each checks one value and returns it in its typed form ------------------
+
+
+def _pattern(value: Any) -> re.Pattern[str]:
+    if not isinstance(value, str):
+        raise TypeError("must be a regular expression (a string)")
+    try:
+        return re.compile(value)
+    except re.error as exc:
+        raise TypeError(f"is not a valid regular expression: {exc}") from exc
+
+
+def _patterns(value: Any) -> tuple[re.Pattern[str], ...]:
+    if not isinstance(value, list) or not value:
+        raise TypeError("must be a non-empty list of regular expressions")
+    return tuple(_pattern(item) for item in value)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("must be a string")
+    return value
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise TypeError("must be a list of strings")
+    return tuple(value)
+
+
+def _integer(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise TypeError("must be a whole number ≥ 0")
+    return value
+
+
+def _share(value: Any) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+        raise TypeError("must be a number between 0 and 1")
+    return float(value)
+
+
+def _records(reader: Callable[[dict[str, Any]], Any]) -> Callable[[Any], tuple[Any, ...]]:
+    def read(value: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise TypeError("must be a list of mappings")
+        return tuple(reader(item) for item in value)
+
+    return read
+
+
+def _exact_keys(item: dict[str, Any], required: set[str], optional: frozenset[str] = frozenset()) -> None:
+    missing, unknown = required - set(item), set(item) - required - optional
+    if missing or unknown:
+        raise TypeError(f"entry {item!r}: " + "; ".join(filter(None, [_listed("missing", missing), _listed("unknown", unknown)])))
+
+
+def _listed(what: str, keys: set[str]) -> str:
+    return f"{what} key(s) {', '.join(sorted(keys))}" if keys else ""
+
+
+# ---- the settings of each file ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NumberingStyle:
+    """One numbering style (一、 / （一） / 1. …); its pattern has a group ``number``."""
+
+    style_id: str
+    pattern: re.Pattern[str]
+
+
+def _numbering_style(item: dict[str, Any]) -> NumberingStyle:
+    _exact_keys(item, {"id", "pattern"})
+    pattern = _pattern(item["pattern"])
+    if "number" not in pattern.groupindex:
+        raise TypeError(f"numbering style {item['id']}: the pattern needs a group (?P<number>…)")
+    return NumberingStyle(_text(item["id"]), pattern)
+
+
+@dataclass(frozen=True)
+class HeaderSynonym:
+    """Header cells matching ``pattern`` (whitespace removed) hold a column of ``role``."""
+
+    role: str
+    pattern: re.Pattern[str]
+
+
+def _header_synonym(item: dict[str, Any]) -> HeaderSynonym:
+    _exact_keys(item, {"role", "pattern"})
+    if item["role"] not in COLUMN_ROLES:
+        raise TypeError(f"role {item['role']!r} is not one of {', '.join(COLUMN_ROLES)}")
+    return HeaderSynonym(item["role"], _pattern(item["pattern"]))
+
+
+@dataclass(frozen=True)
+class LayoutSettings:
+    """``layout.yaml``: numbering styles, table headers, and what makes a cell content."""
+
+    numbering: tuple[NumberingStyle, ...]
+    title_sentence_max_chars: int
+    header_roles: tuple[HeaderSynonym, ...]
+    table_min_tab_line_share: float
+    content_markers: str
+    content_min_chars: int
+
+
+@dataclass(frozen=True)
+class FrontMatterSettings:
+    """``frontmatter.yaml``: the lines around the plan and the metadata they state."""
+
+    artefacts: tuple[re.Pattern[str], ...]
+    navigation: tuple[re.Pattern[str], ...]
+    footer: tuple[re.Pattern[str], ...]
+    doc_number: re.Pattern[str]
+    publish_date: re.Pattern[str]
+    date_line: re.Pattern[str]
+    notice_title: re.Pattern[str]
+    notice_title_end: re.Pattern[str]
+    addressee: re.Pattern[str]
+    issuer: re.Pattern[str]
+    plan_title: re.Pattern[str]
+    plan_title_max_chars: int
+    title_jurisdiction_year: tuple[re.Pattern[str], ...]
+    closing_start: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class RoleMarker:
+    """A marker closing a clause of agencies (X牵头 / Y配合) and the role it gives them."""
+
+    role: str
+    pattern: re.Pattern[str]
+
+
+def _role_marker(item: dict[str, Any]) -> RoleMarker:
+    _exact_keys(item, {"role", "pattern"})
+    if item["role"] not in ROLES:
+        raise TypeError(f"role {item['role']!r} is not one of {', '.join(ROLES)}")
+    return RoleMarker(item["role"], re.compile(f"(?:{_pattern(item['pattern']).pattern})$"))
+
+
+@dataclass(frozen=True)
+class AgencyKind:
+    """A canonical kind of agency, so agencies compare across jurisdictions."""
+
+    kind_id: str
+    kind_zh: str
+    kind_en: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class AgencySettings:
+    """``agencies.yaml`` and ``agency_kinds.csv``: splitting agency cells, roles, kinds."""
+
+    separators: str
+    protected: tuple[re.Pattern[str], ...]
+    role_markers: tuple[RoleMarker, ...]
+    open_list_suffix: re.Pattern[str]
+    prefixes: str
+    place_chars: str
+    collective_start: re.Pattern[str]
+    collective: re.Pattern[str]
+    agency_end: re.Pattern[str]
+    max_agency_chars: int
+    kinds: tuple[AgencyKind, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimeSettings:
+    """``time_expressions.yaml``: deadlines, frequencies and quantified targets."""
+
+    deadlines: tuple[re.Pattern[str], ...]
+    frequencies: tuple[re.Pattern[str], ...]
+    quantities: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class ParserSettings:
+    """Everything the parser reads from data files, passed to it explicitly."""
+
+    layout: LayoutSettings
+    frontmatter: FrontMatterSettings
+    agencies: AgencySettings
+    time: TimeSettings
+    radicals: dict[str, str]
+    municipalities: tuple[str, ...]
+
+
+_READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
+    LayoutSettings: {
+        "numbering": _records(_numbering_style),
+        "title_sentence_max_chars": _integer,
+        "header_roles": _records(_header_synonym),
+        "table_min_tab_line_share": _share,
+        "content_markers": _text,
+        "content_min_chars": _integer,
+    },
+    FrontMatterSettings: {
+        **dict.fromkeys(("artefacts", "navigation", "footer", "title_jurisdiction_year", "closing_start"), _patterns),
+        **dict.fromkeys(("doc_number", "publish_date", "date_line", "notice_title", "notice_title_end", "addressee", "issuer"), _pattern),
+        "plan_title": _pattern,
+        "plan_title_max_chars": _integer,
+    },
+    AgencySettings: {
+        "separators": _text,
+        "protected": _patterns,
+        "role_markers": _records(_role_marker),
+        **dict.fromkeys(("open_list_suffix", "collective_start", "collective", "agency_end"), _pattern),
+        "prefixes": _text,
+        "place_chars": _text,
+        "max_agency_chars": _integer,
+    },
+    TimeSettings: dict.fromkeys(("deadlines", "frequencies", "quantities"), _patterns),
+}
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except FileNotFoundError as exc:
+        raise SettingsError(path, "-", "the file is missing") from exc
+    except yaml.YAMLError as exc:
+        raise SettingsError(path, "-", f"not valid YAML: {exc}") from exc
+
+
+def _read_mapping(path: Path, kind: type) -> Any:
+    """Read ``path`` into ``kind``: exactly the keys its reader table names, each checked."""
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise SettingsError(path, "-", "must be a mapping of keys to values")
+    readers = _READERS[kind]
+    for key in sorted(set(data) - set(readers)):
+        raise SettingsError(path, key, f"unknown key (known: {', '.join(readers)})")
+    for key in readers:
+        if key not in data:
+            raise SettingsError(path, key, "missing")
+    values = {}
+    for key, reader in readers.items():
+        try:
+            values[key] = reader(data[key])
+        except TypeError as exc:
+            raise SettingsError(path, key, str(exc)) from exc
+    return kind(**values)
+
+
+def _read_agency_kinds(path: Path) -> tuple[AgencyKind, ...]:
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except FileNotFoundError as exc:
+        raise SettingsError(path, "-", "the file is missing") from exc
+    expected = [f.name for f in fields(AgencyKind)]
+    kinds = []
+    for line, row in enumerate(rows, start=2):
+        if sorted(row) != sorted(expected) or not all(row.values()):
+            raise SettingsError(path, f"line {line}", f"needs the columns {', '.join(expected)}, all filled")
+        try:
+            kinds.append(AgencyKind(row["kind_id"], row["kind_zh"], row["kind_en"], _pattern(row["pattern"])))
+        except TypeError as exc:
+            raise SettingsError(path, f"line {line}", f"pattern {exc}") from exc
+    return tuple(kinds)
+
+
+def _read_lookup(path: Path, key: str) -> Any:
+    data = _read_yaml(path)
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise SettingsError(path, key, "must map single characters to characters")
+    return data
+
+
+def load_parser_settings(config_dir: Path = CONFIG_DIR) -> ParserSettings:
+    """Read and check every data file of ``config_dir``; raise `SettingsError` on the first problem."""
+    agencies = _read_mapping(config_dir / "agencies.yaml", AgencySettings)
+    places = _read_yaml(config_dir / "places.yaml")
+    if not isinstance(places, dict) or set(places) != {"municipalities"}:
+        raise SettingsError(config_dir / "places.yaml", "municipalities", "the file holds exactly the key municipalities")
+    try:
+        municipalities = _texts(places["municipalities"])
+    except TypeError as exc:
+        raise SettingsError(config_dir / "places.yaml", "municipalities", str(exc)) from exc
+    return ParserSettings(
+        layout=_read_mapping(config_dir / "layout.yaml", LayoutSettings),
+        frontmatter=_read_mapping(config_dir / "frontmatter.yaml", FrontMatterSettings),
+        agencies=AgencySettings(**{**agencies.__dict__, "kinds": _read_agency_kinds(config_dir / "agency_kinds.csv")}),
+        time=_read_mapping(config_dir / "time_expressions.yaml", TimeSettings),
+        radicals=_read_lookup(config_dir / "radicals.yaml", "radicals"),
+        municipalities=municipalities,
+    )
+
+
+@functools.cache
+def get_default_settings() -> ParserSettings:
+    """Return the settings of the shipped data files, loaded and checked once per process."""
+    return load_parser_settings(CONFIG_DIR)
+
+
+def hash_config_files(config_dir: Path = CONFIG_DIR) -> str:
+    """Return one sha256 over every data file, part of the build fingerprint."""
+    digest = hashlib.sha256()
+    for path in sorted(config_dir.iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
