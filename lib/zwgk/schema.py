@@ -42,6 +42,9 @@ LEAD_ROLES = ("lead", "lead_and_responsible")
 RESPONSIBLE_ROLES = ("responsible", "lead_and_responsible")
 # What a column of a task table holds (header cells map to these in config/layout.yaml).
 COLUMN_ROLES = ("seq", "section", "section_content", "title", "content", *ROLES, "deadline", "note")
+# What an empty (merged) cell of a column means: nothing; the heading above until a new one
+# (deeper levels reset); the cell above within the same section.
+FILL_DOWN_RULES = ("none", "outline", "section")
 LAYOUTS = ("table_tab", "numbered_prose")
 LEVELS = ("provincial", "prefectural", "county")
 JURISDICTION_TYPES = ("province", "municipality", "prefecture_city", "autonomous_prefecture", "county_city", "county", "district", "banner")

@@ -24,7 +24,7 @@ import yaml
 
 from zwgk.errors import ZwgkError
 from zwgk.paths import CONFIG_DIR
-from zwgk.schema import COLUMN_ROLES, ROLES
+from zwgk.schema import COLUMN_ROLES, FILL_DOWN_RULES, ROLES
 
 
 class SettingsError(ZwgkError):
@@ -131,6 +131,15 @@ def _header_synonym(item: dict[str, Any]) -> HeaderSynonym:
     return HeaderSynonym(item["role"], _pattern(item["pattern"]))
 
 
+def _fill_down_rules(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or set(value) != set(COLUMN_ROLES):
+        raise TypeError(f"must give a rule for each column role: {', '.join(COLUMN_ROLES)}")
+    wrong = {role: rule for role, rule in value.items() if rule not in FILL_DOWN_RULES}
+    if wrong:
+        raise TypeError(f"rules {wrong} are not among {', '.join(FILL_DOWN_RULES)}")
+    return dict(value)
+
+
 @dataclass(frozen=True)
 class LayoutSettings:
     """``layout.yaml``: numbering styles, table headers, and what makes a cell content."""
@@ -138,6 +147,9 @@ class LayoutSettings:
     numbering: tuple[NumberingStyle, ...]
     title_sentence_max_chars: int
     header_roles: tuple[HeaderSynonym, ...]
+    header_groups: re.Pattern[str]
+    column_fill_down: dict[str, str]
+    title_column_min_share: float
     table_min_tab_line_share: float
     content_markers: str
     content_min_chars: int
@@ -231,6 +243,9 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
         "numbering": _records(_numbering_style),
         "title_sentence_max_chars": _integer,
         "header_roles": _records(_header_synonym),
+        "header_groups": _pattern,
+        "column_fill_down": _fill_down_rules,
+        "title_column_min_share": _share,
         "table_min_tab_line_share": _share,
         "content_markers": _text,
         "content_min_chars": _integer,
