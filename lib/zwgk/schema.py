@@ -314,6 +314,39 @@ TABLES: dict[str, Table] = {
     ),
 }
 
+# ---- analysis outputs ---------------------------------------------------------------------
+# The columns that notebooks and chart functions rely on, per analysis function (tidy tables
+# in, tidy tables out). A test runs each function on the seed plans and checks that it
+# returns at least these columns: adding a column is free, dropping one breaks the notebooks.
+ANALYSIS_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "code_measures": ("measure_id", "theme_id", "theme_zh", "theme_en", "secondary_theme_ids", "theme_score", "is_classified"),
+    "build_theme_panel": (
+        *("plan_id", "jurisdiction", "jurisdiction_en", "level", "province", "province_en", "year"),
+        *("theme_id", "theme_zh", "theme_en", "n_measures", "share_measures", "share_low", "share_high", "share_chars"),
+    ),
+    "summarise_themes_by_year": (
+        *("year", "theme_id", "theme_zh", "theme_en", "n_plans", "n_jurisdictions", "n_measures"),
+        *("mean_plan_share", "share_measures", "share_low", "share_high"),
+    ),
+    "compute_year_changes": ("year", "theme_id", "mean_plan_share", "previous_year", "previous_share", "change"),
+    "find_emerging_fading": ("theme_id", "theme_zh", "theme_en", "first_year", "last_year", "first_share", "last_share", "change", "status"),
+    "find_theme_gaps": ("plan_id", "theme_id", "theme_zh", "theme_en", "peer_share", "n_peers_covering", "n_peers", "peer_sources"),
+    "summarise_accountability": (
+        *("plan_id", "jurisdiction", "year", "layout", "n_tasks", "share_with_lead"),
+        *("share_with_deadline_or_frequency", "share_with_quantified_target", "names_agencies"),
+    ),
+    "summarise_agency_kinds": ("plan_id", "agency_kind_id", "agency_kind_zh", "agency_kind_en", "n_tasks", "share_of_tasks"),
+    "cluster_measures": ("measure_id", "plan_id", "cluster_id", "cluster_size", "n_plans"),
+    "summarise_clusters": (
+        *("cluster_id", "n_measures", "n_plans", "n_jurisdictions", "label"),
+        *("representative_measure_id", "representative_text", "is_common_task"),
+    ),
+    "find_text_reuse": ("measure_id", "plan_id", "other_measure_id", "other_plan_id", "similarity", "ratio", "aligned_spans"),
+    "summarise_text_reuse": ("plan_id", "other_plan_id", "n_measures", "n_copied", "share_copied"),
+    "similar_to": ("rank", "measure_id", "plan_id", "text", "score"),
+    "search_kwic": ("plan_id", "task_id", "measure_id", "left", "keyword", "right", "section_path", "line_start", "line_end"),
+}
+
 # Columns that may be empty only in some tables.
 _NULLABLE_IN = {("source_lines", "task_id")}
 

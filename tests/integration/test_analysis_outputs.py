@@ -1,0 +1,51 @@
+"""Every analysis returns the columns the field dictionary promises the notebooks (schema.ANALYSIS_OUTPUTS)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import zwgk
+from zwgk.schema import ANALYSIS_OUTPUTS
+
+
+@pytest.fixture(scope="module")
+def outputs(seed_data_dir: Path) -> dict[str, pd.DataFrame]:
+    plans, tasks = zwgk.load_plans(seed_data_dir), zwgk.load_tasks(seed_data_dir)
+    measures, agencies = zwgk.load_measures(seed_data_dir), zwgk.load_agencies(seed_data_dir)
+    coded = zwgk.code_measures(measures)
+    panel = zwgk.build_theme_panel(plans, measures, coded, n_boot=20)
+    by_year = zwgk.summarise_themes_by_year(panel, by="jurisdiction", n_boot=20)
+    clusters = zwgk.cluster_measures(measures)
+    index = zwgk.build_similarity_index(measures)
+    reuse = zwgk.find_text_reuse(index)
+    return {
+        "code_measures": coded,
+        "build_theme_panel": panel,
+        "summarise_themes_by_year": by_year,
+        "compute_year_changes": zwgk.compute_year_changes(by_year),
+        "find_emerging_fading": zwgk.find_emerging_fading(by_year),
+        "find_theme_gaps": zwgk.find_theme_gaps(coded, measures, tasks, plans, "jiangsu-changzhou-2018", year_window=3, same_level=False),
+        "summarise_accountability": zwgk.summarise_accountability(plans, tasks),
+        "summarise_agency_kinds": zwgk.summarise_agency_kinds(tasks, agencies),
+        "cluster_measures": clusters,
+        "summarise_clusters": zwgk.summarise_clusters(index, clusters, plans.set_index("plan_id")["jurisdiction"]),
+        "find_text_reuse": reuse,
+        "summarise_text_reuse": zwgk.summarise_text_reuse(index, reuse),
+        "similar_to": zwgk.similar_to("规范依申请公开工作", k=3, index=index),
+        "search_kwic": zwgk.search_kwic(measures, "12345", tasks=tasks),
+    }
+
+
+def test_every_promised_output_is_tested() -> None:
+    assert set(ANALYSIS_OUTPUTS) <= set(dir(zwgk)), "each analysis output is a public zwgk function"
+
+
+@pytest.mark.parametrize("name", sorted(ANALYSIS_OUTPUTS))
+def test_the_analysis_returns_its_promised_columns(outputs: dict[str, pd.DataFrame], name: str) -> None:
+    frame = outputs[name]
+    missing = [column for column in ANALYSIS_OUTPUTS[name] if column not in frame.columns]
+    assert not missing, f"{name} no longer returns {missing}"
+    assert len(frame) > 0, f"{name} returned nothing on the seed plans"
