@@ -329,7 +329,17 @@ ANALYSIS_OUTPUTS: dict[str, tuple[str, ...]] = {
         *("mean_plan_share", "share_measures", "share_low", "share_high"),
     ),
     "compute_year_changes": ("year", "theme_id", "mean_plan_share", "previous_year", "previous_share", "change"),
-    "find_emerging_fading": ("theme_id", "theme_zh", "theme_en", "first_year", "last_year", "first_share", "last_share", "change", "status"),
+    "find_emerging_fading": (
+        "theme_id",
+        "theme_zh",
+        "theme_en",
+        "first_year",
+        "last_year",
+        "first_share",
+        "last_share",
+        "change",
+        "status",
+    ),
     "find_theme_gaps": ("plan_id", "theme_id", "theme_zh", "theme_en", "peer_share", "n_peers_covering", "n_peers", "peer_sources"),
     "summarise_accountability": (
         *("plan_id", "jurisdiction", "year", "layout", "n_tasks", "share_with_lead"),

@@ -39,8 +39,12 @@ def test_notebook_and_its_jupytext_script_agree(path) -> None:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_parameters_are_the_documented_ones(path) -> None:
     notebook = nbformat.read(path, as_version=4)
-    parameters = next(c for c in notebook.cells if c.cell_type == "code").source
-    assert "lang = " in parameters and "figures_dir = None" in parameters
+    cell = next(c for c in notebook.cells if c.cell_type == "code")
+    namespace: dict = {}
+    exec(compile(cell.source, f"{path.name}: parameters", "exec"), namespace)  # a parameter cell holds only assignments
+    parameters = {name: value for name, value in namespace.items() if not name.startswith("__")}
+    expected = {"lang", "figures_dir", "export_figures"}
     if path.stem == "04_jurisdiction_gaps":
-        for name in ("focal_plan_id", "year_window", "peer_level"):
-            assert f"{name} = " in parameters
+        expected |= {"focal_plan_id", "year_window", "peer_level"}
+    assert expected <= set(parameters), f"missing parameters {expected - set(parameters)}"
+    assert parameters["lang"] in ("zh", "en", "both") and parameters["figures_dir"] is None

@@ -43,7 +43,12 @@ AGENCIES_FIRST = _table(
     "某州2019年政务公开工作要点任务分工表",
     ["工作任务", "牵头单位", "责任单位", "工作要求"],
     [
-        ["一、推进决策公开", "州政府办公室", "各县（市）人民政府，州级各部门", "重大决策事项在决策前向社会公布草案，征求意见期限一般不少于30日。"],
+        [
+            "一、推进决策公开",
+            "州政府办公室",
+            "各县（市）人民政府，州级各部门",
+            "重大决策事项在决策前向社会公布草案，征求意见期限一般不少于30日。",
+        ],
         ["", "", "", "会议结束后5个工作日内公开审议通过的事项，并同步发布解读材料。"],
         ["", "州司法局", "", "按季度清理行政规范性文件，并集中公布目录。"],
         ["二、加强结果公开", "", "各县（市）人民政府", "每半年公开一次重点任务进展情况。"],
@@ -171,7 +176,9 @@ def test_a_new_header_wording_is_one_line_in_a_copy_of_the_config(tmp_path: Path
     config = tmp_path / "config"
     shutil.copytree(CONFIG_DIR, config)
     layout = (config / "layout.yaml").read_text(encoding="utf-8")
-    layout = layout.replace("header_roles:\n", "header_roles:\n  - {role: lead, pattern: '^承办科室$'}\n  - {role: content, pattern: '^落实举措$'}\n", 1)
+    layout = layout.replace(
+        "header_roles:\n", "header_roles:\n  - {role: lead, pattern: '^承办科室$'}\n  - {role: content, pattern: '^落实举措$'}\n", 1
+    )
     (config / "layout.yaml").write_text(layout, encoding="utf-8")
     after = _parse(data, load_parser_settings(config))
     assert [(t.text, _agencies(t, "lead"), [s.label for s in t.sections]) for t in after.tasks] == [
