@@ -117,6 +117,19 @@ def _numbering_style(item: dict[str, Any]) -> NumberingStyle:
 
 
 @dataclass(frozen=True)
+class MeasureSplit:
+    """Inside a task's text, a numbered clause in ``style`` starts a new measure when it follows one of ``after``."""
+
+    style: str
+    after: str
+
+
+def _measure_split(item: dict[str, Any]) -> MeasureSplit:
+    _exact_keys(item, {"style", "after"})
+    return MeasureSplit(_text(item["style"]), _text(item["after"]))
+
+
+@dataclass(frozen=True)
 class HeaderSynonym:
     """Header cells matching ``pattern`` (whitespace removed) hold a column of ``role``."""
 
@@ -145,6 +158,8 @@ class LayoutSettings:
     """``layout.yaml``: numbering styles, table headers, and what makes a cell content."""
 
     numbering: tuple[NumberingStyle, ...]
+    measure_ends: str
+    measure_splits: tuple[MeasureSplit, ...]
     title_sentence_max_chars: int
     header_roles: tuple[HeaderSynonym, ...]
     header_groups: re.Pattern[str]
@@ -153,6 +168,17 @@ class LayoutSettings:
     table_min_tab_line_share: float
     content_markers: str
     content_min_chars: int
+
+    @functools.cached_property
+    def measure_boundary(self) -> re.Pattern[str]:
+        """Where measures split: after a measure end, before a numbered clause (styles from ``numbering``)."""
+        styles = {style.style_id: style.pattern.pattern.lstrip("^").replace("(?P<number>", "(?:") for style in self.numbering}
+        parts = [f"(?<=[{re.escape(self.measure_ends)}])"]
+        for split in self.measure_splits:
+            if split.style not in styles:
+                raise TypeError(f"names no numbering style {split.style!r}")
+            parts.append((f"(?<=[{re.escape(split.after)}])" if split.after else "") + f"(?={styles[split.style]})")
+        return re.compile("|".join(parts))
 
 
 @dataclass(frozen=True)
@@ -241,6 +267,8 @@ class ParserSettings:
 _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
     LayoutSettings: {
         "numbering": _records(_numbering_style),
+        "measure_ends": _text,
+        "measure_splits": _records(_measure_split),
         "title_sentence_max_chars": _integer,
         "header_roles": _records(_header_synonym),
         "header_groups": _pattern,
@@ -334,8 +362,13 @@ def load_parser_settings(config_dir: Path = CONFIG_DIR) -> ParserSettings:
         municipalities = _texts(places["municipalities"])
     except TypeError as exc:
         raise SettingsError(config_dir / "places.yaml", "municipalities", str(exc)) from exc
+    layout = _read_mapping(config_dir / "layout.yaml", LayoutSettings)
+    try:
+        layout.measure_boundary  # noqa: B018 - built now, so that a bad style id fails on load
+    except TypeError as exc:
+        raise SettingsError(config_dir / "layout.yaml", "measure_splits", str(exc)) from exc
     return ParserSettings(
-        layout=_read_mapping(config_dir / "layout.yaml", LayoutSettings),
+        layout=layout,
         frontmatter=_read_mapping(config_dir / "frontmatter.yaml", FrontMatterSettings),
         agencies=AgencySettings(**{**agencies.__dict__, "kinds": _read_agency_kinds(config_dir / "agency_kinds.csv")}),
         time=_read_mapping(config_dir / "time_expressions.yaml", TimeSettings),

@@ -2,7 +2,8 @@
 
 A prose paragraph holds several measures while a table row usually holds one; the
 analyses compare measures, so that plans written in different layouts weigh alike.
-Measures end at 。；！？ and before numbered clauses (（1）, ①, 2.) inside the text.
+Measures end at 。；！？ and before numbered clauses (（1）, ①, 2.) inside the text
+(``layout.yaml``: ``measure_ends``, ``measure_splits``, in the numbering styles defined there).
 """
 
 from __future__ import annotations
@@ -11,12 +12,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
-_BOUNDARY = re.compile(
-    r"(?<=[。；;！？!?])"  # after a sentence end
-    r"|(?=[（(]\d{1,2}[）)])"  # before （1）
-    r"|(?=[①-⑳])"  # before ①
-    r"|(?<=[。；;：:])(?=\d{1,2}[.．、])"  # before 2. after a sentence end or colon
-)
+from zwgk.settings import LayoutSettings
+
 _STRIP = " \t\n\u3000\xa0"
 _HAS_WORD = re.compile(r"[\w\u4e00-\u9fff]")
 
@@ -30,7 +27,7 @@ class MeasureSpan:
     char_end: int
 
 
-def split_measures(text: str, body_start: int = 0) -> list[MeasureSpan]:
+def split_measures(text: str, layout: LayoutSettings, body_start: int = 0) -> list[MeasureSpan]:
     """Return the measures of ``text[body_start:]`` (the task body, after any title).
 
     A task whose body is empty (a title only) is one measure: its whole text.
@@ -38,7 +35,7 @@ def split_measures(text: str, body_start: int = 0) -> list[MeasureSpan]:
     if not text[body_start:].strip(_STRIP):
         body_start = 0
     spans = []
-    cuts = sorted({body_start, len(text), *(m.start() for m in _BOUNDARY.finditer(text, body_start))})
+    cuts = sorted({body_start, len(text), *(m.start() for m in layout.measure_boundary.finditer(text, body_start))})
     for start, end in itertools.pairwise(cuts):
         piece = text[start:end]
         left = len(piece) - len(piece.lstrip(_STRIP))

@@ -155,7 +155,7 @@ def _add_task_rows(rows: PlanRows, plan_id: str, task: ParsedTask, settings: Par
                 "is_inherited": inherited,
             }
         )
-    measures = split_measures(task.text, task.body_start) if task.text else []
+    measures = split_measures(task.text, settings.layout, task.body_start) if task.text else []
     for seq, span in enumerate(measures, start=1):
         rows.measures.append(
             {
