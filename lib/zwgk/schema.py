@@ -53,6 +53,11 @@ JURISDICTION_TYPES = ("province", "municipality", "prefecture_city", "autonomous
 PLACED_LINE_CATEGORIES = ("title", "notice", "preamble", "heading", "table_header", "task", "closing")
 DROPPED_LINE_CATEGORIES = ("navigation", "footer", "unplaced")
 LINE_CATEGORIES = (*PLACED_LINE_CATEGORIES, *DROPPED_LINE_CATEGORIES, "blank")
+# Characters, defined once: the white space lines and cells are stripped of (full-width and
+# no-break spaces, a byte-order mark), the marks that end a sentence, and those that end a clause.
+SPACE_CHARS = " \t\u3000\xa0\ufeff"
+SENTENCE_END_CHARS = "。！？"
+CLAUSE_END_CHARS = "。；;！？"
 # The theme of a measure no codebook rule matches.
 UNCLASSIFIED = "unclassified"
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zwgk.schema import CLAUSE_END_CHARS
 from zwgk.settings import AgencySettings
 
 OTHER_KIND = ("other", "其他", "Other")
@@ -108,7 +109,7 @@ def parse_agency_cell(text: str, default_role: str, cfg: AgencySettings) -> list
 
 def looks_like_agency_list(text: str, cfg: AgencySettings) -> bool:
     """Whether ``text`` is a list of agencies (for aligning table rows that lost cells)."""
-    if not text or any(mark in text for mark in "。；;！？"):
+    if not text or any(mark in text for mark in CLAUSE_END_CHARS):
         return False
     names = [_strip_role_marker(segment, cfg)[0] for segment in split_agency_text(text, cfg)]
     names = [cfg.open_list_suffix.sub("", name) for name in names]

@@ -12,9 +12,10 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from zwgk.schema import SPACE_CHARS
 from zwgk.settings import LayoutSettings
 
-_STRIP = " \t\n\u3000\xa0"
+_STRIP = SPACE_CHARS + "\n"
 _HAS_WORD = re.compile(r"[\w\u4e00-\u9fff]")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zwgk.schema import SPACE_CHARS
 from zwgk.settings import NumberingStyle
 
 _PREFIX_CHARS = 16  # numbers are short; only the start of a line is normalised
@@ -29,13 +30,13 @@ def match_number(text: str, styles: tuple[NumberingStyle, ...]) -> NumberMatch |
     Full-width ASCII forms (（１）, １．) are folded for matching only, one character for
     one, so the number is returned exactly as written.
     """
-    stripped = text.lstrip(" \t\u3000\xa0")
+    stripped = text.lstrip(SPACE_CHARS)
     folded = fold_fullwidth(stripped[:_PREFIX_CHARS])
     for style in styles:
         found = style.pattern.match(folded)
         if found:
             cut = found.end("number")
-            return NumberMatch(style.style_id, stripped[:cut], stripped[cut:].lstrip(" \t\u3000\xa0"))
+            return NumberMatch(style.style_id, stripped[:cut], stripped[cut:].lstrip(SPACE_CHARS))
     return None
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-_SENTENCE_END = re.compile(r"[。！？]")
+from zwgk.schema import SENTENCE_END_CHARS
+
+_SENTENCE_END = re.compile(f"[{SENTENCE_END_CHARS}]")
 _CLAUSE_MARK = re.compile(r"[，,；;]")
 
 

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 
 from zwgk.parse.frontmatter import remove_artefacts
 from zwgk.parse.parsed import SourceLine
+from zwgk.schema import SPACE_CHARS
 from zwgk.settings import ParserSettings
-
-CELL_STRIP = " \t\u3000\xa0"
 
 
 @dataclass
@@ -81,7 +80,7 @@ def split_blocks(lines: list[SourceLine]) -> list[list[SourceLine]]:
 
 def clean_cell_text(piece: str, settings: ParserSettings) -> str:
     """Return one cell's text without artefacts and surrounding whitespace."""
-    return remove_artefacts(piece, settings.frontmatter).strip(CELL_STRIP)
+    return remove_artefacts(piece, settings.frontmatter).strip(SPACE_CHARS)
 
 
 def read_cells(block: list[SourceLine], settings: ParserSettings, cells: list[Cell] | None = None) -> list[Cell]:
