@@ -26,6 +26,7 @@ from zwgk.analyses.keyness import compute_keyness, search_kwic
 from zwgk.analyses.panel import build_theme_panel
 from zwgk.analyses.similar import (
     build_similarity_index,
+    cluster_index,
     cluster_measures,
     find_text_reuse,
     project_measures,
@@ -72,6 +73,7 @@ __all__ = [
     "build_similarity_index",
     "build_theme_panel",
     "charts",
+    "cluster_index",
     "cluster_measures",
     "code_measures",
     "codebook_table",

@@ -30,7 +30,10 @@ def _make_cluster_id(member_ids: list[str]) -> str:
 def cluster_index(
     index: SimilarityIndex, threshold: float = DEFAULT_THRESHOLD, k: int = DEFAULT_NEIGHBOURS, method: str = "auto"
 ) -> pd.DataFrame:
-    """Cluster the indexed measures (see the module docstring); one row per measure."""
+    """Cluster the measures of an index you already built (see the module docstring); one row per measure.
+
+    `cluster_measures` does the same from a measures table, building the index itself.
+    """
     n = index.matrix.shape[0]
     edges = find_neighbours(index, k=k, method=method)
     forward = edges["query_row"].to_numpy(np.int64) * n + edges["neighbour_row"].to_numpy(np.int64)
