@@ -48,6 +48,19 @@ def _pattern(value: Any) -> re.Pattern[str]:
         raise TypeError(f"is not a valid regular expression: {exc}") from exc
 
 
+def _pattern_with(*groups: str) -> Callable[[Any], re.Pattern[str]]:
+    """A reader of a regular expression that must capture the named ``groups``."""
+
+    def read(value: Any) -> re.Pattern[str]:
+        pattern = _pattern(value)
+        missing = [g for g in groups if g not in pattern.groupindex]
+        if missing:
+            raise TypeError(f"needs the group(s) {', '.join(f'(?P<{g}>…)' for g in missing)}")
+        return pattern
+
+    return read
+
+
 def _patterns(value: Any) -> tuple[re.Pattern[str], ...]:
     if not isinstance(value, list) or not value:
         raise TypeError("must be a non-empty list of regular expressions")
@@ -161,6 +174,8 @@ class FrontMatterSettings:
     plan_title_max_chars: int
     title_jurisdiction_year: tuple[re.Pattern[str], ...]
     closing_start: tuple[re.Pattern[str], ...]
+    issuer_jurisdiction: re.Pattern[str]
+    notice_year: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -280,9 +295,12 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
     },
     FrontMatterSettings: {
         **dict.fromkeys(("artefacts", "navigation", "footer", "title_jurisdiction_year", "closing_start"), _patterns),
-        **dict.fromkeys(("doc_number", "publish_date", "date_line", "notice_title", "notice_title_end", "addressee", "issuer"), _pattern),
+        **dict.fromkeys(("publish_date", "date_line", "notice_title", "notice_title_end", "addressee", "issuer"), _pattern),
+        "doc_number": _pattern_with("doc_number"),
         "plan_title": _pattern,
         "plan_title_max_chars": _integer,
+        "issuer_jurisdiction": _pattern_with("jurisdiction"),
+        "notice_year": _pattern_with("year"),
     },
     AgencySettings: {
         "separators": _text,
