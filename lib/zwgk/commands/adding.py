@@ -175,9 +175,9 @@ def _resolve_special(name: str, year: int, given: dict[str, object], around: lis
     province = given.get("province") or (upper and _place_of_unit(upper).province) or _find_province_named(around, year)
     if not province:
         raise AddError(
-            f"which province is {own} in? It is a {kind.suffix} ({kind.jurisdiction_type.replace('_', ' ')}), which the gazetteer "
-            "of administrative divisions does not list, and neither its name nor the notice's issuer or addressees name a "
-            "province: pass --province with the province it is in (and --parent-jurisdiction if a prefecture runs it)"
+            f"which province is {own} in? It is a {kind.suffix} ({kind.jurisdiction_type.replace('_', ' ')}), which the gazetteer of "
+            "administrative divisions does not list, and neither the names the plan gives it nor the notice's issuer or addressees "
+            "name a province: pass --province with the province it is in (and --parent-jurisdiction if a prefecture runs it)"
         )
     return Place(own, kind.jurisdiction_type, kind.level, str(given.get("parent_jurisdiction") or parent or "") or None, str(province))
 
@@ -241,7 +241,7 @@ def infer_metadata(source: PlanSource, given: dict[str, object]) -> dict[str, ob
     missing = [flag for flag, value in (("--jurisdiction NAME", names), ("--year YEAR", year)) if not value]
     if missing:
         raise AddError(f"{source.decoded.path}: the title and notice do not state the jurisdiction and year; pass {' '.join(missing)}")
-    around = [text for text in (front.issuer, front.addressees) if text]
+    around = [text for text in (*names, front.issuer, front.addressees) if text]  # where a zone's province may be named
     try:
         place = next((p for p in (_resolve_name(n, int(year), given, around) for n in names) if p), None)  # type: ignore[arg-type]
         place = place or _resolve_unlisted(names[0], int(year), given)  # type: ignore[arg-type]
