@@ -46,8 +46,17 @@ COLUMN_ROLES = ("seq", "section", "section_content", "title", "content", *ROLES,
 # (deeper levels reset); the cell above within the same section.
 FILL_DOWN_RULES = ("none", "outline", "section")
 LAYOUTS = ("table_tab", "numbered_prose")
-LEVELS = ("provincial", "prefectural", "county")
-JURISDICTION_TYPES = ("province", "municipality", "prefecture_city", "autonomous_prefecture", "county_city", "county", "district", "banner")
+LEVELS = ("national", "provincial", "prefectural", "county")
+# Kinds of jurisdiction, by level: the nation; provincial units; prefectural units; county
+# units; and special_zone for a 新区/开发区/综合实验区… run by a management committee, which
+# the administrative-division gazetteer does not list (config/places.yaml).
+JURISDICTION_TYPES = (
+    "nation",
+    "province", "municipality", "autonomous_region", "sar",
+    "prefecture_city", "autonomous_prefecture", "region", "league",
+    "county_city", "county", "district", "banner", "autonomous_county", "autonomous_banner", "forestry_district", "special_district",
+    "special_zone",
+)  # fmt: skip
 # Where a source line ended up. Placed categories keep the plan's text; dropped ones are
 # reported with a reason in the accounting (nothing is dropped silently).
 PLACED_LINE_CATEGORIES = ("title", "notice", "preamble", "heading", "table_header", "task", "closing")
@@ -66,7 +75,8 @@ FIELDS: dict[str, Field] = {
     # identifiers
     "plan_id": Field(
         "string",
-        "Stable id of a plan: province, parent jurisdiction (county level), jurisdiction and year in pinyin; unchanged when other plans are added.",
+        "Stable id of a plan: province, parent jurisdiction (county level), jurisdiction and year in pinyin (national-YEAR for the "
+        "State Council's plans); unchanged when other plans are added.",
         "jiangsu-wuxi-2018",
         pattern=_ID,
     ),
@@ -80,12 +90,22 @@ FIELDS: dict[str, Field] = {
         pattern=_ID,
     ),
     # plans: who and when
-    "jurisdiction": Field("string", "Jurisdiction that issued the plan, in Chinese, as in the manifest.", "无锡市"),
+    "jurisdiction": Field(
+        "string", "Jurisdiction that issued the plan, in Chinese, as in the manifest (全国 for the State Council's plans).", "无锡市"
+    ),
     "jurisdiction_en": Field("string", "Jurisdiction in English (pinyin).", "Wuxi"),
-    "jurisdiction_type": Field("string", "Kind of jurisdiction.", "prefecture_city", allowed=JURISDICTION_TYPES),
+    "jurisdiction_type": Field(
+        "string",
+        "Kind of jurisdiction: nation; province, municipality (直辖市), autonomous_region, sar; prefecture_city, autonomous_prefecture, "
+        "region (地区), league (盟); county_city, county, district, banner, autonomous_county, autonomous_banner, forestry_district, "
+        "special_district (特区); special_zone (新区, 开发区 and other zones run by a management committee).",
+        "prefecture_city",
+        allowed=JURISDICTION_TYPES,
+    ),
     "level": Field(
         "string",
-        "Administrative tier, for choosing peers: provincial, prefectural (地级) or county (县级: counties, county-level cities, districts).",
+        "Administrative tier, for choosing peers: national (the State Council's own plans), provincial, prefectural (地级) "
+        "or county (县级: counties, county-level cities, districts, and special zones at that tier).",
         "prefectural",
         allowed=LEVELS,
     ),
@@ -93,8 +113,8 @@ FIELDS: dict[str, Field] = {
         "string", "Prefecture above a county-level jurisdiction, in Chinese; empty for prefectures.", "江门市", nullable=True
     ),
     "parent_jurisdiction_en": Field("string", "Parent jurisdiction in English.", "Jiangmen", nullable=True),
-    "province": Field("string", "Province, in Chinese.", "江苏省"),
-    "province_en": Field("string", "Province in English.", "Jiangsu"),
+    "province": Field("string", "Province, in Chinese (全国 for national plans).", "江苏省"),
+    "province_en": Field("string", "Province in English (China for national plans).", "Jiangsu"),
     "year": Field("Int64", "Year the plan is for (as in its title).", "2018"),
     # plans: document
     "title": Field(

@@ -24,7 +24,7 @@ import yaml
 
 from zwgk.errors import ZwgkError
 from zwgk.paths import CONFIG_DIR
-from zwgk.schema import COLUMN_ROLES, FILL_DOWN_RULES, ROLES
+from zwgk.schema import COLUMN_ROLES, FILL_DOWN_RULES, JURISDICTION_TYPES, LEVELS, ROLES
 
 
 class SettingsError(ZwgkError):
@@ -46,6 +46,19 @@ def _pattern(value: Any) -> re.Pattern[str]:
         return re.compile(value)
     except re.error as exc:
         raise TypeError(f"is not a valid regular expression: {exc}") from exc
+
+
+def _pattern_with(*groups: str) -> Callable[[Any], re.Pattern[str]]:
+    """A reader of a regular expression that must capture the named ``groups``."""
+
+    def read(value: Any) -> re.Pattern[str]:
+        pattern = _pattern(value)
+        missing = [g for g in groups if g not in pattern.groupindex]
+        if missing:
+            raise TypeError(f"needs the group(s) {', '.join(f'(?P<{g}>…)' for g in missing)}")
+        return pattern
+
+    return read
 
 
 def _patterns(value: Any) -> tuple[re.Pattern[str], ...]:
@@ -199,6 +212,8 @@ class FrontMatterSettings:
     plan_title_max_chars: int
     title_jurisdiction_year: tuple[re.Pattern[str], ...]
     closing_start: tuple[re.Pattern[str], ...]
+    issuer_jurisdiction: re.Pattern[str]
+    notice_year: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -253,6 +268,49 @@ class TimeSettings:
 
 
 @dataclass(frozen=True)
+class SpecialJurisdiction:
+    """A kind of zone the gazetteer does not list, known by the end of its name (…新区, …开发区)."""
+
+    suffix: str
+    level: str
+    jurisdiction_type: str
+
+
+def _special_jurisdiction(item: dict[str, Any]) -> SpecialJurisdiction:
+    _exact_keys(item, {"suffix", "level", "type"})
+    if item["level"] not in LEVELS:
+        raise TypeError(f"level {item['level']!r} is not one of {', '.join(LEVELS)}")
+    if item["type"] not in JURISDICTION_TYPES:
+        raise TypeError(f"type {item['type']!r} is not one of {', '.join(JURISDICTION_TYPES)}")
+    return SpecialJurisdiction(_text(item["suffix"]), item["level"], item["type"])
+
+
+@dataclass(frozen=True)
+class NationalNames:
+    """Names that mean the State Council (国务院, 全国 …) and the jurisdiction they give a plan."""
+
+    names: tuple[str, ...]
+    jurisdiction: str
+    english: str
+
+
+def _national(value: Any) -> NationalNames:
+    if not isinstance(value, dict):
+        raise TypeError("must be a mapping with names, jurisdiction, english")
+    _exact_keys(value, {"names", "jurisdiction", "english"})
+    return NationalNames(_texts(value["names"]), _text(value["jurisdiction"]), _text(value["english"]))
+
+
+@dataclass(frozen=True)
+class PlaceSettings:
+    """``places.yaml``: the places the gazetteer cannot tell about (municipalities, the nation, zones)."""
+
+    municipalities: tuple[str, ...]
+    national: NationalNames
+    special_jurisdictions: tuple[SpecialJurisdiction, ...]
+
+
+@dataclass(frozen=True)
 class ParserSettings:
     """Everything the parser reads from data files, passed to it explicitly."""
 
@@ -280,9 +338,12 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
     },
     FrontMatterSettings: {
         **dict.fromkeys(("artefacts", "navigation", "footer", "title_jurisdiction_year", "closing_start"), _patterns),
-        **dict.fromkeys(("doc_number", "publish_date", "date_line", "notice_title", "notice_title_end", "addressee", "issuer"), _pattern),
+        **dict.fromkeys(("publish_date", "date_line", "notice_title", "notice_title_end", "addressee", "issuer"), _pattern),
+        "doc_number": _pattern_with("doc_number"),
         "plan_title": _pattern,
         "plan_title_max_chars": _integer,
+        "issuer_jurisdiction": _pattern_with("jurisdiction"),
+        "notice_year": _pattern_with("year"),
     },
     AgencySettings: {
         "separators": _text,
@@ -294,6 +355,7 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
         "max_agency_chars": _integer,
     },
     TimeSettings: dict.fromkeys(("deadlines", "frequencies", "quantities"), _patterns),
+    PlaceSettings: {"municipalities": _texts, "national": _national, "special_jurisdictions": _records(_special_jurisdiction)},
 }
 
 
@@ -355,13 +417,7 @@ def _read_lookup(path: Path, key: str) -> Any:
 def load_parser_settings(config_dir: Path = CONFIG_DIR) -> ParserSettings:
     """Read and check every data file of ``config_dir``; raise `SettingsError` on the first problem."""
     agencies = _read_mapping(config_dir / "agencies.yaml", AgencySettings)
-    places = _read_yaml(config_dir / "places.yaml")
-    if not isinstance(places, dict) or set(places) != {"municipalities"}:
-        raise SettingsError(config_dir / "places.yaml", "municipalities", "the file holds exactly the key municipalities")
-    try:
-        municipalities = _texts(places["municipalities"])
-    except TypeError as exc:
-        raise SettingsError(config_dir / "places.yaml", "municipalities", str(exc)) from exc
+    municipalities = load_place_settings(config_dir).municipalities
     layout = _read_mapping(config_dir / "layout.yaml", LayoutSettings)
     try:
         layout.measure_boundary  # noqa: B018 - built now, so that a bad style id fails on load
@@ -375,6 +431,17 @@ def load_parser_settings(config_dir: Path = CONFIG_DIR) -> ParserSettings:
         radicals=_read_lookup(config_dir / "radicals.yaml", "radicals"),
         municipalities=municipalities,
     )
+
+
+def load_place_settings(config_dir: Path = CONFIG_DIR) -> PlaceSettings:
+    """Read and check ``places.yaml`` (used when a plan is added, not by the parser)."""
+    return _read_mapping(config_dir / "places.yaml", PlaceSettings)
+
+
+@functools.cache
+def get_place_settings() -> PlaceSettings:
+    """Return the shipped ``places.yaml``, loaded and checked once per process."""
+    return load_place_settings(CONFIG_DIR)
 
 
 @functools.cache

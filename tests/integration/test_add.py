@@ -13,6 +13,7 @@ import zwgk
 from zwgk.commands.adding import AddError, add_plan, make_pinyin, remove_plan
 from zwgk.commands.cli import main
 from zwgk.errors import PlanParseError
+from zwgk.paths import REPO_DIR
 
 BASE = """测试甲市2020年政务公开工作要点
 一、推进决策公开
@@ -313,3 +314,86 @@ def test_list_number_formats() -> None:
         "C",
         "３",
     ]
+
+
+# ---- plans added with no flags: the gazetteer, the nation, special zones ---------------------------------------
+
+REFERENCE = REPO_DIR.parent / "shared" / "reference"
+PLAN_BODY = "一、推进决策公开\n（一）深化预公开。推进重大决策预公开。\n（二）做好解读。每季度开展一次政策解读。\n"
+
+
+def _write_plan(folder: Path, name: str, head: str) -> Path:
+    path = folder / name
+    path.write_text(head + PLAN_BODY, encoding="utf-8")
+    return path
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="the State Council's reference plans are in shared/reference beside the repository")
+def test_the_state_councils_plans_are_added_with_no_flags_as_national(data_dir: Path) -> None:
+    files = sorted(REFERENCE.glob("national_20*.txt"))
+    assert files
+    for path in files:
+        result = add_plan(path, {}, data_dir=data_dir, log=lambda _: None)
+        assert result.plan_id == f"national-{path.stem[-4:]}"
+    plans = zwgk.load_plans(data_dir).set_index("plan_id")
+    national = plans[plans["level"] == "national"]
+    assert sorted(national.index) == [f"national-{p.stem[-4:]}" for p in files]
+    assert set(national["jurisdiction"]) == set(national["province"]) == {"全国"}
+    assert set(national["jurisdiction_type"]) == {"nation"} and set(national["jurisdiction_en"]) == {"China"}
+    assert national.loc["national-2019", "doc_number"] == "国办发〔2019〕14号"
+    assert national["year"].tolist() == [int(p.stem[-4:]) for p in files]
+
+
+def test_a_real_place_named_only_in_the_notice_needs_no_flags(data_dir: Path, tmp_path: Path) -> None:
+    head = "溧政办发〔2020〕31号\n溧阳市人民政府办公室关于印发《溧阳市2020年政务公开工作要点》的通知\n各镇人民政府：\n现将要点印发给你们。\n溧阳市人民政府办公室\n2020年5月8日\n"
+    result = add_plan(_write_plan(tmp_path, "liyang.txt", head), {}, data_dir=data_dir, log=lambda _: None)
+    assert result.plan_id == "jiangsu-changzhou-liyang-2020"
+    plan = zwgk.load_plans(data_dir).set_index("plan_id").loc[result.plan_id]
+    assert (plan.jurisdiction, plan.jurisdiction_type, plan.level, plan.parent_jurisdiction, plan.province) == (
+        "溧阳市", "county_city", "county", "常州市", "江苏省",
+    )  # fmt: skip
+    assert plan.doc_number == "溧政办发〔2020〕31号"
+    provincial = _write_plan(
+        tmp_path, "hunan.txt", "湖南省人民政府办公厅关于印发2019年政务公开工作主要任务的通知\n2019年政务公开工作主要任务\n"
+    )
+    assert add_plan(provincial, {}, data_dir=data_dir, log=lambda _: None).plan_id == "hunan-hunan-2019"
+
+
+def test_an_ambiguous_place_is_answered_with_its_real_candidates(data_dir: Path, tmp_path: Path) -> None:
+    path = _write_plan(tmp_path, "gulou.txt", "鼓楼区2020年政务公开工作要点\n")
+    with pytest.raises(AddError) as raised:
+        add_plan(path, {}, data_dir=data_dir, log=lambda _: None)
+    message = str(raised.value)
+    assert "鼓楼区 is in 4 places in 2020: 南京市 (江苏省), 徐州市 (江苏省), 福州市 (福建省), 开封市 (河南省)" in message
+    assert "--parent-jurisdiction" in message and "无锡" not in message
+    result = add_plan(path, {"parent_jurisdiction": "福州市"}, data_dir=data_dir, log=lambda _: None)
+    assert result.plan_id == "fujian-fuzhou-gulou-2020"
+
+
+def test_special_zones_take_their_province_from_the_place_named_with_them(data_dir: Path, tmp_path: Path) -> None:
+    head = "江苏省苏州工业园区管委会办公室关于印发苏州工业园区2022年政务公开工作实施方案的通知\n苏州工业园区2022年政务公开工作实施方案\n"
+    result = add_plan(_write_plan(tmp_path, "sip.txt", head), {}, data_dir=data_dir, log=lambda _: None)
+    plan = zwgk.load_plans(data_dir).set_index("plan_id").loc[result.plan_id]
+    assert (plan.jurisdiction, plan.jurisdiction_type, plan.level, plan.province) == ("苏州工业园区", "special_zone", "county", "江苏省")
+    alone = _write_plan(
+        tmp_path, "zone.txt", "云岭新区管理委员会办公室关于印发云岭新区2024年政务公开工作要点的通知\n云岭新区2024年政务公开工作要点\n"
+    )
+    with pytest.raises(AddError, match=r"which province is 云岭新区 in\? It is a 新区 .* pass --province") as raised:
+        add_plan(alone, {}, data_dir=data_dir, log=lambda _: None)
+    assert "江苏省" not in str(raised.value)
+    result = add_plan(alone, {"province": "云南省"}, data_dir=data_dir, log=lambda _: None)
+    assert result.plan_id == "yunnan-yunlingxin-2024"
+
+
+def test_the_nation_is_never_taken_for_a_city(data_dir: Path, tmp_path: Path) -> None:
+    path = _write_plan(tmp_path, "plan.txt", "2024年政务公开工作要点\n")
+    with pytest.raises(AddError, match="全国 is the nation \\(level national\\), not provincial") as raised:
+        add_plan(path, {"jurisdiction": "全国", "level": "provincial"}, data_dir=data_dir, log=lambda _: None)
+    assert "prefecture-level" not in str(raised.value)
+    assert add_plan(path, {"jurisdiction": "全国"}, data_dir=data_dir, log=lambda _: None).plan_id == "national-2024"
+
+
+def test_the_title_check_compares_the_jurisdiction_exactly(new_data_dir) -> None:
+    folder = new_data_dir({"plan.txt": BASE.replace("测试甲市", "常州市").encode()}, jurisdiction="州市")
+    with pytest.raises(zwgk.ZwgkError, match="the title says 常州市 2020 but the manifest says 州市 2020"):
+        zwgk.build_dataset(folder)

@@ -22,6 +22,9 @@ def test_environment_yml_and_pyproject_agree() -> None:
     from_pyproject = dict(_normalise(r) for r in declared)
     environment = yaml.safe_load((REPO_DIR / "environment.yml").read_text(encoding="utf-8"))
     conda = [d for d in environment["dependencies"] if isinstance(d, str) and _normalise(d)[0] not in ("python", "pip")]
+    # packages that conda-forge lacks come from PyPI through the pip: block (the project itself aside)
+    pip_block = next((d["pip"] for d in environment["dependencies"] if isinstance(d, dict) and "pip" in d), [])
+    conda += [r.split("#")[0].strip() for r in pip_block if not r.startswith("-")]
     from_conda = {CONDA_TO_PYPI.get(name, name): spec for name, spec in (_normalise(r) for r in conda)}
     assert from_conda == from_pyproject
     assert "conda-forge" in environment["channels"]

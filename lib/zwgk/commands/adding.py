@@ -22,15 +22,24 @@ import pandas as pd
 
 from zwgk.errors import ZwgkError
 from zwgk.ingest.decoding import compute_sha256
+from zwgk.ingest.gazetteer import Unit, filter_units, find_in_text, find_jurisdictions, load_gazetteer
 from zwgk.ingest.manifest import MANIFEST_COLUMNS, make_plan_id, read_manifest
 from zwgk.parse.dispatch import PlanSource, parse_plan_bytes
-from zwgk.parse.frontmatter import infer_jurisdiction_year
+from zwgk.parse.frontmatter import infer_plan_identity
 from zwgk.paths import get_data_dir, get_manifest_path, get_raw_dir
 from zwgk.processed.build import build_dataset
-from zwgk.settings import get_default_settings
+from zwgk.settings import SpecialJurisdiction, get_default_settings, get_place_settings
 
-_SUFFIX_TYPES = {"省": ("province", "provincial"), "区": ("district", "county"), "县": ("county", "county"), "旗": ("banner", "county")}
+# Kind and level of a place the gazetteer does not list, by the end of its name (first match wins; …市 is either tier).
+_SUFFIX_TYPES = (
+    ("自治区", ("autonomous_region", "provincial")), ("自治州", ("autonomous_prefecture", "prefectural")),
+    ("自治县", ("autonomous_county", "county")), ("自治旗", ("autonomous_banner", "county")), ("地区", ("region", "prefectural")),
+    ("盟", ("league", "prefectural")), ("省", ("province", "provincial")), ("区", ("district", "county")),
+    ("县", ("county", "county")), ("旗", ("banner", "county")),
+)  # fmt: skip
 _UNIT = r"[\u4e00-\u9fff]{1,12}?(?:自治州|地区|盟|[省市州区县旗])"
+_PLACE_END = re.compile(r"(自治州|地区|盟|[省市州区县旗])$")
+_LIST_SEPARATORS = re.compile(r"[，,、；;]")
 SAME_RATIO, REWORDED_RATIO = 0.9, 0.5
 
 
@@ -65,11 +74,25 @@ def _split_jurisdiction(name: str) -> tuple[str, str | None]:
     return name, None
 
 
+@dataclass(frozen=True)
+class Place:
+    """The issuing jurisdiction of a plan, as the manifest records it."""
+
+    jurisdiction: str
+    jurisdiction_type: str
+    level: str
+    parent: str | None
+    province: str | None
+    english: str | None = None  # the nation's English name; others are made from pinyin
+
+
 def _infer_type_and_level(name: str, parent: str | None, given_level: str | None) -> tuple[str, str]:
+    """Type and level of a place the gazetteer does not know, from the end of its name."""
     if name in get_default_settings().municipalities:
         return "municipality", "provincial"
-    if name[-1] in _SUFFIX_TYPES:
-        return _SUFFIX_TYPES[name[-1]]
+    by_suffix = next((kind for suffix, kind in _SUFFIX_TYPES if name.endswith(suffix)), None)
+    if by_suffix:
+        return by_suffix
     if name.endswith("市") and parent:
         return "county_city", "county"
     if given_level in ("prefectural", "county"):
@@ -77,43 +100,170 @@ def _infer_type_and_level(name: str, parent: str | None, given_level: str | None
     raise AddError(f"{name} may be a prefecture-level or a county-level city: pass --level prefectural or --level county")
 
 
-def infer_metadata(source: PlanSource, given: dict[str, object]) -> dict[str, object]:
-    """Combine what the plan's title says with what was passed; raise listing what is missing."""
-    inferred = infer_jurisdiction_year(source.parsed.front, get_default_settings().frontmatter)
-    title_name, title_year = inferred if inferred else (None, None)
-    name = str(given.get("jurisdiction") or "") or (title_name and _split_jurisdiction(title_name)[0])
-    parent = given.get("parent_jurisdiction") or (title_name and _split_jurisdiction(title_name)[1])
-    year = given.get("year") or title_year
-    missing = [flag for flag, value in (("--jurisdiction 无锡市", name), ("--year 2024", year)) if not value]
-    if missing:
-        raise AddError(f"{source.decoded.path}: the title does not state the jurisdiction and year; pass {' '.join(missing)}")
-    if title_year and int(year) != int(title_year):
-        raise AddError(f"{source.decoded.path}: --year {year} contradicts the title's {title_year}")
+def _find_national(name: str, given: dict[str, object]) -> Place | None:
+    """The nation, if ``name`` is one of its names (国务院, 全国 …; config/places.yaml)."""
+    national = get_place_settings().national
+    if name not in national.names:
+        return None
+    if given.get("level") and given["level"] != "national":
+        raise AddError(f"{name} is the nation (level national), not {given['level']}: pass --level national or leave --level out")
+    return Place(national.jurisdiction, "nation", "national", None, national.jurisdiction, national.english)
+
+
+def _find_special(name: str) -> SpecialJurisdiction | None:
+    """The kind of zone ``name`` ends with (新区, 开发区 …; config/places.yaml), longest suffix first."""
+    kinds = sorted(get_place_settings().special_jurisdictions, key=lambda k: -len(k.suffix))
+    return next((k for k in kinds if name.endswith(k.suffix) and len(name) > len(k.suffix)), None)
+
+
+def _describe_candidate(unit: Unit) -> str:
+    where = f"{unit.parent} ({unit.province})" if unit.parent else unit.province
+    return where if unit.level == "county" else f"{unit.name}, {unit.jurisdiction_type.replace('_', ' ')} in {unit.province}"
+
+
+def _choose_unit(name: str, units: list[Unit], year: int, given: dict[str, object]) -> Unit:
+    """The one unit ``name`` is in ``year``; raise with the real candidates when it may be several."""
+    gazetteer = load_gazetteer()
+    if given.get("level"):
+        units = [u for u in units if u.level == given["level"]] or units
+    units = [u for u in units if u.is_valid_in(year, gazetteer.last_year)] or units
+    distinct = {(u.level, u.name, u.province, u.parent): u for u in gazetteer.rank_units(units, year)}
+    if len(distinct) == 1:
+        return next(iter(distinct.values()))
+    listed = ", ".join(_describe_candidate(u) for u in distinct.values())
+    raise AddError(
+        f"{name} is in {len(distinct)} places in {year}: {listed}: pass --parent-jurisdiction (the prefecture) "
+        "or --province to say which issued the plan"
+    )
+
+
+def _place_of_unit(unit: Unit) -> Place:
+    province = unit.name if unit.level == "provincial" else unit.province
+    return Place(unit.name, unit.jurisdiction_type, unit.level, unit.parent, province)
+
+
+def _find_real(name: str, year: int, given: dict[str, object]) -> tuple[list[Unit], str]:
+    """The gazetteer's units for ``name`` (a name, or a chain 苏州市太仓市) and the part of it they cover."""
+    parent, province = (str(given[k]) if given.get(k) else None for k in ("parent_jurisdiction", "province"))
+    units = find_jurisdictions(name, parent, province, year)
+    if units:
+        return units, name
+    chain = find_in_text(name, year)
+    return (filter_units(chain, parent, province), chain[0].span or "") if chain else ([], "")
+
+
+def _find_province_named(texts: list[str], year: int) -> str | None:
+    """The one province whose name or prefectures' names open pieces of ``texts`` (issuer, addressees), if exactly one.
+
+    Only provincial and prefectural names count: a county-level name as short as 新区 is
+    also a common word (新区各街道).
+    """
+    pieces = [piece for text in texts for piece in _LIST_SEPARATORS.split(text) if piece]
+    provinces = {u.province for piece in pieces for u in find_in_text(piece, year) if u.level != "county"}
+    return provinces.pop() if len(provinces) == 1 else None
+
+
+def _resolve_special(name: str, year: int, given: dict[str, object], around: list[str]) -> Place | None:
+    """A zone the gazetteer does not list (青峰综合实验区, 江苏省苏州工业园区): kind from its suffix, province from its context."""
+    units, span = _find_real(name, year, {})
+    own = name[len(span) :] if span and name.startswith(span) and span != name else name
+    kind = _find_special(own)
+    if kind is None:
+        return None
+    upper = _choose_unit(span, units, year, {}) if units else None
+    parent = upper.name if upper and upper.level == "prefectural" else None
+    province = given.get("province") or (upper and _place_of_unit(upper).province) or _find_province_named(around, year)
+    if not province:
+        raise AddError(
+            f"which province is {own} in? It is a {kind.suffix} ({kind.jurisdiction_type.replace('_', ' ')}), which the gazetteer of "
+            "administrative divisions does not list, and neither the names the plan gives it nor the notice's issuer or addressees "
+            "name a province: pass --province with the province it is in (and --parent-jurisdiction if a prefecture runs it)"
+        )
+    return Place(own, kind.jurisdiction_type, kind.level, str(given.get("parent_jurisdiction") or parent or "") or None, str(province))
+
+
+def _resolve_name(name: str, year: int, given: dict[str, object], around: list[str]) -> Place | None:
+    """The place ``name`` is: the nation, a unit of the gazetteer, or a special zone; None if none of these."""
+    national = _find_national(name, given)
+    if national:
+        return national
+    units, span = _find_real(name, year, given)
+    if units and span == name:
+        return _place_of_unit(_choose_unit(name, units, year, given))
+    return _resolve_special(name, year, given, around)
+
+
+def _resolve_unlisted(name: str, year: int, given: dict[str, object]) -> Place:
+    """A place that is in no list (a made-up or misspelt name): kind from its suffix, the rest from the flags."""
+    own, parent = _split_jurisdiction(name)
+    parent = str(given.get("parent_jurisdiction") or parent or "") or None
     problems = []
     try:
-        jurisdiction_type, level = (
-            (str(given["jurisdiction_type"]), str(given["level"]))
-            if given.get("jurisdiction_type") and given.get("level")
-            else _infer_type_and_level(str(name), parent and str(parent), given.get("level"))  # type: ignore[arg-type]
-        )
+        if given.get("jurisdiction_type") and given.get("level"):
+            jurisdiction_type, level = str(given["jurisdiction_type"]), str(given["level"])
+        else:
+            jurisdiction_type, level = _infer_type_and_level(own, parent, given.get("level"))  # type: ignore[arg-type]
     except AddError as error:
         problems.append(str(error))
         jurisdiction_type, level = "", ""
-    province = given.get("province") or (name if jurisdiction_type in ("province", "municipality") else None)
+    province = given.get("province") or (own if jurisdiction_type in ("province", "municipality") else None)
     if not province:
-        problems.append(f"which province is {name} in? pass --province 江苏省")
+        problems.append(
+            f"which province is {own} in? The gazetteer of administrative divisions has no {own} in {year}: "
+            "check the name, or pass --province with its province"
+        )
     if problems:
-        raise AddError(f"{source.decoded.path}: " + "; ".join(problems))
+        raise AddError("; ".join(problems))
+    return Place(own, jurisdiction_type, level, parent, str(province))
+
+
+def _read_year(source: PlanSource, given: dict[str, object], stated: int | None) -> int | None:
+    year = given.get("year") or stated
+    if stated and year and int(year) != int(stated):  # type: ignore[call-overload]
+        raise AddError(f"{source.decoded.path}: --year {year} contradicts the title's {stated}")
+    return int(year) if year else None  # type: ignore[call-overload]
+
+
+def infer_metadata(source: PlanSource, given: dict[str, object]) -> dict[str, object]:
+    """Combine what the title and notice say, the gazetteer and what was passed; raise naming what is missing.
+
+    The jurisdiction is the first name the plan states (title, notice title, signature) that is
+    the nation, a real place of that year or a special zone; flags narrow or override it.
+    """
+    front = source.parsed.front
+    identity = infer_plan_identity(front, get_default_settings().frontmatter)
+    names = (
+        [str(given["jurisdiction"])]
+        if given.get("jurisdiction")
+        else [n for n in identity.places if _PLACE_END.search(n) or _find_national(n, {}) or _find_special(n)]
+    )
+    year = _read_year(source, given, identity.year)
+    missing = [flag for flag, value in (("--jurisdiction NAME", names), ("--year YEAR", year)) if not value]
+    if missing:
+        raise AddError(f"{source.decoded.path}: the title and notice do not state the jurisdiction and year; pass {' '.join(missing)}")
+    around = [text for text in (*names, front.issuer, front.addressees) if text]  # where a zone's province may be named
+    try:
+        place = next((p for p in (_resolve_name(n, int(year), given, around) for n in names) if p), None)  # type: ignore[arg-type]
+        place = place or _resolve_unlisted(names[0], int(year), given)  # type: ignore[arg-type]
+    except AddError as error:
+        raise AddError(f"{source.decoded.path}: {error}") from None
+    return _make_metadata(place, given, int(year))  # type: ignore[arg-type]
+
+
+def _make_metadata(place: Place, given: dict[str, object], year: int) -> dict[str, object]:
+    """The manifest's columns for ``place``: flags win, English names from pinyin unless given."""
+    name, parent = place.jurisdiction, given.get("parent_jurisdiction") or place.parent
+    province = str(given.get("province") or place.province)
     return {
         "jurisdiction": name,
-        "jurisdiction_en": given.get("jurisdiction_en") or make_pinyin(str(name)),
-        "jurisdiction_type": jurisdiction_type,
-        "level": level,
+        "jurisdiction_en": given.get("jurisdiction_en") or place.english or make_pinyin(name),
+        "jurisdiction_type": given.get("jurisdiction_type") or place.jurisdiction_type,
+        "level": given.get("level") or place.level,
         "parent_jurisdiction": parent,
         "parent_jurisdiction_en": given.get("parent_jurisdiction_en") or (make_pinyin(str(parent)) if parent else None),
         "province": province,
-        "province_en": given.get("province_en") or make_pinyin(str(province)),
-        "year": int(year),
+        "province_en": given.get("province_en") or (place.english if place.level == "national" else make_pinyin(province)),
+        "year": year,
     }
 
 

@@ -13,13 +13,13 @@ from zwgk.errors import ZwgkError
 from zwgk.processed.build import build_dataset
 
 ADD_FLAGS = {
-    "jurisdiction": "jurisdiction in Chinese, e.g. 无锡市 (default: from the title)",
+    "jurisdiction": "jurisdiction in Chinese, as the plan writes it (default: from the title or notice)",
     "jurisdiction-en": "jurisdiction in pinyin (default: from the Chinese name)",
-    "parent-jurisdiction": "prefecture above a county-level jurisdiction, e.g. 苏州市",
+    "parent-jurisdiction": "prefecture above a county-level jurisdiction (default: from the gazetteer; chooses among places of one name)",
     "parent-jurisdiction-en": "parent in pinyin",
-    "level": "provincial, prefectural or county (needed for cities named …市 with no parent)",
-    "jurisdiction-type": "province, municipality, prefecture_city, county_city, county, district, banner",
-    "province": "province in Chinese, e.g. 江苏省",
+    "level": "national, provincial, prefectural or county (default: from the gazetteer)",
+    "jurisdiction-type": "kind of jurisdiction, one of the schema's (default: from the gazetteer or the name's ending)",
+    "province": "province in Chinese (default: from the gazetteer; needed for places it does not list)",
     "province-en": "province in English (default: pinyin)",
     "source": "where the file came from (URL or description)",
 }

@@ -38,7 +38,9 @@ def make_slug(text: str) -> str:
 
 
 def make_plan_id(metadata: dict[str, object]) -> str:
-    """Return the stable plan id: province, parent (if any), jurisdiction, year."""
+    """Return the stable plan id: province, parent (if any), jurisdiction, year; national-YEAR for the nation's plans."""
+    if metadata.get("level") == "national":
+        return f"national-{metadata['year']}"
     parts = [metadata["province_en"], metadata.get("parent_jurisdiction_en") or "", metadata["jurisdiction_en"], str(metadata["year"])]
     return "-".join(make_slug(str(part)) for part in parts if part)
 

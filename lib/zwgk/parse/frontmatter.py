@@ -8,6 +8,7 @@ around prose. Patterns are in ``config/frontmatter.yaml``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from zwgk.parse.numbering import match_number
 from zwgk.parse.parsed import PlanFrontMatter, SourceLine
@@ -78,9 +79,22 @@ def classify_front(lines: list[SourceLine], stop: int, front: PlanFrontMatter, s
         lines[title_index].place("title")
         front.title = lines[title_index].text
         front.title_line = lines[title_index].line_no
-    notice_end = title_index if title_index is not None else 0
+    notice_end = title_index if title_index is not None else _find_notice_end(lines, stop, settings.frontmatter)
     _classify_notice(lines[:notice_end], front, settings.frontmatter)
     return _place_remaining(lines[notice_end:stop], "preamble", settings.frontmatter)
+
+
+def _find_notice_end(lines: list[SourceLine], stop: int, fm: FrontMatterSettings) -> int:
+    """Where the notice ends when no plan title was found: after its date line, else after its title line.
+
+    A plan title split over several lines by a crawler (2018 / 年政务公开工作要点) is not found,
+    but the notice above it still says who issued the plan and when.
+    """
+    start = next((i for i in range(stop) if fm.notice_title.search(lines[i].text)), None)
+    if start is None:
+        return 0
+    date = next((i for i in range(start + 1, stop) if fm.date_line.search(lines[i].text)), None)
+    return (date if date is not None else start) + 1
 
 
 def _place_remaining(lines: list[SourceLine], category: str, fm: FrontMatterSettings) -> list[str]:
@@ -126,9 +140,11 @@ def _read_notice_line(
     text = line.text
     line.place("notice")
     doc_number = fm.doc_number.search(text)
-    if doc_number and front.doc_number is None:
-        front.doc_number = doc_number.group("doc_number")
-    if fm.notice_title.search(text) or in_title:
+    if doc_number:
+        if front.doc_number is None:
+            front.doc_number = re.sub(r"\s+", "", doc_number.group("doc_number"))
+        return False
+    if in_title or (front.notice_title is None and fm.notice_title.search(text)):
         front.notice_title = (front.notice_title or "") + text if in_title else text
         return not fm.notice_title_end.search(text)
     date = fm.date_line.search(text)
@@ -151,6 +167,41 @@ def _next_is_date(following: list[SourceLine], fm: FrontMatterSettings) -> bool:
 def classify_back(lines: list[SourceLine], fm: FrontMatterSettings) -> list[str]:
     """Place the lines after the last task: footers and the plan's closing text."""
     return _place_remaining(lines, "closing", fm)
+
+
+@dataclass(frozen=True)
+class PlanIdentity:
+    """Who issued a plan, for when and what kind of plan, as its title and notice state them.
+
+    ``places`` are the names of the issuing jurisdiction as written, best first: the plan
+    title's (常州市 / 苏州市太仓市), the quoted plan's in the notice title, the notice
+    title's issuer (江苏省常州市 of 江苏省常州市人民政府办公室, 国务院 of 国务院办公厅), the
+    signature's. Which of them is a real place is for the gazetteer to say, not the parser.
+    """
+
+    places: tuple[str, ...]
+    year: int | None
+    kind: str | None
+    title_place: str | None = None
+
+
+def infer_plan_identity(front: PlanFrontMatter, fm: FrontMatterSettings) -> PlanIdentity:
+    """Read the issuing jurisdiction(s), year and plan kind from the plan title, notice title and signature."""
+    stated = infer_jurisdiction_year(front, fm)
+    places = [stated[0]] if stated else []
+    for text in (front.notice_title, front.issuer):
+        found = fm.issuer_jurisdiction.search(text or "")
+        if found and found.group("jurisdiction") not in places:
+            places.append(found.group("jurisdiction"))
+    year = stated[1] if stated else None
+    if year is None:
+        for text, pattern in ((front.notice_title, fm.notice_year), (front.title, re.compile(r"(?P<year>(?:19|20)\d{2})\s*年"))):
+            found = pattern.search(text or "")
+            if found:
+                year = int(found.group("year"))
+                break
+    kind = next((found.group("kind") for text in (front.title, front.notice_title) if text and (found := fm.plan_title.search(text))), None)
+    return PlanIdentity(tuple(places), year, kind, stated[0] if stated else None)
 
 
 def infer_jurisdiction_year(front: PlanFrontMatter, fm: FrontMatterSettings) -> tuple[str, int] | None:
