@@ -215,6 +215,19 @@ class TimeSettings:
 
 
 @dataclass(frozen=True)
+class SelfCheckSettings:
+    """``selfcheck.yaml``: thresholds and patterns of the self-check run after every parse."""
+
+    agency_column_header: re.Pattern[str]
+    min_agency_task_share: float
+    section_title_max_chars: int
+    section_title_sentence_marks: str
+    agency_joint_end: re.Pattern[str]
+    agency_joint_min_part_chars: int
+    min_task_char_share: float
+
+
+@dataclass(frozen=True)
 class ParserSettings:
     """Everything the parser reads from data files, passed to it explicitly."""
 
@@ -224,6 +237,7 @@ class ParserSettings:
     time: TimeSettings
     radicals: dict[str, str]
     municipalities: tuple[str, ...]
+    selfcheck: SelfCheckSettings
 
 
 _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
@@ -251,6 +265,15 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
         "max_agency_chars": _integer,
     },
     TimeSettings: dict.fromkeys(("deadlines", "frequencies", "quantities"), _patterns),
+    SelfCheckSettings: {
+        "agency_column_header": _pattern,
+        "min_agency_task_share": _share,
+        "section_title_max_chars": _integer,
+        "section_title_sentence_marks": _text,
+        "agency_joint_end": _pattern,
+        "agency_joint_min_part_chars": _integer,
+        "min_task_char_share": _share,
+    },
 }
 
 
@@ -326,6 +349,7 @@ def load_parser_settings(config_dir: Path = CONFIG_DIR) -> ParserSettings:
         time=_read_mapping(config_dir / "time_expressions.yaml", TimeSettings),
         radicals=_read_lookup(config_dir / "radicals.yaml", "radicals"),
         municipalities=municipalities,
+        selfcheck=_read_mapping(config_dir / "selfcheck.yaml", SelfCheckSettings),
     )
 
 
