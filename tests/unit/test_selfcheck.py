@@ -6,6 +6,7 @@ Every plan here is written for the test; each broken one carries exactly the mar
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -46,6 +47,9 @@ GOOD_TABLE = """测试乙县2020年政务公开工作要点
 """
 
 
+REFERENCE_DIR = Path("/work/shared/reference")  # the State Council's own plans (see its README.md)
+
+
 def _findings(text: str) -> list:
     return parse_plan_bytes(text.encode(), "plan.txt").parsed.findings
 
@@ -57,6 +61,14 @@ def _kinds(text: str) -> set[str]:
 @pytest.mark.parametrize("text", [GOOD_PROSE, GOOD_TABLE])
 def test_silent_on_well_formed_plans(text: str) -> None:
     assert _findings(text) == []
+
+
+@pytest.mark.parametrize("year", [2017, 2018, 2019, 2021, 2022])
+def test_silent_on_the_state_council_plans(year: int) -> None:
+    path = REFERENCE_DIR / f"national_{year}.txt"
+    if not path.is_file():
+        pytest.skip(f"{path} is not on this machine")
+    assert parse_plan_bytes(path.read_bytes(), path).parsed.findings == []
 
 
 def test_agencies_read_as_sections_are_loud() -> None:

@@ -123,12 +123,15 @@ def _iter_sections(parsed: ParsedPlan) -> Iterator[tuple[tuple[Section, ...], Se
 
 
 def _section_line(section: Section, first_task: ParsedTask, parsed: ParsedPlan) -> int:
-    """Return the heading line of ``section``: the last heading line holding its title at or before its first task."""
-    probe = section.title[:10] or section.number
+    """Return the heading line of ``section``: the last heading line holding its label up to its first task's end.
+
+    In a table the section cell sits in the row of its first task, so it may come after the row's first line.
+    """
+    probe = section.label[:12]
     found = [
         line.line_no
         for line in parsed.lines
-        if line.category == "heading" and line.line_no <= first_task.line_start and probe and probe in line.text
+        if line.category == "heading" and line.line_no <= first_task.line_end and probe and probe in line.text
     ]
     return found[-1] if found else first_task.line_start
 
