@@ -6,6 +6,7 @@ Every plan here is written for the test; each broken one carries exactly the mar
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,9 @@ import pytest
 from zwgk.parse.dispatch import parse_plan_bytes
 from zwgk.parse.parsed import AgencyCell, ParsedPlan, ParsedTask, PlanFrontMatter, Section, SourceLine
 from zwgk.parse.selfcheck import check_parsed_plan, parse_number_value
+from zwgk.paths import CONFIG_DIR
 from zwgk.schema import CHECK_FINDING_KINDS
-from zwgk.settings import get_default_settings
+from zwgk.settings import SettingsError, get_default_settings, load_parser_settings
 
 GOOD_PROSE = """测试甲市2020年政务公开工作要点
 一、推进决策公开
@@ -189,3 +191,21 @@ def test_thresholds_come_from_the_settings() -> None:
 )
 def test_number_values(number: str, value: int) -> None:
     assert parse_number_value(number) == value
+
+
+@pytest.mark.parametrize(
+    ("edit", "key", "problem"),
+    [
+        (("min_task_char_share: 0.4", "min_task_char_share: 4"), "min_task_char_share", "between 0 and 1"),
+        (("agency_joint_min_part_chars: 3", "agency_joint_min_part_chars: 3\nsurplus: 1"), "surplus", "unknown key"),
+        (("agency_column_header: '牵头|责任|配合|协办|主办'", "agency_column_header: '牵头('"), "agency_column_header", "regular"),
+    ],
+)
+def test_a_malformed_selfcheck_file_names_file_and_key(tmp_path: Path, edit: tuple[str, str], key: str, problem: str) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG_DIR, config)
+    text = (config / "selfcheck.yaml").read_text(encoding="utf-8")
+    assert edit[0] in text
+    (config / "selfcheck.yaml").write_text(text.replace(*edit), encoding="utf-8")
+    with pytest.raises(SettingsError, match=rf"selfcheck\.yaml: key '{key}': .*{problem}"):
+        load_parser_settings(config)
