@@ -67,6 +67,16 @@ LINE_CATEGORIES = (*PLACED_LINE_CATEGORIES, *DROPPED_LINE_CATEGORIES, "blank")
 SPACE_CHARS = " \t\u3000\xa0\ufeff"
 SENTENCE_END_CHARS = "。！？"
 CLAUSE_END_CHARS = "。；;！？"
+# What the self-check after every parse (zwgk/parse/selfcheck.py) can find wrong with a parse.
+CHECK_FINDING_KINDS = (
+    "few_agencies",  # a table with an agency column, but most tasks got no agency
+    "section_agency_list",  # a section title that is a list of agencies
+    "section_sentence",  # a section title that is a sentence (task text read as a heading)
+    "task_numbered",  # a task text that still starts with a number
+    "agency_run_together",  # two agencies read as one name
+    "numbering_gap",  # sibling numbers skip or restart (（一）（二）（四）; 1. 2. 1.)
+    "low_task_share",  # most of the plan's characters are outside tasks
+)
 # The theme of a measure no codebook rule matches.
 UNCLASSIFIED = "unclassified"
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -151,6 +161,13 @@ FIELDS: dict[str, Field] = {
     "n_tasks": Field("Int64", "Number of tasks in the plan.", "37"),
     "n_measures": Field("Int64", "Number of measures (in a plan, or in a task).", "52"),
     "n_warnings": Field("Int64", "Number of parser warnings for the plan (see the build log).", "1"),
+    "check_findings": Field(
+        LIST,
+        "What the self-check after parsing found wrong with the plan's parse, as '<kind>, line N: <message>'; "
+        f"kinds: {', '.join(CHECK_FINDING_KINDS)}. Empty when the parse looks right.",
+        "['numbering_gap, line 40: （四） follows （二） under 一、推进公开: a number is missing or a heading was not recognised']",
+    ),
+    "n_check_findings": Field("Int64", "Number of self-check findings (check_findings); 0 when the parse looks right.", "0"),
     "chars_total": Field("Int64", "Non-whitespace characters in the raw file.", "11234"),
     "chars_task": Field("Int64", "Of chars_total, characters on lines placed in tasks.", "9876"),
     "chars_heading": Field("Int64", "Of chars_total, characters of section headings and table header rows.", "650"),
@@ -269,6 +286,8 @@ TABLES: dict[str, Table] = {
             "n_tasks",
             "n_measures",
             "n_warnings",
+            "check_findings",
+            "n_check_findings",
             "chars_total",
             "chars_task",
             "chars_heading",

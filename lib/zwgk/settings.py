@@ -311,6 +311,19 @@ class PlaceSettings:
 
 
 @dataclass(frozen=True)
+class SelfCheckSettings:
+    """``selfcheck.yaml``: thresholds and patterns of the self-check run after every parse."""
+
+    agency_column_header: re.Pattern[str]
+    min_agency_task_share: float
+    section_title_max_chars: int
+    section_title_sentence_marks: str
+    agency_joint_end: re.Pattern[str]
+    agency_joint_min_part_chars: int
+    min_task_char_share: float
+
+
+@dataclass(frozen=True)
 class ParserSettings:
     """Everything the parser reads from data files, passed to it explicitly."""
 
@@ -320,6 +333,7 @@ class ParserSettings:
     time: TimeSettings
     radicals: dict[str, str]
     municipalities: tuple[str, ...]
+    selfcheck: SelfCheckSettings
 
 
 _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
@@ -356,6 +370,15 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
     },
     TimeSettings: dict.fromkeys(("deadlines", "frequencies", "quantities"), _patterns),
     PlaceSettings: {"municipalities": _texts, "national": _national, "special_jurisdictions": _records(_special_jurisdiction)},
+    SelfCheckSettings: {
+        "agency_column_header": _pattern,
+        "min_agency_task_share": _share,
+        "section_title_max_chars": _integer,
+        "section_title_sentence_marks": _text,
+        "agency_joint_end": _pattern,
+        "agency_joint_min_part_chars": _integer,
+        "min_task_char_share": _share,
+    },
 }
 
 
@@ -430,6 +453,7 @@ def load_parser_settings(config_dir: Path = CONFIG_DIR) -> ParserSettings:
         time=_read_mapping(config_dir / "time_expressions.yaml", TimeSettings),
         radicals=_read_lookup(config_dir / "radicals.yaml", "radicals"),
         municipalities=municipalities,
+        selfcheck=_read_mapping(config_dir / "selfcheck.yaml", SelfCheckSettings),
     )
 
 

@@ -397,3 +397,40 @@ def test_the_title_check_compares_the_jurisdiction_exactly(new_data_dir) -> None
     folder = new_data_dir({"plan.txt": BASE.replace("测试甲市", "常州市").encode()}, jurisdiction="州市")
     with pytest.raises(zwgk.ZwgkError, match="the title says 常州市 2020 but the manifest says 州市 2020"):
         zwgk.build_dataset(folder)
+
+
+# A plan whose numbering skips (（一）（三）): the self-check must say so when it is added.
+SKIPPING = NEXT_YEAR.replace("（二）做好政策解读。", "（三）做好政策解读。")
+
+
+def test_self_check_findings_are_printed_prominently_and_kept(data_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "2021.txt"
+    path.write_text(SKIPPING, encoding="utf-8")
+    result = add_plan(path, COUNTY, data_dir=data_dir, log=lambda _: None)
+    text = "\n".join(result.lines)
+    assert "SELF-CHECK: 1 problem(s) in jiangsu-yangli-ceshijia-2021.txt: the parse may be wrong" in text
+    assert "  ! numbering_gap, line 4: （三） follows （一） under 一、推进决策公开" in text
+    assert text.count("（三） follows （一）") == 1  # the block, not a second time among the warnings
+    plans = zwgk.load_plans(data_dir).set_index("plan_id")
+    assert plans.loc["jiangsu-yangli-ceshijia-2021", "n_check_findings"] == 1
+    [finding] = plans.loc["jiangsu-yangli-ceshijia-2021", "check_findings"]
+    assert finding.startswith("numbering_gap, line 4: ")
+    assert plans.loc["jiangsu-yangli-ceshi0-2020", "n_check_findings"] == 0
+
+
+def test_strict_add_refuses_a_plan_with_findings_and_touches_nothing(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("ZWGK_DATA_DIR", str(data_dir))
+    path = tmp_path / "2021.txt"
+    path.write_text(SKIPPING, encoding="utf-8")
+    before = _hash_tree(data_dir)
+    flags = ["--level", "county", "--parent-jurisdiction", "样例市", "--province", "江苏省"]
+    assert main(["add", str(path), "--strict", *flags]) == 1
+    captured = capsys.readouterr()
+    assert "SELF-CHECK: 1 problem(s) in 2021.txt" in captured.out and "numbering_gap, line 4" in captured.out
+    assert "--strict: the self-check found 1 problem(s); the plan was not added" in captured.err
+    assert _hash_tree(data_dir) == before
+    path.write_text(NEXT_YEAR, encoding="utf-8")  # a clean plan passes --strict
+    assert main(["add", str(path), "--strict", *flags]) == 0
+    assert "SELF-CHECK" not in capsys.readouterr().out

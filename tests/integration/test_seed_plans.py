@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import zwgk
+from zwgk.processed.build import read_build_info
 
 EXPECTED_TASKS = {
     "jiangsu-changzhou-2018": 37,
@@ -347,3 +348,10 @@ def test_xinhui_and_taicang_time_expressions(tasks: pd.DataFrame) -> None:
     assert tasks.loc["shandong-taian-2017-t139"].deadlines == ["到2018年"]
     assert tasks.loc["shandong-taian-2017-t082"].deadlines == ["6月底前"]
     assert tasks.loc["shandong-taian-2017-t082"].frequencies == ["每年"]
+
+
+def test_the_self_check_is_silent_on_every_seed(plans: pd.DataFrame, seed_data_dir: Path) -> None:
+    assert plans["n_check_findings"].tolist() == [0] * len(plans)
+    assert all(len(findings) == 0 for findings in plans["check_findings"])
+    warnings = "\n".join((read_build_info(seed_data_dir) or {})["warnings"])
+    assert "the numbering" not in warnings and "characters are in tasks" not in warnings

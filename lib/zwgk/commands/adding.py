@@ -308,15 +308,40 @@ def _commit_change(data_dir: Path, files: list[str], change: Callable[[], None],
         raise
 
 
+def format_check_block(file: str, findings: list[str]) -> list[str]:
+    """Return the self-check findings as a block that stands out from the summary (empty if none).
+
+    A wrong parse looks plausible in the tables, so whoever adds a plan must see at once
+    that the parser doubts it, and which lines to open.
+    """
+    if not findings:
+        return []
+    rule = "!" * 72
+    return [
+        rule,
+        f"SELF-CHECK: {len(findings)} problem(s) in {file}: the parse may be wrong; open these lines before using the plan",
+        *(f"  ! {finding}" for finding in findings),
+        rule,
+    ]
+
+
 def add_plan(
     path: str | Path, given: dict[str, object] | None = None, replace: bool = False, data_dir: Path | None = None,
-    log: Callable[[str], None] = print,
+    log: Callable[[str], None] = print, strict: bool = False,
 ) -> AddResult:  # fmt: skip
-    """Add one plan file to the dataset (see the module docstring)."""
+    """Add one plan file to the dataset (see the module docstring).
+
+    With ``strict``, a plan the self-check finds anything wrong with is refused before
+    anything is touched; otherwise it is added and the findings are printed prominently.
+    """
     path, data_dir = Path(path), data_dir or get_data_dir()
     raw_dir, manifest = get_raw_dir(data_dir), get_manifest_path(data_dir)
     data = path.read_bytes()
     source = parse_plan_bytes(data, path)
+    if strict and source.parsed.findings:
+        for line in format_check_block(path.name, [finding.summary for finding in source.parsed.findings]):
+            log(line)
+        raise AddError(f"{path}: --strict: the self-check found {len(source.parsed.findings)} problem(s); the plan was not added")
     sha = compute_sha256(data)
     entries = read_manifest(manifest)
     same = next((e for e in entries if e.sha256 == sha), None)
@@ -342,6 +367,7 @@ def add_plan(
 
     _commit_change(data_dir, [file_name, *(e.file for e in existing)], change, log)
     lines = summarise_plan(plan_id, data_dir) + compare_with_previous(plan_id, data_dir)
+    lines += format_check_block(file_name, [finding.summary for finding in source.parsed.findings])
     for line in lines:
         log(line)
     return AddResult(plan_id, "replaced" if existing else "added", lines)
@@ -381,7 +407,12 @@ def summarise_plan(plan_id: str, data_dir: Path) -> list[str]:
     plan = plans[plans["plan_id"] == plan_id]
     row = plan.iloc[0]
     n_agencies = load_agencies(data_dir).query("plan_id == @plan_id")["agency_name"].nunique()
-    warnings = [w for w in (read_build_info(data_dir) or {}).get("warnings", []) if row["source_file"] in w]
+    located = [finding.split(", ", 1)[1] for finding in row["check_findings"]]  # "line N: message": shown in the self-check block
+    warnings = [
+        w
+        for w in (read_build_info(data_dir) or {}).get("warnings", [])
+        if row["source_file"] in w and not any(w.endswith(text) for text in located)
+    ]
     title = row["title"] if pd.notna(row["title"]) else row["source_file"]
     doc_number = row["doc_number"] if pd.notna(row["doc_number"]) else "-"
     lines = [

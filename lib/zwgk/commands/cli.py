@@ -35,7 +35,7 @@ def _run_add(args: argparse.Namespace) -> None:
     names = [flag.replace("-", "_") for flag in ADD_FLAGS] + ["year"]
     given = {name: getattr(args, name) for name in names if getattr(args, name)}
     for path in args.files:
-        add_plan(path, given, replace=args.replace)
+        add_plan(path, given, replace=args.replace, strict=args.strict)
 
 
 def _run_list(args: argparse.Namespace) -> None:
@@ -81,6 +81,7 @@ def make_parser() -> argparse.ArgumentParser:
         add.add_argument(f"--{flag}", help=help_text)
     add.add_argument("--year", type=int, help="year the plan is for (default: from its title)")
     add.add_argument("--replace", action="store_true", help="replace the plan of the same jurisdiction and year")
+    add.add_argument("--strict", action="store_true", help="refuse a plan the self-check after parsing finds anything wrong with")
     commands.add_parser("list", help="list the plans in the dataset")
     commands.add_parser("remove", help="remove a plan (its file and manifest row) and rebuild").add_argument("plan_id")
     build = commands.add_parser("build", help="build data/processed from data/raw (skipped when current)")

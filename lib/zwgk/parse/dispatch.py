@@ -16,6 +16,7 @@ from zwgk.parse.frontmatter import make_source_lines
 from zwgk.parse.numbering import match_number
 from zwgk.parse.parsed import ParsedPlan, SourceLine
 from zwgk.parse.prose import parse_prose
+from zwgk.parse.selfcheck import check_parsed_plan
 from zwgk.parse.table import parse_table
 from zwgk.settings import ParserSettings, get_default_settings
 
@@ -55,6 +56,9 @@ def detect_layout(lines: list[SourceLine], path: str, settings: ParserSettings) 
 def parse_plan_bytes(data: bytes, path: str | Path, settings: ParserSettings | None = None) -> PlanSource:
     """Decode and parse one plan; the only error that escapes is `PlanParseError`.
 
+    Every parse is self-checked (`zwgk.parse.selfcheck`): what looks wrong is in
+    ``parsed.findings`` and, as warnings naming file and line, in ``parsed.warnings``.
+
     ``settings`` are the parser's data files (default: the shipped ones, `get_default_settings`).
     """
     settings = settings or get_default_settings()
@@ -66,4 +70,6 @@ def parse_plan_bytes(data: bytes, path: str | Path, settings: ParserSettings | N
     if not parsed.tasks:
         raise PlanParseError(path, f"read as {layout} but no task was found")
     parsed.warnings[:0] = decoded.warnings
+    parsed.findings = check_parsed_plan(parsed, str(path), settings)
+    parsed.warnings.extend(finding.warning for finding in parsed.findings)
     return PlanSource(decoded, parsed)

@@ -82,6 +82,26 @@ class PlanFrontMatter:
     addressees: str | None = None
 
 
+@dataclass(frozen=True)
+class Finding:
+    """Something the self-check found wrong with a parse: its kind (`zwgk.schema.CHECK_FINDING_KINDS`), where, and why."""
+
+    kind: str
+    file: str
+    line: int
+    message: str
+
+    @property
+    def warning(self) -> str:
+        """Return the finding as a build warning: ``<file>, line N: <message>``."""
+        return f"{self.file}, line {self.line}: {self.message}"
+
+    @property
+    def summary(self) -> str:
+        """Return the finding as the plans table keeps it: ``<kind>, line N: <message>``."""
+        return f"{self.kind}, line {self.line}: {self.message}"
+
+
 @dataclass
 class ParsedPlan:
     """Everything one parser read from one file."""
@@ -93,3 +113,4 @@ class ParsedPlan:
     preamble: str = ""
     closing: str = ""
     warnings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)

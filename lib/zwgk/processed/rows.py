@@ -127,6 +127,8 @@ def build_plan_rows(entry: ManifestEntry, source: PlanSource, settings: ParserSe
             "n_tasks": len(rows.tasks),
             "n_measures": len(rows.measures),
             "n_warnings": len(rows.warnings),
+            "check_findings": [finding.summary for finding in parsed.findings],
+            "n_check_findings": len(parsed.findings),
             **_accounting(parsed.lines),
         }
     )
