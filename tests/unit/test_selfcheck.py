@@ -73,9 +73,7 @@ def test_silent_on_the_state_council_plans(year: int) -> None:
     assert parse_plan_bytes(path.read_bytes(), path).parsed.findings == []
 
 
-def test_agencies_read_as_sections_are_loud() -> None:
-    """Agency columns before the content column: today's reader takes them for section columns."""
-    text = """测试丙县2020年政务公开工作要点
+AGENCIES_FIRST = """测试丙县2020年政务公开工作要点
 
 \t工作任务
 \t牵头单位
@@ -92,7 +90,22 @@ def test_agencies_read_as_sections_are_loud() -> None:
 \t县各有关部门
 \t每季度开展一次政策解读活动。
 """
-    parsed = parse_plan_bytes(text.encode(), "plan.txt").parsed
+
+
+def test_agencies_before_the_content_parse_right_and_the_check_stays_silent() -> None:
+    parsed = parse_plan_bytes(AGENCIES_FIRST.encode(), "plan.txt").parsed
+    assert parsed.findings == []
+    assert [[cell.text for cell in task.agency_cells] for task in parsed.tasks] == [["县政府办公室", "各乡镇"], ["县司法局", "县各有关部门"]]
+
+
+def test_agencies_read_as_sections_are_loud(tmp_path: Path) -> None:
+    """A config that has lost its agency header synonyms reads the agency columns as sections: the check says so."""
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG_DIR, config)
+    layout = (config / "layout.yaml").read_text(encoding="utf-8")
+    kept = [line for line in layout.split("\n") if not line.startswith(("  - {role: lead,", "  - {role: responsible,"))]
+    (config / "layout.yaml").write_text("\n".join(kept), encoding="utf-8")
+    parsed = parse_plan_bytes(AGENCIES_FIRST.encode(), "plan.txt", load_parser_settings(config)).parsed
     kinds = [finding.kind for finding in parsed.findings]
     assert "few_agencies" in kinds
     assert kinds.count("section_agency_list") == 4

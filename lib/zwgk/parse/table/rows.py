@@ -132,7 +132,7 @@ class TableReader:
         """A section column just before the text that names each task on its own row is a title column.
 
         Sections are merged over several rows (their cells are empty below the first) and
-        numbered; a short task name beside every task's text is its title.
+        numbered; a short task name beside every task's text is its title (not a list of agencies).
         """
         content = self.columns.first("content")
         if content is None or content == 0 or self.columns.roles[content - 1] != "section":
@@ -144,6 +144,8 @@ class TableReader:
             return
         if sum(self._number(text) is not None for text in named) * 2 > len(named):
             return
+        if sum(looks_like_agency_list(text, self.settings.agencies) for text in named) * 2 > len(named):
+            return  # agency names are no task titles
         self.columns.roles[column] = "title"
 
     def _learn_style_columns(self, rows: list[Row]) -> None:
