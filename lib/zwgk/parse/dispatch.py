@@ -13,6 +13,7 @@ from pathlib import Path
 from zwgk.errors import PlanParseError
 from zwgk.ingest.decoding import DecodedText, decode_plan_bytes
 from zwgk.parse.frontmatter import make_source_lines
+from zwgk.parse.lines import rejoin_fragments, split_long_lines
 from zwgk.parse.numbering import match_number
 from zwgk.parse.parsed import ParsedPlan, SourceLine
 from zwgk.parse.prose import parse_prose
@@ -60,10 +61,22 @@ def parse_plan_bytes(data: bytes, path: str | Path, settings: ParserSettings | N
     settings = settings or get_default_settings()
     styles = settings.layout.numbering
     decoded = decode_plan_bytes(data, path, starts_item=lambda text: match_number(text, styles) is not None)
-    lines = make_source_lines(decoded.lines, settings.frontmatter)
+    lines, split_warnings, _ = split_long_lines(make_source_lines(decoded.lines, settings.frontmatter), str(path), settings)
     layout = detect_layout(lines, str(path), settings)
-    parsed = PARSERS[layout](lines, str(path), settings)
+    heads = rejoin_fragments(lines, settings, is_table=layout == "table_tab")
+    parsed = PARSERS[layout](heads, str(path), settings)
     if not parsed.tasks:
         raise PlanParseError(path, f"read as {layout} but no task was found")
-    parsed.warnings[:0] = decoded.warnings
+    parsed.lines = lines
+    _cover_joined_lines(parsed, heads)
+    parsed.warnings[:0] = [*decoded.warnings, *split_warnings]
     return PlanSource(decoded, parsed)
+
+
+def _cover_joined_lines(parsed: ParsedPlan, heads: list[SourceLine]) -> None:
+    """Extend each task's line span over the raw lines joined into its lines."""
+    by_seq = {task.seq: task for task in parsed.tasks}
+    for head in heads:
+        task = by_seq.get(head.task_seq) if head.task_seq else None
+        if task is not None and head.joined:
+            task.line_end = max(task.line_end, head.last_line_no)
