@@ -18,6 +18,7 @@ a sentence) is in ``config/layout.yaml`` under ``lines``.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -139,7 +140,7 @@ def _cut_pieces(line: SourceLine, offsets: list[int], settings: ParserSettings) 
     indents = [m.end() for m in settings.layout.lines.paragraph_indent.finditer(raw)]
     bounds = sorted({0, len(raw), *offsets, *indents})
     pieces = []
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in itertools.pairwise(bounds):
         piece_raw = raw[start:end]
         cleaned = remove_artefacts(piece_raw, settings.frontmatter)
         piece = SourceLine(line.line_no, piece_raw, cleaned.strip(_STRIP), artefact_chars=len(piece_raw) - len(cleaned))
@@ -225,7 +226,7 @@ def _continues(head: SourceLine, line: SourceLine, settings: ParserSettings) -> 
     starts_like_span = _is_fragment(text[0], cfg) or text[0] in cfg.opening
     if _is_stub(last, cfg) and starts_like_span and not _is_heading_like(text, settings):
         return True
-    return _is_open(head, last, starts_like_span, settings)
+    return _is_unfinished(head, last, starts_like_span, settings)
 
 
 def _is_fragment(text: str, cfg: LineSettings) -> bool:
@@ -250,7 +251,7 @@ def _depth(text: str, cfg: LineSettings) -> int:
     return depth
 
 
-def _is_open(head: SourceLine, last: str, next_starts_like_span: bool, settings: ParserSettings) -> bool:
+def _is_unfinished(head: SourceLine, last: str, next_starts_like_span: bool, settings: ParserSettings) -> bool:
     """Whether the sentence of ``head`` cannot end where its last line ends.
 
     A long line that simply stops (no sentence end) is open only towards a line that starts
