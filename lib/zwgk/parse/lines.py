@@ -48,7 +48,7 @@ class _Cut:
 def read_number_value(number: str) -> int | None:
     """Return the value of a written number (（十二） → 12, 3. → 3, ③ → 3), or None."""
     core = number.strip("（()）.．、 ")
-    if core.isdigit():
+    if core.isdecimal():
         return int(core)
     if core and core in _CIRCLED:
         return _CIRCLED.index(core) + 1

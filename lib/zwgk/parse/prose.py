@@ -129,6 +129,10 @@ def _attach_leading_trailing(
         body = indexes if is_unended_heading or (headings_alone and _is_bare_heading(last, settings)) else []
     if not body and indexes and headings_alone and _is_bare_heading(last, settings):
         body = indexes[:1]  # a heading on its own line takes the next paragraph as its text, whatever it says
+    labelled = 0
+    while labelled < len(indexes) and _read_labelled_agencies(lines[indexes[labelled]].text, settings):
+        labelled += 1  # 责任单位：… lines name the agencies of the item above them
+    body = sorted({*body, *indexes[:labelled]})
     _attach_paragraphs([last], lines, body)
     return body
 
@@ -204,7 +208,6 @@ def read_prose_agencies(paragraphs: list[str], settings: ParserSettings) -> tupl
     （试行） or （以下简称…） stay in the text; its own role markers (牵头/负责/参与/配合) give
     the roles, else ``agency_tag_default_role``.
     """
-    layout = settings.layout
     kept: list[str] = []
     cells: list[AgencyCell] = []
     for paragraph in paragraphs:
@@ -212,13 +215,30 @@ def read_prose_agencies(paragraphs: list[str], settings: ParserSettings) -> tupl
         if labelled:
             cells.extend(labelled)
             continue
-        tag = layout.agency_tag.search(paragraph)
-        if tag and _names_agencies(tag.group("agencies"), layout.agency_tag_default_role, settings):
-            cells.append(AgencyCell(layout.agency_tag_default_role, tag.group("agencies")))
-            paragraph = paragraph[: tag.start()].rstrip()
+        paragraph = _take_agency_tags(paragraph, cells, settings)
         if paragraph:
             kept.append(paragraph)
     return kept, cells
+
+
+def _take_agency_tags(paragraph: str, cells: list[AgencyCell], settings: ParserSettings) -> str:
+    """Move the agency tags of ``paragraph`` into ``cells``; return the paragraph without them.
+
+    A tag counts where it closes the paragraph or follows a sentence end (a crawler may run
+    the next sentence onto the tag's line); a bracket inside a sentence is text.
+    """
+    layout = settings.layout
+    ends = layout.lines.sentence_end
+    pieces, start = [], 0
+    for tag in layout.agency_tag.finditer(paragraph):
+        closes = not paragraph[tag.end() :].strip(ends + " \u3000")
+        after_sentence = tag.start() > 0 and paragraph[tag.start() - 1] in ends
+        if (closes or after_sentence) and _names_agencies(tag.group("agencies"), layout.agency_tag_default_role, settings):
+            cells.append(AgencyCell(layout.agency_tag_default_role, tag.group("agencies")))
+            pieces.append(paragraph[start : tag.start()])
+            start = tag.end()
+    pieces.append(paragraph[start:])
+    return "".join(pieces).strip() if len(pieces) > 1 else paragraph
 
 
 def _read_labelled_agencies(paragraph: str, settings: ParserSettings) -> list[AgencyCell]:
@@ -242,11 +262,19 @@ def _read_labelled_agencies(paragraph: str, settings: ParserSettings) -> list[Ag
 
 
 def _names_agencies(text: str, role: str, settings: ParserSettings) -> bool:
-    """Whether every name in ``text`` (split as an agency cell) ends like an agency."""
+    """Whether every name in ``text`` (split as an agency cell) ends like an agency.
+
+    Without a role marker (牵头/负责…) the names must also be of a known agency kind
+    (agency_kinds.csv), so that （试行） is never read as an agency.
+    """
     cfg = settings.agencies
     mentions = parse_agency_cell(text, role, cfg)
+    has_marker = any(mention.name_raw != mention.name for mention in mentions)
     return bool(mentions) and all(
-        len(mention.name) <= cfg.max_agency_chars and (cfg.agency_end.search(mention.name) or mention.is_collective) for mention in mentions
+        len(mention.name) <= cfg.max_agency_chars
+        and (cfg.agency_end.search(mention.name) or mention.is_collective)
+        and (has_marker or mention.kind_id != "other")
+        for mention in mentions
     )
 
 
