@@ -145,6 +145,7 @@ class LineSettings:
     min_inline_items: int
     boundary_before: str
     row_number: re.Pattern[str]
+    row_number_start: re.Pattern[str]
     paragraph_indent: re.Pattern[str]
     blank_every_line_share: float
     opening: str
@@ -305,6 +306,7 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
         **dict.fromkeys(("split_min_chars", "min_inline_items", "stub_max_chars", "heading_max_chars"), _integer),
         **dict.fromkeys(("boundary_before", "opening", "closing", "cannot_start", "sentence_end", "continuing"), _text),
         "row_number": _pattern,
+        "row_number_start": _pattern,
         "paragraph_indent": _pattern,
         "blank_every_line_share": _share,
     },

@@ -164,3 +164,30 @@ def test_inline_numbers_count_only_in_sequence() -> None:
     text = "　一、甲事项。第一、二季度完成。　二、乙事项2018年完成1.5亿元。　三、丙事项。"
     assert [read_number_value(n) for n in ("（十二）", "3.", "③", "二十一、")] == [12, 3, 3, 21]
     assert [cut.offset for cut in find_inline_items(text, SETTINGS)] == [1, text.index("二、乙"), text.index("三、")]
+
+
+ONE_LINE_TABLE = (
+    "江口区2018年政务公开工作任务分解表 序号 工作任务 牵头单位 "
+    "1 公开区政府常务会议议定事项，同步发布解读。 区政府办 "
+    "2 拨打12345热线反映的问题按月公开办理情况。 区便民服务中心 "
+    "3 公开区级预决算和“三公”经费。 区财政局、区审计局 "
+    "4 公开城乡低保对象人数和资金发放情况，每季度更新一次。 区民政局 "
+    "5 公开义务教育阶段学校招生范围、招生条件和招生结果，接受家长和社会监督。 区教育局 "
+    "6 公开重大建设项目批准和实施信息，重点公开招标投标和竣工验收情况。 区发展改革局"
+)
+
+
+def test_a_table_crawled_onto_one_line_is_read_by_its_row_numbers() -> None:
+    plan = _parse(ONE_LINE_TABLE)
+    assert [task.number for task in plan.tasks] == ["1", "2", "3", "4", "5", "6"]
+    assert plan.tasks[1].text == "拨打12345热线反映的问题按月公开办理情况。"
+    assert [_agencies(task) for task in plan.tasks] == [
+        [("lead", "区政府办")],
+        [("lead", "区便民服务中心")],
+        [("lead", "区财政局"), ("lead", "区审计局")],
+        [("lead", "区民政局")],
+        [("lead", "区教育局")],
+        [("lead", "区发展改革局")],
+    ]
+    assert plan.front.title == "江口区2018年政务公开工作任务分解表"
+    assert any("cell boundaries were lost" in warning for warning in plan.warnings)
