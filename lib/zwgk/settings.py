@@ -91,6 +91,12 @@ def _share(value: Any) -> float:
     return float(value)
 
 
+def _role(value: Any) -> str:
+    if value not in ROLES:
+        raise TypeError(f"must be one of {', '.join(ROLES)}")
+    return value
+
+
 def _records(reader: Callable[[dict[str, Any]], Any]) -> Callable[[Any], tuple[Any, ...]]:
     def read(value: Any) -> tuple[Any, ...]:
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
@@ -167,8 +173,61 @@ def _fill_down_rules(value: Any) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class LineSettings:
+    """``layout.yaml`` key ``lines``: repairing crawled lines (rejoining fragments, splitting one-line pages)."""
+
+    split_min_chars: int
+    min_inline_items: int
+    boundary_before: str
+    row_number: re.Pattern[str]
+    row_number_start: re.Pattern[str]
+    paragraph_indent: re.Pattern[str]
+    blank_every_line_share: float
+    opening: str
+    closing: str
+    cannot_start: str
+    sentence_end: str
+    continuing: str
+    stub_max_chars: int
+    heading_max_chars: int
+
+
+def _line_settings(value: Any) -> LineSettings:
+    if not isinstance(value, dict):
+        raise TypeError("must be a mapping")
+    readers = _READERS[LineSettings]
+    _exact_keys(value, set(readers))
+    try:
+        return LineSettings(**{key: reader(value[key]) for key, reader in readers.items()})
+    except TypeError as exc:
+        raise TypeError(f"{exc} (in lines)") from exc
+
+
+@dataclass(frozen=True)
+class AgencyLabel:
+    """A label naming the agencies of a prose item (责任单位：…) and the role it gives them."""
+
+    role: str
+    pattern: re.Pattern[str]
+
+
+def _agency_label(item: dict[str, Any]) -> AgencyLabel:
+    _exact_keys(item, {"role", "pattern"})
+    if item["role"] not in ROLES:
+        raise TypeError(f"role {item['role']!r} is not one of {', '.join(ROLES)}")
+    return AgencyLabel(item["role"], _pattern(item["pattern"]))
+
+
+def _tag_pattern(value: Any) -> re.Pattern[str]:
+    pattern = _pattern(value)
+    if "agencies" not in pattern.groupindex:
+        raise TypeError("the pattern needs a group (?P<agencies>…)")
+    return pattern
+
+
+@dataclass(frozen=True)
 class LayoutSettings:
-    """``layout.yaml``: numbering styles, table headers, and what makes a cell content."""
+    """``layout.yaml``: numbering styles, table headers, what makes a cell content, crawled lines, agencies in prose."""
 
     numbering: tuple[NumberingStyle, ...]
     measure_ends: str
@@ -181,6 +240,10 @@ class LayoutSettings:
     table_min_tab_line_share: float
     content_markers: str
     content_min_chars: int
+    lines: LineSettings
+    agency_labels: tuple[AgencyLabel, ...]
+    agency_tag: re.Pattern[str]
+    agency_tag_default_role: str
 
     @functools.cached_property
     def measure_boundary(self) -> re.Pattern[str]:
@@ -349,6 +412,18 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
         "table_min_tab_line_share": _share,
         "content_markers": _text,
         "content_min_chars": _integer,
+        "lines": _line_settings,
+        "agency_labels": _records(_agency_label),
+        "agency_tag": _tag_pattern,
+        "agency_tag_default_role": _role,
+    },
+    LineSettings: {
+        **dict.fromkeys(("split_min_chars", "min_inline_items", "stub_max_chars", "heading_max_chars"), _integer),
+        **dict.fromkeys(("boundary_before", "opening", "closing", "cannot_start", "sentence_end", "continuing"), _text),
+        "row_number": _pattern,
+        "row_number_start": _pattern,
+        "paragraph_indent": _pattern,
+        "blank_every_line_share": _share,
     },
     FrontMatterSettings: {
         **dict.fromkeys(("artefacts", "navigation", "footer", "title_jurisdiction_year", "closing_start"), _patterns),

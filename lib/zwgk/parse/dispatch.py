@@ -6,19 +6,23 @@ A file that fits no known layout fails loudly with `PlanParseError`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from zwgk.errors import PlanParseError
 from zwgk.ingest.decoding import DecodedText, decode_plan_bytes
+from zwgk.parse.agencies import looks_like_agency_list
 from zwgk.parse.frontmatter import make_source_lines
+from zwgk.parse.lines import rejoin_fragments, split_long_lines
 from zwgk.parse.numbering import match_number
-from zwgk.parse.parsed import ParsedPlan, SourceLine
+from zwgk.parse.parsed import AgencyCell, ParsedPlan, SourceLine
 from zwgk.parse.prose import parse_prose
 from zwgk.parse.selfcheck import check_parsed_plan
 from zwgk.parse.table import parse_table
-from zwgk.settings import ParserSettings, get_default_settings
+from zwgk.schema import ROLES
+from zwgk.settings import NumberingStyle, ParserSettings, get_default_settings
 
 PARSERS: dict[str, Callable[[list[SourceLine], str, ParserSettings], ParsedPlan]] = {  # one parser per layout in zwgk.schema.LAYOUTS
     "table_tab": parse_table,
@@ -64,12 +68,56 @@ def parse_plan_bytes(data: bytes, path: str | Path, settings: ParserSettings | N
     settings = settings or get_default_settings()
     styles = settings.layout.numbering
     decoded = decode_plan_bytes(data, path, starts_item=lambda text: match_number(text, styles) is not None)
-    lines = make_source_lines(decoded.lines, settings.frontmatter)
-    layout = detect_layout(lines, str(path), settings)
-    parsed = PARSERS[layout](lines, str(path), settings)
+    lines, split_warnings, lost_cells = split_long_lines(make_source_lines(decoded.lines, settings.frontmatter), str(path), settings)
+    if lost_cells:
+        layout, heads = "numbered_prose", lines
+        parsed = parse_lost_cell_table(lines, str(path), settings)
+    else:
+        layout = detect_layout(lines, str(path), settings)
+        heads = rejoin_fragments(lines, settings, is_table=layout == "table_tab")
+        parsed = PARSERS[layout](heads, str(path), settings)
     if not parsed.tasks:
         raise PlanParseError(path, f"read as {layout} but no task was found")
-    parsed.warnings[:0] = decoded.warnings
+    parsed.lines = lines
+    _cover_joined_lines(parsed, heads)
+    parsed.warnings[:0] = [*decoded.warnings, *split_warnings]
     parsed.findings = check_parsed_plan(parsed, str(path), settings)
     parsed.warnings.extend(finding.warning for finding in parsed.findings)
     return PlanSource(decoded, parsed)
+
+
+def _cover_joined_lines(parsed: ParsedPlan, heads: list[SourceLine]) -> None:
+    """Extend each task's line span over the raw lines joined into its lines."""
+    by_seq = {task.seq: task for task in parsed.tasks}
+    for head in heads:
+        task = by_seq.get(head.task_seq) if head.task_seq else None
+        if task is not None and head.joined:
+            task.line_end = max(task.line_end, head.last_line_no)
+
+
+def parse_lost_cell_table(lines: list[SourceLine], path: str, settings: ParserSettings) -> ParsedPlan:
+    """Parse a table crawled onto one line, whose cell boundaries are lost.
+
+    Its rows were cut at their numbers (`split_long_lines`); each row is read as a numbered
+    item, and the agency list after the row's last sentence (“…材料。 区政府办”) becomes an
+    agency cell with the role of the agency column the header names (责任单位 → responsible).
+    """
+    row_style = NumberingStyle("row", settings.layout.lines.row_number_start)
+    row_settings = replace(settings, layout=replace(settings.layout, numbering=(*settings.layout.numbering, row_style)))
+    parsed = parse_prose(lines, path, row_settings)
+    role = "responsible"
+    if parsed.front.title and re.search(r"\s", parsed.front.title):
+        title, *header = parsed.front.title.split()
+        parsed.front.title = title
+        roles = [h.role for word in header for h in settings.layout.header_roles if h.pattern.search(word) and h.role in ROLES]
+        role = roles[0] if roles else role
+    ends = settings.layout.lines.sentence_end + "。"
+    for task in parsed.tasks:
+        cut = max(task.text.rfind(char) for char in ends) + 1
+        tail = task.text[cut:].strip()
+        if cut and tail and looks_like_agency_list(tail, settings.agencies):
+            task.agency_cells.append(AgencyCell(role, tail))
+            task.text = task.text[:cut]
+            if task.body_start >= len(task.text):  # its one sentence was read as a title only because of the tail
+                task.title, task.body_start = None, 0
+    return parsed

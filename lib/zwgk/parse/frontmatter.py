@@ -48,6 +48,7 @@ def _is_title_candidate(text: str, fm: FrontMatterSettings) -> bool:
         and fm.plan_title.search(text)
         and not fm.notice_title.search(text)
         and re.search(r"(19|20)\d{2}", text)
+        and not re.search(r"[，,。；;]", text)  # a sentence (为贯彻落实《…工作要点》，…) is not a title
     )
 
 

@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 
 @dataclass
 class SourceLine:
-    """One line of the raw file and where the parser put it."""
+    """One line of the raw file (or one piece of a long raw line) and where the parser put it.
+
+    A crawler that breaks lines at inline markup leaves fragments (``2018``, a lone ``。``);
+    they are rejoined before parsing into the line they continue: that head line keeps them
+    in ``joined`` and its ``text`` is the joined text, so the parsers see one sentence while
+    every raw line is still placed (`place` places the joined lines too) and accounted.
+    A raw line crawled without line breaks is split into pieces that share its ``line_no``
+    (``pieces`` says into how many).
+    """
 
     line_no: int
     raw: str
@@ -20,12 +28,23 @@ class SourceLine:
     category: str = "unplaced"
     task_seq: int | None = None
     reason: str | None = None
+    joined: list[SourceLine] = field(default_factory=list)
+    pieces: int = 1
 
     def place(self, category: str, task_seq: int | None = None, reason: str | None = None) -> None:
-        """Record where this line went (``reason`` explains drops and judgement calls)."""
+        """Record where this line and the lines joined into it went (``reason`` explains judgement calls)."""
         self.category = category
         self.task_seq = task_seq
         self.reason = reason
+        for line in self.joined:
+            line.category = category
+            line.task_seq = task_seq
+            line.reason = reason or f"joined to line {self.line_no} (a fragment of its sentence)"
+
+    @property
+    def last_line_no(self) -> int:
+        """Return the number of the last raw line this line covers (itself or a joined one)."""
+        return max([self.line_no, *(line.line_no for line in self.joined)])
 
 
 @dataclass(frozen=True)

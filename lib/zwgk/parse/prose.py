@@ -2,8 +2,10 @@
 
 The outline is read from the numbering (`NumberingHierarchy`); every lowest-level item
 is a task, the items above it are its sections. A paragraph that opens with a short
-title sentence (“提升政策解读质量。…”) keeps it as the task title. Prose plans name no
-agencies, so none are invented.
+title sentence (“提升政策解读质量。…”) keeps it as the task title. Agencies are read only
+where the plan names them: a labelled line after the item (责任单位：… / 牵头单位：… 配合单位：…)
+or a bracketed tag closing a paragraph (（X牵头，Y参与）); both leave the task text (so
+measures and themes do not count them) while their lines stay placed in the task.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import re
 from dataclasses import dataclass, field
 
 from zwgk.errors import PlanParseError
+from zwgk.parse.agencies import parse_agency_cell
 from zwgk.parse.frontmatter import classify_back, classify_front, find_title_index
 from zwgk.parse.numbering import NumberingHierarchy, match_number
-from zwgk.parse.parsed import ParsedPlan, ParsedTask, PlanFrontMatter, Section, SourceLine
+from zwgk.parse.parsed import AgencyCell, ParsedPlan, ParsedTask, PlanFrontMatter, Section, SourceLine
 from zwgk.settings import ParserSettings
 
 MAX_SECTION_LEVELS = 3
@@ -51,7 +54,7 @@ def parse_prose(lines: list[SourceLine], path: str, settings: ParserSettings) ->
     tasks: list[ParsedTask] = []
     warnings: list[str] = []
     for root in roots:
-        _collect_tasks(root, (), _Collected(tasks, warnings, path, settings.layout.title_sentence_max_chars))
+        _collect_tasks(root, (), _Collected(tasks, warnings, path, settings))
     return ParsedPlan("numbered_prose", lines, front, tasks, "\n".join(preamble), "\n".join(closing), warnings)
 
 
@@ -80,8 +83,23 @@ def _read_items(lines: list[SourceLine], start: int, settings: ParserSettings) -
         stack.append(item)
         last_item_index = index
     if stack:
-        last_item_index = max([last_item_index, *_attach_leading_trailing(stack[-1], lines, trailing, settings)])
+        headings_alone = _headings_stand_alone(roots, stack[-1], settings)
+        last_item_index = max([last_item_index, *_attach_leading_trailing(stack[-1], lines, trailing, settings, headings_alone)])
     return roots, last_item_index
+
+
+def _headings_stand_alone(roots: list[_Item], last: _Item, settings: ParserSettings) -> bool:
+    """Whether the plan writes each item as a heading line followed by its text (most items do)."""
+    leaves: list[_Item] = []
+    pending = list(roots)
+    while pending:
+        item = pending.pop()
+        (pending.extend(item.children) if item.children else leaves.append(item))
+    others = [item for item in leaves if item is not last]
+    alone = sum(
+        len(item.paragraphs) > 1 and _is_bare_heading(_Item(item.level, item.number, [], item.paragraphs[:1]), settings) for item in others
+    )
+    return bool(others) and alone * 2 > len(others)
 
 
 def _attach_paragraphs(stack: list[_Item], lines: list[SourceLine], indexes: list[int]) -> None:
@@ -91,22 +109,40 @@ def _attach_paragraphs(stack: list[_Item], lines: list[SourceLine], indexes: lis
         stack[-1].paragraphs.append(lines[index].text)
 
 
-def _attach_leading_trailing(last: _Item, lines: list[SourceLine], indexes: list[int], settings: ParserSettings) -> list[int]:
+def _attach_leading_trailing(
+    last: _Item, lines: list[SourceLine], indexes: list[int], settings: ParserSettings, headings_alone: bool
+) -> list[int]:
     """Attach to the last item the paragraphs after it that come before the closing.
 
     Returns the indexes attached. The closing starts at the first paragraph matching
     ``closing_start``; with no match, everything is closing unless the last item is a
-    bare heading (a title with no body), which takes the paragraphs as its body.
+    bare heading (a title with no body), which takes the paragraphs as its body. In a plan
+    whose items are heading lines followed by their text (``headings_alone``), a bare last
+    heading takes the next paragraph even when it reads like a closing.
     """
     starts = [i for i in indexes if any(p.search(lines[i].text) for p in settings.frontmatter.closing_start)]
     if starts:
         body = [i for i in indexes if i < starts[0]]
     else:
         title, body_start = _split_title(last.paragraphs, settings.layout.title_sentence_max_chars)
-        is_bare_heading = title is not None and body_start >= len(last.paragraphs[0]) and len(last.paragraphs) == 1
-        body = indexes if is_bare_heading else []
+        is_unended_heading = title is not None and body_start >= len(last.paragraphs[0]) and len(last.paragraphs) == 1
+        body = indexes if is_unended_heading or (headings_alone and _is_bare_heading(last, settings)) else []
+    if not body and indexes and headings_alone and _is_bare_heading(last, settings):
+        body = indexes[:1]  # a heading on its own line takes the next paragraph as its text, whatever it says
+    labelled = 0
+    while labelled < len(indexes) and _read_labelled_agencies(lines[indexes[labelled]].text, settings):
+        labelled += 1  # 责任单位：… lines name the agencies of the item above them
+    body = sorted({*body, *indexes[:labelled]})
     _attach_paragraphs([last], lines, body)
     return body
+
+
+def _is_bare_heading(item: _Item, settings: ParserSettings) -> bool:
+    """An item that is only a short title (（十七）认真抓好工作落实。), its text still to come."""
+    if len(item.paragraphs) != 1:
+        return False
+    text = item.paragraphs[0].rstrip("。")
+    return len(text) <= settings.layout.title_sentence_max_chars and not re.search(r"[，,；;。！？]", text)
 
 
 @dataclass
@@ -116,7 +152,12 @@ class _Collected:
     tasks: list[ParsedTask]
     warnings: list[str]
     path: str
-    title_max_chars: int
+    settings: ParserSettings
+
+    @property
+    def title_max_chars(self) -> int:
+        """Longest opening sentence still read as the item's title."""
+        return self.settings.layout.title_sentence_max_chars
 
 
 def _collect_tasks(item: _Item, parents: tuple[Section, ...], out: _Collected) -> None:
@@ -140,8 +181,9 @@ def _collect_tasks(item: _Item, parents: tuple[Section, ...], out: _Collected) -
     seq = len(tasks) + 1
     for line in item.lines:
         line.place("task", seq)
-    text = "\n".join(item.paragraphs)
-    title, body_start = _split_title(item.paragraphs, out.title_max_chars)
+    paragraphs, agency_cells = read_prose_agencies(item.paragraphs, out.settings)
+    text = "\n".join(paragraphs)
+    title, body_start = _split_title(paragraphs, out.title_max_chars)
     tasks.append(
         ParsedTask(
             seq=seq,
@@ -150,9 +192,89 @@ def _collect_tasks(item: _Item, parents: tuple[Section, ...], out: _Collected) -
             title=title,
             text=text,
             line_start=item.lines[0].line_no,
-            line_end=item.lines[-1].line_no,
+            line_end=item.lines[-1].last_line_no,
             body_start=body_start,
+            agency_cells=agency_cells,
         )
+    )
+
+
+def read_prose_agencies(paragraphs: list[str], settings: ParserSettings) -> tuple[list[str], list[AgencyCell]]:
+    """Take the agencies a prose item names out of its paragraphs; return the rest and the cells.
+
+    A paragraph starting with an agency label (``agency_labels``: 责任单位： …, several may
+    share a line) is all agencies. A bracketed tag closing a paragraph (``agency_tag``) is
+    agencies only if every name in it ends like an agency (agencies.yaml ``agency_end``), so
+    （试行） or （以下简称…） stay in the text; its own role markers (牵头/负责/参与/配合) give
+    the roles, else ``agency_tag_default_role``.
+    """
+    kept: list[str] = []
+    cells: list[AgencyCell] = []
+    for paragraph in paragraphs:
+        labelled = _read_labelled_agencies(paragraph, settings)
+        if labelled:
+            cells.extend(labelled)
+            continue
+        paragraph = _take_agency_tags(paragraph, cells, settings)
+        if paragraph:
+            kept.append(paragraph)
+    return kept, cells
+
+
+def _take_agency_tags(paragraph: str, cells: list[AgencyCell], settings: ParserSettings) -> str:
+    """Move the agency tags of ``paragraph`` into ``cells``; return the paragraph without them.
+
+    A tag counts where it closes the paragraph or follows a sentence end (a crawler may run
+    the next sentence onto the tag's line); a bracket inside a sentence is text.
+    """
+    layout = settings.layout
+    ends = layout.lines.sentence_end
+    pieces, start = [], 0
+    for tag in layout.agency_tag.finditer(paragraph):
+        closes = not paragraph[tag.end() :].strip(ends + " \u3000")
+        after_sentence = tag.start() > 0 and paragraph[tag.start() - 1] in ends
+        if (closes or after_sentence) and _names_agencies(tag.group("agencies"), layout.agency_tag_default_role, settings):
+            cells.append(AgencyCell(layout.agency_tag_default_role, tag.group("agencies")))
+            pieces.append(paragraph[start : tag.start()])
+            start = tag.end()
+    pieces.append(paragraph[start:])
+    return "".join(pieces).strip() if len(pieces) > 1 else paragraph
+
+
+def _read_labelled_agencies(paragraph: str, settings: ParserSettings) -> list[AgencyCell]:
+    """Read 责任单位：… / 牵头单位：… 配合单位：… when the paragraph starts with such a label."""
+    found = sorted(
+        (
+            (match.start(), match.end(), label.role)
+            for label in settings.layout.agency_labels
+            for match in label.pattern.finditer(paragraph)
+        ),
+    )
+    if not found or found[0][0] != 0:
+        return []
+    cells = []
+    for index, (_, end, role) in enumerate(found):
+        stop = found[index + 1][0] if index + 1 < len(found) else len(paragraph)
+        names = paragraph[end:stop].strip(" \u3000\xa0；;。，,")
+        if names:
+            cells.append(AgencyCell(role, names))
+    return cells
+
+
+def _names_agencies(text: str, role: str, settings: ParserSettings) -> bool:
+    """Whether every name in ``text`` (split as an agency cell) ends like an agency.
+
+    Without a role marker (牵头/负责…) the names must also be of a known agency kind
+    (agency_kinds.csv), so that （试行） is never read as an agency.
+    """
+    cfg = settings.agencies
+    mentions = parse_agency_cell(text, role, cfg)
+    has_marker = any(mention.name_raw != mention.name for mention in mentions)
+    return bool(mentions) and all(
+        len(mention.name) <= cfg.max_agency_chars
+        and (cfg.agency_end.search(mention.name) or mention.is_collective)
+        and (has_marker or mention.kind_id != "other")
+        for mention in mentions
     )
 
 

@@ -54,6 +54,17 @@ def _count_chars(text: str) -> int:
     return sum(not char.isspace() for char in text)
 
 
+def _group_pieces(lines: list[SourceLine]) -> list[list[SourceLine]]:
+    """Group the pieces of each raw line (a line crawled without breaks is split into several)."""
+    groups: list[list[SourceLine]] = []
+    for line in lines:
+        if groups and groups[-1][0].line_no == line.line_no:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
 def _accounting(lines: list[SourceLine]) -> dict[str, int]:
     counts = {name: 0 for name in ("chars_total", *_CHAR_GROUPS)}
     for line in lines:
@@ -93,16 +104,23 @@ def build_plan_rows(entry: ManifestEntry, source: PlanSource, settings: ParserSe
     for task in parsed.tasks:
         _add_task_rows(rows, plan_id, task, settings)
     task_ids = {task.seq: make_task_id(plan_id, task.seq) for task in parsed.tasks}
-    for line in parsed.lines:
+    for pieces in _group_pieces(parsed.lines):
+        main = max(pieces, key=lambda piece: _count_chars(piece.raw))
+        reason = main.reason
+        if len(pieces) > 1:
+            categories = ", ".join(sorted({piece.category for piece in pieces}))
+            reason = f"split into {len(pieces)} pieces at inline numbering ({categories}); category of the longest" + (
+                f"; {reason}" if reason else ""
+            )
         rows.source_lines.append(
             {
                 "plan_id": plan_id,
-                "line_no": line.line_no,
-                "line_text": line.raw,
-                "category": line.category,
-                "task_id": task_ids.get(line.task_seq) if line.task_seq else None,
-                "reason": line.reason,
-                "artefact_chars": line.artefact_chars,
+                "line_no": main.line_no,
+                "line_text": "".join(piece.raw for piece in pieces),
+                "category": main.category,
+                "task_id": task_ids.get(main.task_seq) if main.task_seq else None,
+                "reason": reason,
+                "artefact_chars": sum(piece.artefact_chars for piece in pieces),
             }
         )
     front = parsed.front
