@@ -88,7 +88,7 @@ def test_agency_tags_are_agencies_with_roles_and_leave_the_text() -> None:
     second = plan.tasks[1]
     assert _agencies(second) == [("lead", "县政府办"), ("cooperating", "县直各单位")]
     assert "牵头" not in second.text
-    assert all("牵头" not in span.text for span in split_measures(second.text, second.body_start))
+    assert all("牵头" not in span.text for span in split_measures(second.text, SETTINGS.layout, second.body_start))
 
 
 def test_a_bracket_that_is_not_an_agency_tag_stays_in_the_text() -> None:

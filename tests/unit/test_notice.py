@@ -78,7 +78,7 @@ def test_a_notice_title_split_by_a_crawler_is_joined() -> None:
 
 
 def test_without_a_plan_title_the_notice_still_says_who_and_when() -> None:
-    text = "国务院办公厅关于印发2018年政务公开工作要点的通知\n各省、自治区、直辖市人民政府：\n《\n2018\n年政务公开工作要点》印发给你们。\n2018\n年政务公开工作要点\n"
+    text = "国务院办公厅关于印发2018年政务公开工作要点的通知\n各省、自治区、直辖市人民政府：\n《\n2018\n年政务公开工作要点》印发给你们。\n"
     front, identity = _front(text + BODY)
     assert front.title is None and front.notice_title == "国务院办公厅关于印发2018年政务公开工作要点的通知"
     assert (identity.places, identity.year, identity.kind) == (("国务院",), 2018, "政务公开工作要点")
