@@ -60,8 +60,8 @@ class Sampler:
 
     def __init__(self) -> None:
         tasks = zwgk.load_tasks()
-        tasks = tasks[tasks["text"] != ""]
-        self.rows = list(zip(tasks["text"], tasks["lead_agencies"], tasks["responsible_agencies"], strict=True))
+        tasks = tasks[tasks["task_text"] != ""]
+        self.rows = list(zip(tasks["task_text"], tasks["lead_agencies"], tasks["responsible_agencies"], strict=True))
         self.rng = random.Random(SEED)
 
     def task(self, place: str = "", year: int = 2020) -> tuple[str, str, str]:

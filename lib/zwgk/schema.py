@@ -127,9 +127,9 @@ FIELDS: dict[str, Field] = {
     "province_en": Field("string", "Province in English (China for national plans).", "Jiangsu"),
     "year": Field("Int64", "Year the plan is for (as in its title).", "2018"),
     # plans: document
-    "title": Field(
+    "plan_title": Field(
         "string",
-        "For plans: the plan's title line. For tasks: the opening title sentence of a prose task (without 。); empty for table rows.",
+        "The plan's own title line (not the notice's), as printed.",
         "无锡市2018年政务公开工作要点实施方案",
         nullable=True,
     ),
@@ -193,7 +193,18 @@ FIELDS: dict[str, Field] = {
         "string", "All sections above the task, joined with ' > '.", "一、高质量推进政务发布解读回应工作 > （一）及时发布各项重大政策"
     ),
     "task_number": Field("string", "The task's own number: the 序号 of a table row, or the number of a prose item.", "1.", nullable=True),
-    "text": Field("string", "Text of the row's unit (a task or a measure), wrapped lines joined.", "以公开为常态、不公开为例外，…"),
+    "task_title": Field(
+        "string",
+        "The task's short name: its opening title sentence (without 。), or the cell of a task-name column beside the requirement.",
+        "提升政策解读质量",
+        nullable=True,
+    ),
+    "task_text": Field(
+        "string",
+        "The task's whole text, wrapped lines joined; its own number, agency tags and agency lines left out.",
+        "以公开为常态、不公开为例外，…",
+    ),
+    "text": Field("string", "Text of the measure: one sentence or numbered clause of its task's text.", "以公开为常态、不公开为例外，…。"),
     "lead_agencies": Field(
         LIST, "Canonical names of the task's lead agencies (role lead or lead_and_responsible).", "['市政府办公室', '各辖市、区人民政府']"
     ),
@@ -269,7 +280,7 @@ TABLES: dict[str, Table] = {
         (
             "plan_id",
             *PLAN_METADATA,
-            "title",
+            "plan_title",
             "notice_title",
             "doc_number",
             "issuer",
@@ -311,8 +322,8 @@ TABLES: dict[str, Table] = {
             "section_3_title",
             "section_path",
             "task_number",
-            "title",
-            "text",
+            "task_title",
+            "task_text",
             "lead_agencies",
             "responsible_agencies",
             "cooperating_agencies",

@@ -114,7 +114,7 @@ def test_a_web_page_keeps_the_plan_and_drops_the_page(data_dir: Path, tmp_path: 
     )
     result = add_plan(page, {"province": "广东省", "parent_jurisdiction": "样例市"}, data_dir=data_dir, log=lambda _: None)
     tasks = zwgk.load_tasks(data_dir)
-    texts = tasks.loc[tasks["plan_id"] == result.plan_id, "text"].tolist()
+    texts = tasks.loc[tasks["plan_id"] == result.plan_id, "task_text"].tolist()
     assert texts == ["深化预公开。进一步推进重大决策预公开。", "做好解读。每季度开展解读&回应。"]
     raw_text = "\n".join(zwgk.load_source_lines(data_dir).query("plan_id == @result.plan_id")["line_text"])
     assert "首页" not in raw_text and "var x" not in raw_text and "版权所有" not in raw_text
@@ -140,7 +140,7 @@ def test_a_pdf_with_a_text_layer_is_added_and_a_scan_is_refused(data_dir: Path, 
     pdf = _print_pdf(html, tmp_path / "plan.pdf", tmp_path)
     result = add_plan(pdf, {"province": "江苏省", "parent_jurisdiction": "样例市"}, data_dir=data_dir, log=lambda _: None)
     tasks = zwgk.load_tasks(data_dir).query("plan_id == @result.plan_id")
-    assert tasks["text"].tolist()[0] == "深化预公开。进一步推进重大决策预公开，广泛听取公众意见。"
+    assert tasks["task_text"].tolist()[0] == "深化预公开。进一步推进重大决策预公开，广泛听取公众意见。"
     assert zwgk.load_plans(data_dir).set_index("plan_id").loc[result.plan_id, "encoding"] == "pdf"
     scan = _print_pdf(
         "<html><body><div style='width:300px;height:300px;background:#333'></div></body></html>", tmp_path / "scan.pdf", tmp_path
@@ -177,7 +177,7 @@ def test_a_different_plan_for_the_same_place_and_year_needs_replace(data_dir: Pa
     result = add_plan(path, given, replace=True, data_dir=data_dir, log=lambda _: None)
     assert result.status == "replaced"
     assert not (data_dir / "raw" / "base.txt").exists()
-    assert "广泛听取各方意见" in zwgk.load_tasks(data_dir)["text"].iloc[0]
+    assert "广泛听取各方意见" in zwgk.load_tasks(data_dir)["task_text"].iloc[0]
     assert len(zwgk.load_plans(data_dir)) == 1
 
 

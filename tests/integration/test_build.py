@@ -58,7 +58,7 @@ def test_a_small_prose_and_table_plan_build(new_data_dir) -> None:
     data_dir = new_data_dir({"prose.txt": PROSE.encode(), "table.txt": TABLE.encode()})
     tasks = zwgk.load_tasks(data_dir)
     prose = tasks[tasks.plan_id.str.endswith("ceshi0-2020")]
-    assert prose.text.tolist() == [
+    assert prose.task_text.tolist() == [
         "深化预公开。进一步推进重大决策预公开，广泛听取公众意见。年底前公开目录。",
         "做好解读。每季度开展一次政策解读活动。",
         "办好政府网站。加强内容建设，提升服务水平。",
@@ -160,7 +160,7 @@ def test_gbk_and_utf16_text_are_decoded_and_reported(new_data_dir) -> None:
     assert any("gbk.txt" in warning and "gb18030" in warning for warning in report.warnings)
     tasks = report.tables["tasks"]
     assert len(tasks) == 3 + 2 + 3
-    assert "深化预公开。进一步推进重大决策预公开，广泛听取公众意见。年底前公开目录。" in tasks.text.tolist()
+    assert "深化预公开。进一步推进重大决策预公开，广泛听取公众意见。年底前公开目录。" in tasks.task_text.tolist()
 
 
 def test_a_file_cut_inside_a_character_is_built_with_a_warning(new_data_dir) -> None:

@@ -86,7 +86,7 @@ def test_2017_tags_become_agencies_with_roles() -> None:
     tagged = {task.seq for task in source.parsed.tasks if task.agency_cells}
     assert tagged == set(range(1, 19))  # section 六 names no agencies
     assert not any("牵头落实" in row["text"] or "负责落实" in row["text"] for row in rows.measures)
-    assert not any("牵头落实" in row["text"] for row in rows.tasks)
+    assert not any("牵头落实" in row["task_text"] for row in rows.tasks)
 
 
 def test_2017_split_lines_are_rejoined_and_still_accounted() -> None:

@@ -49,7 +49,7 @@ def test_every_seed_has_its_expected_task_count(tasks: pd.DataFrame) -> None:
 
 def test_required_columns_are_present(seed_data_dir: Path) -> None:
     assert {"plan_id", "jurisdiction", "jurisdiction_en", "level", "province", "year"} <= set(zwgk.load_plans(seed_data_dir).columns)
-    required_tasks = {"plan_id", "task_id", "text", "lead_agencies", "responsible_agencies", "line_start", "line_end"}
+    required_tasks = {"plan_id", "task_id", "task_text", "lead_agencies", "responsible_agencies", "line_start", "line_end"}
     assert required_tasks <= set(zwgk.load_tasks(seed_data_dir).columns)
     assert {"plan_id", "task_id", "measure_id", "text"} <= set(zwgk.load_measures(seed_data_dir).columns)
 
@@ -65,12 +65,12 @@ def test_plan_metadata_comes_from_manifest_and_notice(plans: pd.DataFrame) -> No
     )
     assert taicang.doc_number == "太政办〔2019〕112号"
     assert taicang.issue_date == "2019年8月16日"
-    assert taicang.title == "太仓市2019年政务公开工作要点"
+    assert taicang.plan_title == "太仓市2019年政务公开工作要点"
     changzhou = plans.loc["jiangsu-changzhou-2021"]
     assert changzhou.publish_date == "2021-07-09"
     assert changzhou.issuer == "常州市人民政府办公室"
     assert changzhou.notice_title == "常州市人民政府办公室关于印发《常州市2021年政务公开工作要点》的通知"
-    assert plans.loc["shandong-taian-2017", "title"] == "2017年泰安市政务公开重点工作任务分解表"
+    assert plans.loc["shandong-taian-2017", "plan_title"] == "2017年泰安市政务公开重点工作任务分解表"
     assert set(plans.layout) == {"table_tab", "numbered_prose"}
 
 
@@ -81,8 +81,8 @@ def test_changzhou_2018_first_row(tasks: pd.DataFrame) -> None:
     row = tasks.loc["jiangsu-changzhou-2018-t001"]
     assert (row.section_1_number, row.section_1_title) == ("一、", "高质量推进政务发布解读回应工作")
     assert (row.section_2_number, row.section_2_title) == ("（一）", "及时发布各项重大政策")
-    assert row.text.startswith("以公开为常态、不公开为例外，及时公开政府全体会议")
-    assert row.text.endswith("要对公开相关信息作出明确规定。")
+    assert row.task_text.startswith("以公开为常态、不公开为例外，及时公开政府全体会议")
+    assert row.task_text.endswith("要对公开相关信息作出明确规定。")
     assert row.lead_agencies == ["市政府办公室", "各辖市、区人民政府"]
     assert row.responsible_agencies == ["市各有关部门"]  # “市各有关\n部门”: a wrapped cell
     assert (row.line_start, row.line_end) == (11, 14)
@@ -90,7 +90,7 @@ def test_changzhou_2018_first_row(tasks: pd.DataFrame) -> None:
 
 def test_changzhou_2018_shared_prefix_is_expanded(tasks: pd.DataFrame, agencies: pd.DataFrame) -> None:
     row = tasks.loc["jiangsu-changzhou-2018-t006"]
-    assert row.text.startswith("研究出台我市重大建设项目批准和实施领域信息公开办法")
+    assert row.task_text.startswith("研究出台我市重大建设项目批准和实施领域信息公开办法")
     assert row.lead_agencies == ["市发改委", "市国土局", "市城乡建设局", "市规划局", "市政务办"]
     mentions = agencies[agencies.task_id == "jiangsu-changzhou-2018-t006"]
     assert mentions.agency_name_raw.tolist()[:2] == ["市发改委", "国土局"]
@@ -133,7 +133,7 @@ def test_xinhui_row_12_lost_its_text_but_keeps_agencies(tasks: pd.DataFrame) -> 
     row = tasks.loc["guangdong-jiangmen-xinhui-2018-t012"]
     assert row.task_number == "12"
     assert bool(row.is_text_missing) is True
-    assert row.text == ""
+    assert row.task_text == ""
     assert row.lead_agencies == ["区财政局"]
     assert row.responsible_agencies == ["各镇（街、区）", "区政府各部门", "各直属机构"]
     assert (row.line_start, row.line_end) == (77, 79)
@@ -151,7 +151,7 @@ def test_xinhui_single_column_distinguishes_lead_and_responsible(tasks: pd.DataF
 
 def test_xinhui_merged_agency_cell_applies_to_rows_below(tasks: pd.DataFrame) -> None:
     row = tasks.loc["guangdong-jiangmen-xinhui-2018-t018"]
-    assert row.text.startswith("按照“谁起草、 谁解读”的原则")
+    assert row.task_text.startswith("按照“谁起草、 谁解读”的原则")
     assert bool(row.is_agency_inherited) is True
     assert row.lead_agencies == ["区金融局", "区扶贫办", "区财政局", "区环保局"] or row.responsible_agencies  # from row 16
     assert row.responsible_agencies == ["各镇（街、区）", "区政府各部门", "各直属机构"]
@@ -172,11 +172,11 @@ def test_changzhou_2021_hierarchy_and_titles(tasks: pd.DataFrame) -> None:
     first = tasks.loc["jiangsu-changzhou-2021-t001"]
     assert (first.section_1_number, first.section_2_number, first.task_number) == ("一、", "(一)", "1.")
     assert first.section_2_title == "提高解读和回应实效"
-    assert first.title == "提升政策解读质量"
-    assert first.text.startswith("提升政策解读质量。紧紧围绕贯彻落实中央和省市重大决策部署")
+    assert first.task_title == "提升政策解读质量"
+    assert first.task_text.startswith("提升政策解读质量。紧紧围绕贯彻落实中央和省市重大决策部署")
     assert (first.line_start, first.line_end) == (17, 17)
     eighth = tasks.loc["jiangsu-changzhou-2021-t008"]  # 二、(一) has no 1. below it: it is the task
-    assert (eighth.section_1_number, eighth.task_number, eighth.title) == ("二、", "(一)", "优化完善依申请办理工作")
+    assert (eighth.section_1_number, eighth.task_number, eighth.task_title) == ("二、", "(一)", "优化完善依申请办理工作")
     assert pd.isna(eighth.section_2_number)
 
 
@@ -209,8 +209,8 @@ def test_taicang_tasks_and_artefacts(tasks: pd.DataFrame, lines: pd.DataFrame) -
     last = tasks.loc["jiangsu-suzhou-taicang-2019-t019"]
     assert (last.section_1_number, last.section_1_title) == ("五、", "夯实政务公开基础支撑")
     assert last.task_number == "（三）"  # after a [bookmark: _GoBack] artefact
-    assert last.title == "做好机构改革后信息公开相关基础工作"
-    assert "[bookmark" not in "".join(tasks.text)
+    assert last.task_title == "做好机构改革后信息公开相关基础工作"
+    assert "[bookmark" not in "".join(tasks.task_text)
     artefact_lines = lines[(lines.plan_id == "jiangsu-suzhou-taicang-2019") & (lines.artefact_chars > 0)]
     assert artefact_lines.line_no.tolist() == [4, 41]
 
@@ -238,7 +238,7 @@ def test_taian_three_levels(tasks: pd.DataFrame) -> None:
 
 def test_taian_merged_agencies_carry_down_within_an_item(tasks: pd.DataFrame) -> None:
     second = tasks.loc["shandong-taian-2017-t002"]
-    assert second.text.startswith("围绕优化融资结构和信贷结构等信贷政策")
+    assert second.task_text.startswith("围绕优化融资结构和信贷结构等信贷政策")
     assert bool(second.is_agency_inherited) is True
     assert second.lead_agencies == tasks.loc["shandong-taian-2017-t001"].lead_agencies
     fourth = tasks.loc["shandong-taian-2017-t004"]  # its own cells
@@ -252,7 +252,7 @@ def test_taian_merged_agencies_carry_down_within_an_item(tasks: pd.DataFrame) ->
 
 def test_taian_cell_split_by_a_blank_line_is_one_cell(tasks: pd.DataFrame) -> None:
     row = tasks.loc["shandong-taian-2017-t016"]  # lines 119-123: content continues after a blank line
-    assert row.text == (
+    assert row.task_text == (
         "出台公共资源配置领域信息公开的指导意见，明确公开的主体、范围、程序等。"
         "加快建设完善公共资源交易电子服务、电子交易、电子监管系统，完成市公共资源交易平台系统与省、6县（市、区）平台，"
         "以及市公共信用信息平台、投资项目在线审批监管平台等的互联互通和交互共享。"
@@ -301,7 +301,7 @@ def test_task_lines_point_back_to_the_task(tasks: pd.DataFrame, lines: pd.DataFr
 def test_measures_are_offsets_into_their_task(seed_data_dir: Path, tasks: pd.DataFrame) -> None:
     measures = zwgk.load_measures(seed_data_dir)
     for row in measures.itertuples():
-        assert tasks.loc[row.task_id, "text"][row.char_start : row.char_end] == row.text
+        assert tasks.loc[row.task_id, "task_text"][row.char_start : row.char_end] == row.text
     per_task = measures.groupby("task_id").size()
     assert per_task.loc["jiangsu-changzhou-2021-t001"] == 5  # the title sentence is not a measure
     assert measures[measures.task_id == "jiangsu-changzhou-2021-t001"].text.iloc[0].startswith("紧紧围绕")
@@ -333,7 +333,7 @@ def test_xinhui_and_taicang_time_expressions(tasks: pd.DataFrame) -> None:
     assert tasks.loc["guangdong-jiangmen-xinhui-2018-t041"].deadlines == ["1个工作日内"]
     assert tasks.loc["guangdong-jiangmen-xinhui-2018-t054"].deadlines == ["年底前"]
     assert tasks.loc["guangdong-jiangmen-xinhui-2018-t064"].deadlines == ["年底前"]
-    assert tasks.loc["jiangsu-suzhou-taicang-2019-t011"].text.startswith("深化财政信息公开。")
+    assert tasks.loc["jiangsu-suzhou-taicang-2019-t011"].task_text.startswith("深化财政信息公开。")
     assert tasks.loc["jiangsu-suzhou-taicang-2019-t011"].frequencies == ["定期"]
     assert tasks.loc["jiangsu-suzhou-taicang-2019-t003"].frequencies == ["实时"]
     with_time = tasks[(tasks.deadlines.map(len) > 0) | (tasks.frequencies.map(len) > 0)]

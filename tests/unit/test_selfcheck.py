@@ -95,7 +95,10 @@ AGENCIES_FIRST = """测试丙县2020年政务公开工作要点
 def test_agencies_before_the_content_parse_right_and_the_check_stays_silent() -> None:
     parsed = parse_plan_bytes(AGENCIES_FIRST.encode(), "plan.txt").parsed
     assert parsed.findings == []
-    assert [[cell.text for cell in task.agency_cells] for task in parsed.tasks] == [["县政府办公室", "各乡镇"], ["县司法局", "县各有关部门"]]
+    assert [[cell.text for cell in task.agency_cells] for task in parsed.tasks] == [
+        ["县政府办公室", "各乡镇"],
+        ["县司法局", "县各有关部门"],
+    ]
 
 
 def test_agencies_read_as_sections_are_loud(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ def summarise_accountability(plans: pd.DataFrame, tasks: pd.DataFrame) -> pd.Dat
     frame = tasks.assign(
         has_lead=tasks["lead_agencies"].map(len) > 0,
         has_time=(tasks["deadlines"].map(len) > 0) | (tasks["frequencies"].map(len) > 0),
-        has_quantity=tasks["text"].map(has_quantified_target),
+        has_quantity=tasks["task_text"].map(has_quantified_target),
     )
     out = frame.groupby("plan_id").agg(
         n_tasks=("task_id", "size"),

@@ -413,7 +413,7 @@ def summarise_plan(plan_id: str, data_dir: Path) -> list[str]:
         for w in (read_build_info(data_dir) or {}).get("warnings", [])
         if row["source_file"] in w and not any(w.endswith(text) for text in located)
     ]
-    title = row["title"] if pd.notna(row["title"]) else row["source_file"]
+    title = row["plan_title"] if pd.notna(row["plan_title"]) else row["source_file"]
     doc_number = row["doc_number"] if pd.notna(row["doc_number"]) else "-"
     lines = [
         f"added {plan_id}: {title} ({row['layout']}, read as {row['encoding']})",
@@ -436,8 +436,8 @@ def compare_with_previous(plan_id: str, data_dir: Path) -> list[str]:
         return []
     previous_id = earlier["year"].idxmax()
     tasks = load_tasks(data_dir)
-    new_texts = tasks.loc[tasks["plan_id"] == plan_id, "text"].tolist()
-    old_texts = tasks.loc[tasks["plan_id"] == previous_id, "text"].tolist()
+    new_texts = tasks.loc[tasks["plan_id"] == plan_id, "task_text"].tolist()
+    old_texts = tasks.loc[tasks["plan_id"] == previous_id, "task_text"].tolist()
     best_new = [max((difflib.SequenceMatcher(None, t, o, autojunk=False).ratio() for o in old_texts), default=0.0) for t in new_texts]
     best_old = [max((difflib.SequenceMatcher(None, o, t, autojunk=False).ratio() for t in new_texts), default=0.0) for o in old_texts]
     agencies = load_agencies(data_dir)
