@@ -62,6 +62,14 @@ JURISDICTION_TYPES = (
 PLACED_LINE_CATEGORIES = ("title", "notice", "preamble", "heading", "table_header", "task", "closing")
 DROPPED_LINE_CATEGORIES = ("navigation", "footer", "unplaced")
 LINE_CATEGORIES = (*PLACED_LINE_CATEGORIES, *DROPPED_LINE_CATEGORIES, "blank")
+# The text accounting of a plan (the plans table's chars_* columns): which line categories each counts.
+ACCOUNTING_GROUPS = {
+    "chars_task": ("task",),
+    "chars_heading": ("heading", "table_header"),
+    "chars_front": ("title", "notice", "preamble"),
+    "chars_closing": ("closing",),
+    "chars_dropped": DROPPED_LINE_CATEGORIES,
+}
 # Characters, defined once: the white space lines and cells are stripped of (full-width and
 # no-break spaces, a byte-order mark), the marks that end a sentence, and those that end a clause.
 SPACE_CHARS = " \t\u3000\xa0\ufeff"

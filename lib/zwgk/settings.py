@@ -238,6 +238,7 @@ class LayoutSettings:
     column_fill_down: dict[str, str]
     title_column_min_share: float
     table_min_tab_line_share: float
+    prose_min_numbered_lines: int
     content_markers: str
     content_min_chars: int
     lines: LineSettings
@@ -332,7 +333,7 @@ class TimeSettings:
 
 @dataclass(frozen=True)
 class SpecialJurisdiction:
-    """A kind of zone the gazetteer does not list, known by the end of its name (…新区, …开发区)."""
+    """A kind of place known by the end of its name (…新区, …开发区; …自治州 where the gazetteer has no entry)."""
 
     suffix: str
     level: str
@@ -370,6 +371,7 @@ class PlaceSettings:
 
     municipalities: tuple[str, ...]
     national: NationalNames
+    name_suffixes: tuple[SpecialJurisdiction, ...]
     special_jurisdictions: tuple[SpecialJurisdiction, ...]
 
 
@@ -410,6 +412,7 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
         "column_fill_down": _fill_down_rules,
         "title_column_min_share": _share,
         "table_min_tab_line_share": _share,
+        "prose_min_numbered_lines": _integer,
         "content_markers": _text,
         "content_min_chars": _integer,
         "lines": _line_settings,
@@ -444,7 +447,12 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
         "max_agency_chars": _integer,
     },
     TimeSettings: dict.fromkeys(("deadlines", "frequencies", "quantities"), _patterns),
-    PlaceSettings: {"municipalities": _texts, "national": _national, "special_jurisdictions": _records(_special_jurisdiction)},
+    PlaceSettings: {
+        "municipalities": _texts,
+        "national": _national,
+        "name_suffixes": _records(_special_jurisdiction),
+        "special_jurisdictions": _records(_special_jurisdiction),
+    },
     SelfCheckSettings: {
         "agency_column_header": _pattern,
         "min_agency_task_share": _share,

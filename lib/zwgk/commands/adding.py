@@ -30,13 +30,6 @@ from zwgk.paths import get_data_dir, get_manifest_path, get_raw_dir
 from zwgk.processed.build import build_dataset
 from zwgk.settings import SpecialJurisdiction, get_default_settings, get_place_settings
 
-# Kind and level of a place the gazetteer does not list, by the end of its name (first match wins; …市 is either tier).
-_SUFFIX_TYPES = (
-    ("自治区", ("autonomous_region", "provincial")), ("自治州", ("autonomous_prefecture", "prefectural")),
-    ("自治县", ("autonomous_county", "county")), ("自治旗", ("autonomous_banner", "county")), ("地区", ("region", "prefectural")),
-    ("盟", ("league", "prefectural")), ("省", ("province", "provincial")), ("区", ("district", "county")),
-    ("县", ("county", "county")), ("旗", ("banner", "county")),
-)  # fmt: skip
 _UNIT = r"[\u4e00-\u9fff]{1,12}?(?:自治州|地区|盟|[省市州区县旗])"
 _PLACE_END = re.compile(r"(自治州|地区|盟|[省市州区县旗])$")
 _LIST_SEPARATORS = re.compile(r"[，,、；;]")
@@ -90,7 +83,7 @@ def _infer_type_and_level(name: str, parent: str | None, given_level: str | None
     """Type and level of a place the gazetteer does not know, from the end of its name."""
     if name in get_default_settings().municipalities:
         return "municipality", "provincial"
-    by_suffix = next((kind for suffix, kind in _SUFFIX_TYPES if name.endswith(suffix)), None)
+    by_suffix = next(((k.jurisdiction_type, k.level) for k in get_place_settings().name_suffixes if name.endswith(k.suffix)), None)
     if by_suffix:
         return by_suffix
     if name.endswith("市") and parent:

@@ -29,7 +29,6 @@ PARSERS: dict[str, Callable[[list[SourceLine], str, ParserSettings], ParsedPlan]
     "numbered_prose": parse_prose,
 }
 LAYOUTS = tuple(PARSERS)
-_MIN_NUMBERED_LINES = 2
 
 
 @dataclass
@@ -47,7 +46,7 @@ def detect_layout(lines: list[SourceLine], path: str, settings: ParserSettings) 
     if content and tab_lines / len(content) >= settings.layout.table_min_tab_line_share:
         return "table_tab"
     numbered = [line for line in content if match_number(line.text, settings.layout.numbering)]
-    if len(numbered) >= _MIN_NUMBERED_LINES:
+    if len(numbered) >= settings.layout.prose_min_numbered_lines:
         return "numbered_prose"
     raise PlanParseError(
         path,

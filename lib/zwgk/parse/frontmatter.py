@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 from zwgk.parse.numbering import match_number
 from zwgk.parse.parsed import PlanFrontMatter, SourceLine
+from zwgk.schema import SPACE_CHARS
 from zwgk.settings import FrontMatterSettings, ParserSettings
-
-_STRIP = " \t\u3000\xa0\ufeff"
 
 
 def _matches_any(text: str, patterns: tuple[re.Pattern[str], ...]) -> bool:
@@ -33,7 +32,7 @@ def make_source_lines(raw_lines: list[str], fm: FrontMatterSettings) -> list[Sou
     lines = []
     for number, raw in enumerate(raw_lines, start=1):
         text = remove_artefacts(raw, fm)
-        stripped = text.strip(_STRIP)
+        stripped = text.strip(SPACE_CHARS)
         line = SourceLine(number, raw, stripped, artefact_chars=len(raw) - len(text))
         if not stripped:
             line.place("blank")

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from zwgk.parse.frontmatter import remove_artefacts
 from zwgk.parse.numbering import NumberMatch, match_number
 from zwgk.parse.parsed import SourceLine
+from zwgk.schema import SPACE_CHARS
 from zwgk.settings import LineSettings, ParserSettings
 
-_STRIP = " \t\u3000\xa0\ufeff"
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -79,7 +79,7 @@ def find_inline_items(text: str, settings: ParserSettings) -> list[_Cut]:
         if offset and text[offset - 1] not in cfg.boundary_before:
             continue
         match = match_number(text[offset:], settings.layout.numbering)
-        if match is None or text[offset] in _STRIP:
+        if match is None or text[offset] in SPACE_CHARS:
             continue
         value = read_number_value(match.number)
         if value is None or not (value == 1 or value == last.get(match.style, 0) + 1):
@@ -143,7 +143,7 @@ def _cut_pieces(line: SourceLine, offsets: list[int], settings: ParserSettings) 
     for start, end in itertools.pairwise(bounds):
         piece_raw = raw[start:end]
         cleaned = remove_artefacts(piece_raw, settings.frontmatter)
-        piece = SourceLine(line.line_no, piece_raw, cleaned.strip(_STRIP), artefact_chars=len(piece_raw) - len(cleaned))
+        piece = SourceLine(line.line_no, piece_raw, cleaned.strip(SPACE_CHARS), artefact_chars=len(piece_raw) - len(cleaned))
         if not piece.text:
             piece.place("blank")
         pieces.append(piece)
@@ -155,7 +155,7 @@ def _cut_pieces(line: SourceLine, offsets: list[int], settings: ParserSettings) 
 def make_row_number_match(text: str, cfg: LineSettings) -> NumberMatch | None:
     """Read the row number at the start of a piece of a one-line table (``3 公开…``)."""
     found = cfg.row_number.match(text)
-    return NumberMatch("row", found.group("number"), text[found.end() :].lstrip(_STRIP)) if found else None
+    return NumberMatch("row", found.group("number"), text[found.end() :].lstrip(SPACE_CHARS)) if found else None
 
 
 # ---- rejoining fragments ----------------------------------------------------------------------

@@ -18,10 +18,10 @@ from zwgk.parse.agencies import parse_agency_cell
 from zwgk.parse.frontmatter import classify_back, classify_front, find_title_index
 from zwgk.parse.numbering import NumberingHierarchy, match_number
 from zwgk.parse.parsed import AgencyCell, ParsedPlan, ParsedTask, PlanFrontMatter, Section, SourceLine
+from zwgk.parse.titles import split_title_sentence
 from zwgk.settings import ParserSettings
 
 MAX_SECTION_LEVELS = 3
-_SENTENCE_END = re.compile(r"[。！？]")
 
 
 @dataclass
@@ -124,7 +124,7 @@ def _attach_leading_trailing(
     if starts:
         body = [i for i in indexes if i < starts[0]]
     else:
-        title, body_start = _split_title(last.paragraphs, settings.layout.title_sentence_max_chars)
+        title, body_start = split_title_sentence(last.paragraphs, settings.layout.title_sentence_max_chars)
         is_unended_heading = title is not None and body_start >= len(last.paragraphs[0]) and len(last.paragraphs) == 1
         body = indexes if is_unended_heading or (headings_alone and _is_bare_heading(last, settings)) else []
     if not body and indexes and headings_alone and _is_bare_heading(last, settings):
@@ -163,7 +163,7 @@ class _Collected:
 def _collect_tasks(item: _Item, parents: tuple[Section, ...], out: _Collected) -> None:
     tasks, warnings, path = out.tasks, out.warnings, out.path
     if item.children:
-        title = _split_title(item.paragraphs, out.title_max_chars)[0] or "".join(item.paragraphs)
+        title = split_title_sentence(item.paragraphs, out.title_max_chars)[0] or "".join(item.paragraphs)
         section = Section(item.number, title)
         for line in item.lines:
             line.place("heading")
@@ -183,7 +183,7 @@ def _collect_tasks(item: _Item, parents: tuple[Section, ...], out: _Collected) -
         line.place("task", seq)
     paragraphs, agency_cells = read_prose_agencies(item.paragraphs, out.settings)
     text = "\n".join(paragraphs)
-    title, body_start = _split_title(paragraphs, out.title_max_chars)
+    title, body_start = split_title_sentence(paragraphs, out.title_max_chars)
     tasks.append(
         ParsedTask(
             seq=seq,
@@ -276,21 +276,3 @@ def _names_agencies(text: str, role: str, settings: ParserSettings) -> bool:
         and (has_marker or mention.kind_id != "other")
         for mention in mentions
     )
-
-
-def _split_title(paragraphs: list[str], limit: int) -> tuple[str | None, int]:
-    """Return the opening title sentence (without 。) and where the body starts.
-
-    A title is a first sentence of at most ``title_sentence_max_chars`` with no comma,
-    followed by more text; a heading with no full stop at all is a title by itself.
-    """
-    text = paragraphs[0] if paragraphs else ""
-    end = _SENTENCE_END.search(text)
-    if end is None:
-        if len(text) <= limit and not re.search(r"[，,；;]", text):
-            return text or None, len(text)
-        return None, 0
-    first = text[: end.start()]
-    if len(first) <= limit and not re.search(r"[，,；;]", first) and (end.end() < len(text) or len(paragraphs) > 1):
-        return first, end.end()
-    return None, 0

@@ -15,16 +15,8 @@ from zwgk.parse.dispatch import PlanSource
 from zwgk.parse.measures import split_measures
 from zwgk.parse.parsed import ParsedTask, SourceLine
 from zwgk.parse.time_expressions import find_deadlines, find_frequencies
-from zwgk.schema import LEAD_ROLES, RESPONSIBLE_ROLES
+from zwgk.schema import ACCOUNTING_GROUPS, LEAD_ROLES, RESPONSIBLE_ROLES
 from zwgk.settings import ParserSettings, get_default_settings
-
-_CHAR_GROUPS = {
-    "chars_task": ("task",),
-    "chars_heading": ("heading", "table_header"),
-    "chars_front": ("title", "notice", "preamble"),
-    "chars_closing": ("closing",),
-    "chars_dropped": ("navigation", "footer", "unplaced"),
-}
 
 
 @dataclass
@@ -66,13 +58,13 @@ def _group_pieces(lines: list[SourceLine]) -> list[list[SourceLine]]:
 
 
 def _accounting(lines: list[SourceLine]) -> dict[str, int]:
-    counts = {name: 0 for name in ("chars_total", *_CHAR_GROUPS)}
+    counts = {name: 0 for name in ("chars_total", *ACCOUNTING_GROUPS)}
     for line in lines:
         raw_chars = _count_chars(line.raw)
         counts["chars_total"] += raw_chars
         counts["chars_dropped"] += line.artefact_chars
         kept = raw_chars - line.artefact_chars
-        for name, categories in _CHAR_GROUPS.items():
+        for name, categories in ACCOUNTING_GROUPS.items():
             if line.category in categories:
                 counts[name] += kept
     return counts
