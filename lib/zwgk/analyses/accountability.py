@@ -1,8 +1,8 @@
 """Accountability indicators per plan: the share of tasks with a named lead agency, with a
 deadline or frequency, with a quantified target; and tasks per canonical agency kind.
 
-Prose plans name no agencies: their agency shares are missing (not zero), and
-``names_agencies`` says so, so that a layout difference does not pass for a gap.
+A plan that names no agency at all (most prose plans) has its agency share missing (not
+zero), and ``names_agencies`` says so, so that a layout difference does not pass for a gap.
 """
 
 from __future__ import annotations

@@ -237,7 +237,7 @@ def plot_accountability(accountability: pd.DataFrame, plans: pd.DataFrame, lang:
         xaxis={"tickangle": 0},
         yaxis={"title": make_label("share_of_tasks", lang), "tickformat": ".0%", "range": [0, 1.15]},
     )
-    note = join_languages("n/a：条文式计划不列牵头单位", "n/a: prose plans name no agencies", lang)
+    note = join_languages("n/a：计划未列出任何牵头单位", "n/a: the plan names no agencies at all", lang)
     title = make_title(
         "问责指标：任务中有牵头单位、时限或量化目标的占比", "Accountability: tasks with a lead agency, a deadline, a number", lang
     )
