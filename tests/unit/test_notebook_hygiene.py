@@ -48,3 +48,17 @@ def test_parameters_are_the_documented_ones(path) -> None:
         expected |= {"focal_plan_id", "year_window", "peer_level"}
     assert expected <= set(parameters), f"missing parameters {expected - set(parameters)}"
     assert parameters["lang"] in ("zh", "en", "both") and parameters["figures_dir"] is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebooks_call_only_the_public_api(path) -> None:
+    import ast
+
+    import zwgk
+
+    notebook = nbformat.read(path, as_version=4)
+    tree = ast.parse("\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code"))
+    inner = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("zwgk")]
+    assert not inner, f"notebooks import zwgk's internals: {inner}"
+    used = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute) and getattr(node.value, "id", None) == "zwgk"}
+    assert used <= set(zwgk.__all__), f"not in zwgk.__all__: {used - set(zwgk.__all__)}"
