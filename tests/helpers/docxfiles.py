@@ -46,11 +46,19 @@ def row(*cells: str) -> str:
 
 def make_docx(body: str, parts: dict[str, str] | None = None) -> bytes:
     """Return a .docx whose body is ``body`` (XML), with extra parts (name -> XML) such as word/header1.xml."""
+    members = {
+        "[Content_Types].xml": _CONTENT_TYPES,
+        "_rels/.rels": _RELS,
+        "word/document.xml": f"<w:document {W_NS}><w:body>{body}</w:body></w:document>",
+        **(parts or {}),
+    }
+    return zip_members({name: xml.encode("utf-8") for name, xml in members.items()})
+
+
+def zip_members(members: dict[str, bytes]) -> bytes:
+    """Return a zip of ``members`` with fixed time stamps, so the same members give the same bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        archive.writestr("_rels/.rels", _RELS)
-        archive.writestr("word/document.xml", f"<w:document {W_NS}><w:body>{body}</w:body></w:document>")
-        for name, xml in (parts or {}).items():
-            archive.writestr(name, xml)
+        for name, content in members.items():
+            archive.writestr(zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0)), content, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()

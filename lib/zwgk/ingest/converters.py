@@ -38,7 +38,7 @@ def detect_format(data: bytes) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 return "docx" if "word/document.xml" in archive.namelist() else "zip"
-        except (zipfile.BadZipFile, OSError, EOFError):
+        except Exception:  # zipfile raises BadZipFile, NotImplementedError (a "newer" version), ValueError… on damage
             return "broken_zip"
     return "text"
 
@@ -80,10 +80,21 @@ def convert_binary(data: bytes, path: Path, starts_item: Callable[[str], bool] =
     Whatever a converter raises becomes a `PlanParseError` naming the file.
     """
     kind = detect_format(data)
-    if kind == "docx":
-        return read_docx(data, path)
-    if kind == "pdf":
-        return read_pdf(data, path, starts_item)
+    try:
+        if kind == "docx":
+            return read_docx(data, path)
+        if kind == "pdf":
+            return read_pdf(data, path, starts_item)
+    except PlanParseError:
+        raise
+    except Exception as exc:  # a converter's own failure on a file it cannot follow: still the file's error
+        raise PlanParseError(path, f"the {kind} file cannot be converted to text: {_describe(exc)}") from exc
+    _refuse_format(kind, path)
+    return None
+
+
+def _refuse_format(kind: str, path: Path) -> None:
+    """Raise the error of a binary format zwgk does not read (legacy Word, other archives)."""
     if kind == "ole":
         raise PlanParseError(
             path,
@@ -94,7 +105,6 @@ def convert_binary(data: bytes, path: Path, starts_item: Callable[[str], bool] =
         raise PlanParseError(path, "a damaged zip or Word (.docx) file: download it again")
     if kind == "zip":
         raise PlanParseError(path, "a zip archive that is not a Word document: unpack it and add the plan inside")
-    return None
 
 
 def _cell_lines(text: str) -> list[str]:
@@ -542,11 +552,14 @@ class _HtmlText(HTMLParser):
             self.lines[-1] += re.sub(r"[ \t\r\n]+", " ", data) if not self.lines[-1].startswith("\t") else re.sub(r"\s+", " ", data)
 
 
-def read_html(text: str) -> Converted:
+def read_html(text: str, path: Path | str = "<html>") -> Converted:
     """Turn a web page into lines: blocks on their own lines, table cells as tab lines; count what is left out."""
     parser = _HtmlText()
-    parser.feed(text)
-    parser.close()
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception as exc:  # html.parser asserts on some malformed markup (<![if …)
+        raise PlanParseError(path, f"not a readable web page: {_describe(exc)}") from exc
     lines: list[str] = []
     for line in parser.lines:
         cleaned = ("\t" + line[1:].strip()) if line.startswith("\t") else line.strip()

@@ -74,7 +74,7 @@ def decode_plan_bytes(data: bytes, path: str | Path, starts_item: Callable[[str]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     dropped: dict[str, int] = {}
     if looks_like_html(text):
-        page = read_html(text)
+        page = read_html(text, path)
         text, encoding, dropped = "\n".join(page.lines), f"{encoding} (html)", page.dropped
         warnings.extend(_dropped_warnings(path, dropped))
     lines = text.split("\n")
