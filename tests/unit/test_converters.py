@@ -97,8 +97,10 @@ def test_unusual_docx_list_numbering_never_raises(level: str) -> None:
         '<w:num w:numId="3"><w:abstractNumId w:val="7"/></w:num><w:num w:numId="4"/></w:numbering>'
     )
     body = paragraph("测试丁县2024年政务公开工作要点") + paragraph("推进决策公开", "3") + paragraph("做好政策解读", "4", level=9)
-    lines = read_docx(make_docx(body, {"word/numbering.xml": numbering}), Path("n.docx")).lines
-    assert lines[1].endswith("推进决策公开") and lines[2] == "做好政策解读"
+    converted = read_docx(make_docx(body, {"word/numbering.xml": numbering}), Path("n.docx"))
+    assert converted.lines[1].endswith("推进决策公开") and converted.lines[2] == "做好政策解读"
+    assert all(warning.startswith("n.docx: Word list numbering") for warning in converted.warnings)
+    assert bool(converted.warnings) == ("one" in level)  # a value that is not a number is reported
 
 
 def test_damaged_docx_parts_are_parse_errors_naming_the_file() -> None:

@@ -246,10 +246,13 @@ def format_list_number(value: int, number_format: str) -> str:
     return str(value)
 
 
-def _int(value: str | None, default: int) -> int:
+def _int(value: str | None, default: int, odd: set[str] | None = None) -> int:
+    """``value`` as a number, else ``default`` (the odd value is noted in ``odd``, for a warning)."""
     try:
         return int(value) if value is not None else default
     except ValueError:
+        if odd is not None:
+            odd.add(repr(value))
         return default
 
 
@@ -263,6 +266,7 @@ class _ListNumbers:
     def __init__(self, numbering, styles) -> None:
         self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
+        self.odd: set[str] = set()  # numbering values that are not numbers (read as the default)
         self.style_numbering = {}
         if styles is not None:
             self.style_numbering = {style.get(_W + "styleId"): self._num_pr(style) for style in styles.findall(_W + "style")}
@@ -281,10 +285,10 @@ class _ListNumbers:
 
     def _read_levels(self, abstract) -> dict[int, tuple[str, str, int]]:
         return {
-            _int(lvl.get(_W + "ilvl"), 0): (
+            _int(lvl.get(_W + "ilvl"), 0, self.odd): (
                 self._val(lvl, "numFmt", "decimal"),
                 self._val(lvl, "lvlText", ""),
-                _int(self._val(lvl, "start", "1"), 1),
+                _int(self._val(lvl, "start", "1"), 1, self.odd),
             )
             for lvl in abstract.findall(_W + "lvl")
         }
@@ -294,7 +298,7 @@ class _ListNumbers:
         num_pr = properties.find(_W + "numPr") if properties is not None else None
         if num_pr is None:
             return None
-        return self._val(num_pr, "numId", "0"), _int(self._val(num_pr, "ilvl", "0"), 0)
+        return self._val(num_pr, "numId", "0"), _int(self._val(num_pr, "ilvl", "0"), 0, self.odd)
 
     def number(self, paragraph) -> str:
         """Advance the list counters for ``paragraph`` and return its rendered number, or ''."""
@@ -335,6 +339,9 @@ def read_docx(data: bytes, path: Path) -> Converted:
         reader = _DocxReader(_ListNumbers(None, None))
         reader.read_blocks(body)
     converted.lines = reader.lines
+    if reader.numbers.odd:
+        odd = ", ".join(sorted(reader.numbers.odd))
+        converted.warnings.append(f"{path}: Word list numbering with values that are not numbers ({odd}): read as level 0 / start 1")
     unread = _body_chars(body) - reader.read_chars
     if unread > 0:
         converted.dropped["Word text in elements zwgk does not read"] = unread
