@@ -183,3 +183,22 @@ def test_bookmark_artefacts_add_up_to_chars_total() -> None:
     plan, _ = plan_accounting(text.encode(), "bookmarks.txt")
     assert_adds_up(plan)
     assert plan["chars_dropped"] == count_chars("[bookmark: _Toc 1][bookmark: OLE_LINK1][bookmark: a b c]")
+
+
+def test_a_pdf_cell_merged_across_columns_is_one_cell() -> None:
+    page = PdfPage()
+    page.text(60, 800, "测试子县2024年政务公开工作要点", 14)
+    columns = [50, 90, 300, 420, 545]
+    rows = [
+        ["序号", "具体要求", "牵头单位", "责任单位"],
+        ["1", "做好政策解读工作。", "县政府办公室", ""],
+        ["2", "办好政府网站。", "县融媒体中心", "各乡镇"],
+    ]
+    write_table(page, 760, columns, rows)
+    page.operations.remove(f"0.8 w {columns[3]} 760 m {columns[3]} 670 l S")  # no rule between the agency cells of row 1
+    page.line(columns[3], 760, columns[3], 730)
+    page.line(columns[3], 700, columns[3], 670)
+    lines = read_pdf(build_pdf([page]), Path("merged.pdf")).lines
+    start = lines.index("\t1")
+    assert lines[start : start + 4] == ["\t1", "\t做好政策解读工作。", "\t县政府办公室", ""]
+    assert lines[start + 4 : start + 9] == ["\t2", "\t办好政府网站。", "\t县融媒体中心", "\t各乡镇", ""]
