@@ -202,3 +202,13 @@ def test_a_pdf_cell_merged_across_columns_is_one_cell() -> None:
     start = lines.index("\t1")
     assert lines[start : start + 4] == ["\t1", "\t做好政策解读工作。", "\t县政府办公室", ""]
     assert lines[start + 4 : start + 9] == ["\t2", "\t办好政府网站。", "\t县融媒体中心", "\t各乡镇", ""]
+
+
+def test_pdf_text_beside_a_table_is_counted_as_dropped() -> None:
+    page = PdfPage()
+    page.text(60, 800, "测试丑县2024年政务公开工作要点", 14)
+    write_table(page, 760, [50, 90, 300, 420], [["序号", "具体要求", "责任单位"], ["1", "做好政策解读工作。", "县政府办公室"]])
+    page.text(440, 740, "旁注文字")
+    converted = read_pdf(build_pdf([page]), Path("aside.pdf"))
+    assert converted.dropped == {"PDF text beside a table or across its edge": count_chars("旁注文字")}
+    assert "\t做好政策解读工作。" in converted.lines

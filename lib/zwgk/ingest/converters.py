@@ -428,7 +428,7 @@ def read_pdf(data: bytes, path: Path, starts_item: Callable[[str], bool] = _neve
                 segments.extend(page_segments)
                 unread = count_chars("".join(char["text"] for char in page.chars)) - sum(count_chars("".join(s[1])) for s in page_segments)
                 if unread > 0:
-                    reason = "PDF text outside the reading order (beside a table)"
+                    reason = "PDF text beside a table or across its edge"
                     converted.dropped[reason] = converted.dropped.get(reason, 0) + unread
     except Exception as exc:  # pdfminer and pdfplumber raise many kinds on broken files
         raise PlanParseError(path, _describe_pdf_failure(exc)) from exc
@@ -508,7 +508,7 @@ class _HtmlText(HTMLParser):
     """
 
     _CODE = frozenset({"script", "style", "noscript", "template", "head"})
-    _CHROME = frozenset({"nav", "header", "footer", "aside"})
+    _CHROME = frozenset({"nav", "header", "footer"})
     _CONTAINERS = frozenset({"article", "main"})
     _BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "title", "tr", "table"})
     _BLOCK |= _CHROME | {"main"}
