@@ -175,9 +175,19 @@ def recover_unfinished(data_dir: Path, log: Callable[[str], None] | None = None)
     return found
 
 
-def has_unfinished(data_dir: Path) -> bool:
-    """Whether an interrupted command left a journal (the next command rolls it back)."""
-    return (data_dir / JOURNAL_FILE).is_file()
+def needs_recovery(data_dir: Path) -> bool:
+    """Whether an interrupted command left a journal or leftovers (the next command under the lock handles them).
+
+    Cheap (a few folder listings), so every ``load_*`` can check it.
+    """
+    if not data_dir.is_dir():
+        return False
+    names = [p.name for p in data_dir.iterdir()]
+    left = [n for n in names if n in (JOURNAL_FILE, BACKUP_DIR) or n.startswith((STAGING_PREFIX, RETIRED_PREFIX)) or n.endswith(".tmp")]
+    if left:
+        return True
+    raw_dir = get_raw_dir(data_dir)
+    return any(raw_dir.glob(".*.tmp")) or any((data_dir / "cache" / "plans").glob("*.tmp"))
 
 
 @contextlib.contextmanager
