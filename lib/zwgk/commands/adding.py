@@ -266,12 +266,12 @@ def _read_rows(manifest: Path) -> list[dict[str, str]]:
 
 
 def _format_rows(rows: list[dict[str, object]]) -> bytes:
-    """The manifest's bytes: every value stripped of surrounding white space (a name ending in a space is another name)."""
+    """The manifest's bytes (rows already in it are written back as they were)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(MANIFEST_COLUMNS), lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({c: "" if row.get(c) is None else str(row.get(c)).strip() for c in MANIFEST_COLUMNS})
+        writer.writerow({c: "" if row.get(c) is None else row.get(c) for c in MANIFEST_COLUMNS})
     return buffer.getvalue().encode("utf-8")
 
 
@@ -356,7 +356,11 @@ def _add_locked(
         raise AddError(f"{plan_id} already has a plan ({existing[0].file}); pass --replace to replace it with {path.name}")
     file_name = f"{plan_id}{path.suffix.lower() or '.txt'}"
     source_note = str(given.get("source") or f"added with zwgk add from {path.name}")
-    new_row = {"file": file_name, **metadata, "sha256": sha, "source": source_note}
+    # A name ending in a space would be another name: the new row's values are stored stripped.
+    new_row = {
+        key: value.strip() if isinstance(value, str) else value
+        for key, value in {"file": file_name, **metadata, "sha256": sha, "source": source_note}.items()
+    }
     rows = [row for row in _read_rows(manifest) if row["file"] not in {e.file for e in existing}]
     writes: dict[Path, bytes | None] = {raw_dir / e.file: None for e in existing if e.file != file_name}
     writes |= {raw_dir / file_name: data, manifest: _format_rows([*rows, new_row])}
