@@ -13,7 +13,6 @@ import csv
 import difflib
 import io
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from zwgk.parse.dispatch import PlanSource, parse_plan_bytes
 from zwgk.parse.frontmatter import infer_plan_identity
 from zwgk.paths import get_data_dir, get_manifest_path, get_raw_dir
 from zwgk.processed.build import build_dataset
+from zwgk.processed.transaction import change_raw_files, hold_data_lock, mark_step, remove_file, write_file_atomic
 from zwgk.settings import SpecialJurisdiction, get_default_settings, get_place_settings
 
 _UNIT = r"[\u4e00-\u9fff]{1,12}?(?:自治州|地区|盟|[省市州区县旗])"
@@ -265,40 +265,28 @@ def _read_rows(manifest: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _write_rows(manifest: Path, rows: list[dict[str, object]]) -> None:
+def _format_rows(rows: list[dict[str, object]]) -> bytes:
+    """The manifest's bytes (rows already in it are written back as they were)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(MANIFEST_COLUMNS), lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({c: "" if row.get(c) is None else row.get(c) for c in MANIFEST_COLUMNS})
-    manifest.write_text(buffer.getvalue(), encoding="utf-8")
+    return buffer.getvalue().encode("utf-8")
 
 
-class _RawTransaction:
-    """Snapshot the manifest and the raw files a change touches; put them back on failure."""
+def _commit_change(data_dir: Path, command: str, subject: str, writes: dict[Path, bytes | None], log: Callable[[str], None]) -> None:
+    """Write (bytes) or delete (None) raw files and the manifest, then rebuild: all or nothing (see `zwgk.processed.transaction`).
 
-    def __init__(self, raw_dir: Path, files: list[str]) -> None:
-        self.raw_dir = raw_dir
-        self.saved = {name: (raw_dir / name).read_bytes() if (raw_dir / name).exists() else None for name in ["plans.csv", *files]}
-
-    def rollback(self) -> None:
-        for name, data in self.saved.items():
-            path = self.raw_dir / name
+    The manifest is written last among the raw files, so a new raw file is never listed before it exists.
+    """
+    with change_raw_files(data_dir, command, subject, list(writes), log):
+        for target, data in writes.items():
             if data is None:
-                path.unlink(missing_ok=True)
+                remove_file(target)
             else:
-                path.write_bytes(data)
-
-
-def _commit_change(data_dir: Path, files: list[str], change: Callable[[], None], log: Callable[[str], None]) -> None:
-    """Apply ``change`` to data/raw, rebuild, and restore data/raw if anything fails."""
-    transaction = _RawTransaction(get_raw_dir(data_dir), files)
-    try:
-        change()
+                write_file_atomic(target, data)
         build_dataset(data_dir, log=log)
-    except BaseException:
-        transaction.rollback()
-        raise
 
 
 def format_check_block(file: str, findings: list[str]) -> list[str]:
@@ -328,58 +316,71 @@ def add_plan(
     anything is touched; otherwise it is added and the findings are printed prominently.
     """
     path, data_dir = Path(path), data_dir or get_data_dir()
-    raw_dir, manifest = get_raw_dir(data_dir), get_manifest_path(data_dir)
+    given = {key: value.strip() if isinstance(value, str) else value for key, value in (given or {}).items()}
     data = path.read_bytes()
     source = parse_plan_bytes(data, path)
     if strict and source.parsed.findings:
         for line in format_check_block(path.name, [finding.summary for finding in source.parsed.findings]):
             log(line)
         raise AddError(f"{path}: --strict: the self-check found {len(source.parsed.findings)} problem(s); the plan was not added")
+    with hold_data_lock(data_dir, log):  # from the manifest read to the processed write: concurrent commands queue
+        result = _add_locked(path, data, source, given, replace, data_dir, log)
+    if result.status == "unchanged":
+        return result
+    verb = result.status
+    lines = summarise_plan(str(result.plan_id), data_dir, verb) + compare_with_previous(str(result.plan_id), data_dir)
+    lines += format_check_block(str(result.lines[0]), [finding.summary for finding in source.parsed.findings])
+    for line in lines:
+        log(line)
+    return AddResult(result.plan_id, verb, lines)
+
+
+def _add_locked(
+    path: Path, data: bytes, source: PlanSource, given: dict[str, object], replace: bool, data_dir: Path,
+    log: Callable[[str], None],
+) -> AddResult:  # fmt: skip
+    """Record the plan in data/raw and rebuild, under the data lock; ``lines`` holds the raw file's name."""
+    raw_dir, manifest = get_raw_dir(data_dir), get_manifest_path(data_dir)
     sha = compute_sha256(data)
     entries = read_manifest(manifest)
+    mark_step("manifest read")
     same = next((e for e in entries if e.sha256 == sha), None)
     if same is not None:
         message = f"{path.name} is already in the dataset as {same.file} ({same.plan_id}): nothing to do"
         log(message)
         return AddResult(same.plan_id, "unchanged", [message])
-    metadata = infer_metadata(source, given or {})
+    metadata = infer_metadata(source, given)
     plan_id = make_plan_id(metadata)
     existing = [e for e in entries if e.plan_id == plan_id]
     if existing and not replace:
         raise AddError(f"{plan_id} already has a plan ({existing[0].file}); pass --replace to replace it with {path.name}")
     file_name = f"{plan_id}{path.suffix.lower() or '.txt'}"
-    source_note = str((given or {}).get("source") or f"added with zwgk add from {path.name}")
-    new_row = {"file": file_name, **metadata, "sha256": sha, "source": source_note}
+    source_note = str(given.get("source") or f"added with zwgk add from {path.name}")
+    # A name ending in a space would be another name: the new row's values are stored stripped.
+    new_row = {
+        key: value.strip() if isinstance(value, str) else value
+        for key, value in {"file": file_name, **metadata, "sha256": sha, "source": source_note}.items()
+    }
     rows = [row for row in _read_rows(manifest) if row["file"] not in {e.file for e in existing}]
-
-    def change() -> None:
-        for entry in existing:
-            (raw_dir / entry.file).unlink(missing_ok=True)
-        shutil.copyfile(path, raw_dir / file_name)
-        _write_rows(manifest, [*rows, new_row])
-
-    _commit_change(data_dir, [file_name, *(e.file for e in existing)], change, log)
-    lines = summarise_plan(plan_id, data_dir) + compare_with_previous(plan_id, data_dir)
-    lines += format_check_block(file_name, [finding.summary for finding in source.parsed.findings])
-    for line in lines:
-        log(line)
-    return AddResult(plan_id, "replaced" if existing else "added", lines)
+    writes: dict[Path, bytes | None] = {raw_dir / e.file: None for e in existing if e.file != file_name}
+    writes |= {raw_dir / file_name: data, manifest: _format_rows([*rows, new_row])}
+    _commit_change(data_dir, "add", f"{path.name} as {plan_id}", writes, log)
+    return AddResult(plan_id, "replaced" if existing else "added", [file_name])
 
 
 def remove_plan(plan_id: str, data_dir: Path | None = None, log: Callable[[str], None] = print) -> None:
     """Remove a plan's file and manifest row, and rebuild (all restored if the rebuild fails)."""
     data_dir = data_dir or get_data_dir()
-    entries = [e for e in read_manifest(get_manifest_path(data_dir)) if e.plan_id == plan_id]
-    if not entries:
-        raise AddError(f"no plan {plan_id} in the manifest; `zwgk list` shows the plans")
-    file_name = entries[0].file
-    rows = [row for row in _read_rows(get_manifest_path(data_dir)) if row["file"] != file_name]
-
-    def change() -> None:
-        (get_raw_dir(data_dir) / file_name).unlink()
-        _write_rows(get_manifest_path(data_dir), rows)
-
-    _commit_change(data_dir, [file_name], change, log)
+    manifest = get_manifest_path(data_dir)
+    with hold_data_lock(data_dir, log):  # from the manifest read to the processed write
+        entries = [e for e in read_manifest(manifest) if e.plan_id == plan_id]
+        mark_step("manifest read")
+        if not entries:
+            raise AddError(f"no plan {plan_id} in the manifest; `zwgk list` shows the plans")
+        file_name = entries[0].file
+        rows = [row for row in _read_rows(manifest) if row["file"] != file_name]
+        writes: dict[Path, bytes | None] = {manifest: _format_rows(rows), get_raw_dir(data_dir) / file_name: None}  # unlisted, then deleted
+        _commit_change(data_dir, "remove", plan_id, writes, log)
     log(f"removed {plan_id} ({file_name})")
 
 
@@ -391,8 +392,8 @@ def list_plans(data_dir: Path | None = None) -> pd.DataFrame:
     return plans[["plan_id", "jurisdiction", "level", "province", "year", "layout", "n_tasks", "n_measures", "source_file"]]
 
 
-def summarise_plan(plan_id: str, data_dir: Path) -> list[str]:
-    """One paragraph about a built plan: counts, accounting, warnings."""
+def summarise_plan(plan_id: str, data_dir: Path, verb: str = "added") -> list[str]:
+    """One paragraph about a built plan (``verb``: added or replaced): counts, accounting, warnings."""
     from zwgk.processed.build import format_accounting, read_build_info
     from zwgk.processed.dataset import load_agencies, load_plans
 
@@ -409,7 +410,7 @@ def summarise_plan(plan_id: str, data_dir: Path) -> list[str]:
     title = row["plan_title"] if pd.notna(row["plan_title"]) else row["source_file"]
     doc_number = row["doc_number"] if pd.notna(row["doc_number"]) else "-"
     lines = [
-        f"added {plan_id}: {title} ({row['layout']}, read as {row['encoding']})",
+        f"{verb} {plan_id}: {title} ({row['layout']}, read as {row['encoding']})",
         f"  {row['n_tasks']} tasks, {row['n_measures']} measures, {n_agencies} agencies; doc number {doc_number}",
         *("  " + line for line in format_accounting(plan)),
     ]

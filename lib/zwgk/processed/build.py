@@ -8,8 +8,6 @@ dataset exactly as it was: tables are written to a temporary folder and swapped 
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -17,7 +15,7 @@ import pickle
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from zwgk.parse.dispatch import PlanSource, parse_plan_bytes
 from zwgk.parse.frontmatter import infer_jurisdiction_year
 from zwgk.paths import CONFIG_DIR, PACKAGE_DIR, get_data_dir, get_manifest_path, get_processed_dir, get_raw_dir
 from zwgk.processed.rows import PlanRows, build_plan_rows
+from zwgk.processed.transaction import RETIRED_PREFIX, STAGING_PREFIX, hold_data_lock, mark_step, sync_folder
 from zwgk.schema import TABLES, coerce_dtypes, validate_table
 from zwgk.settings import get_default_settings, hash_config_files
 
@@ -167,6 +166,7 @@ def _parse_and_cache(job: tuple[ManifestEntry, bytes, Path, Path]) -> PlanRows:
     entry, data, raw_dir, path = job
     rows = _parse_entry(entry, data, raw_dir)
     staging = path.with_suffix(f".{os.getpid()}.tmp")
+    mark_step(f"cache {path.name}")
     staging.write_bytes(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
     staging.replace(path)
     return rows
@@ -284,10 +284,12 @@ def _collect_warnings(notes: list[dict]) -> list[str]:
 def write_tables(tables: dict[str, pd.DataFrame], info: dict, processed_dir: Path) -> None:
     """Write all tables and the build info into ``processed_dir`` atomically."""
     processed_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".processed-new-", dir=processed_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=processed_dir.parent))
     try:
         for name, frame in tables.items():
+            mark_step(f"write {name}.parquet")
             frame.to_parquet(staging / f"{name}.parquet", index=False)
+        mark_step(f"write {BUILD_INFO}")
         (staging / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _swap_in(staging, processed_dir)
     finally:
@@ -295,29 +297,26 @@ def write_tables(tables: dict[str, pd.DataFrame], info: dict, processed_dir: Pat
 
 
 def _swap_in(staging: Path, processed_dir: Path) -> None:
+    """Rename the new tables in; a kill between the two renames is undone by `transaction.clean_leftovers`."""
+    for file in staging.iterdir():
+        with open(file, "rb") as handle:
+            os.fsync(handle.fileno())
+    sync_folder(staging)
+    mark_step("rename the new tables in")
     if not processed_dir.exists():
         os.replace(staging, processed_dir)
+        sync_folder(processed_dir.parent)
         return
-    retired = processed_dir.parent / f".processed-old-{os.getpid()}"
+    retired = processed_dir.parent / f"{RETIRED_PREFIX}{os.getpid()}"
     os.replace(processed_dir, retired)
     try:
+        mark_step("rename the new tables in (previous retired)")
         os.replace(staging, processed_dir)
-    except OSError:
+    except BaseException:
         os.replace(retired, processed_dir)
         raise
+    sync_folder(processed_dir.parent)
     shutil.rmtree(retired, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _build_lock(data_dir: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``data_dir`` so concurrent builds (two notebooks) queue."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / ".build.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def build_dataset(data_dir: Path | None = None, *, force: bool = False, log: Callable[[str], None] | None = None) -> BuildReport:
@@ -327,7 +326,7 @@ def build_dataset(data_dir: Path | None = None, *, force: bool = False, log: Cal
     `ManifestError`; on any error nothing is written.
     """
     data_dir = data_dir or get_data_dir()
-    with _build_lock(data_dir):
+    with hold_data_lock(data_dir, log):
         return _build_locked(data_dir, force, log or (lambda message: None))
 
 

@@ -15,14 +15,15 @@ import pyarrow.parquet as pq
 
 from zwgk.paths import get_data_dir, get_processed_dir
 from zwgk.processed.build import build_dataset, is_dataset_current
+from zwgk.processed.transaction import needs_recovery
 from zwgk.schema import FIELDS, LIST, TABLES
 
 
 def ensure_dataset(data_dir: Path | None = None) -> Path:
     """Rebuild the dataset if it is missing or stale; return the processed folder."""
     data_dir = data_dir or get_data_dir()
-    if not is_dataset_current(data_dir):
-        build_dataset(data_dir, log=print)  # rechecks under the build lock
+    if needs_recovery(data_dir) or not is_dataset_current(data_dir):
+        build_dataset(data_dir, log=print)  # recovers an interrupted command and rechecks, under the lock
     return get_processed_dir(data_dir)
 
 
