@@ -358,7 +358,10 @@ def add_plan(
         shutil.copyfile(path, raw_dir / file_name)
         _write_rows(manifest, [*rows, new_row])
 
-    _commit_change(data_dir, [file_name, *(e.file for e in existing)], change, log)
+    try:
+        _commit_change(data_dir, [file_name, *(e.file for e in existing)], change, log)
+    except ZwgkError as error:  # the build names the copy in data/raw; the user knows the file they passed
+        raise AddError(str(error).replace(str(raw_dir / file_name), str(path))) from None
     lines = summarise_plan(plan_id, data_dir) + compare_with_previous(plan_id, data_dir)
     lines += format_check_block(file_name, [finding.summary for finding in source.parsed.findings])
     for line in lines:
@@ -375,8 +378,12 @@ def remove_plan(plan_id: str, data_dir: Path | None = None, log: Callable[[str],
     file_name = entries[0].file
     rows = [row for row in _read_rows(get_manifest_path(data_dir)) if row["file"] != file_name]
 
+    raw_file = get_raw_dir(data_dir) / file_name
+    if not raw_file.exists():
+        log(f"note: {raw_file} was already deleted; removing its manifest row")
+
     def change() -> None:
-        (get_raw_dir(data_dir) / file_name).unlink()
+        raw_file.unlink(missing_ok=True)
         _write_rows(get_manifest_path(data_dir), rows)
 
     _commit_change(data_dir, [file_name], change, log)
