@@ -389,6 +389,17 @@ class SelfCheckSettings:
 
 
 @dataclass(frozen=True)
+class InputLimits:
+    """``limits.yaml``: the largest input a plan may be, so that cost stays bounded (see the file)."""
+
+    max_file_bytes: int
+    max_line_chars: int
+    max_lines: int
+    max_tasks: int
+    compare_max_tasks: int
+
+
+@dataclass(frozen=True)
 class ParserSettings:
     """Everything the parser reads from data files, passed to it explicitly."""
 
@@ -453,6 +464,7 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
         "name_suffixes": _records(_special_jurisdiction),
         "special_jurisdictions": _records(_special_jurisdiction),
     },
+    InputLimits: dict.fromkeys(("max_file_bytes", "max_line_chars", "max_lines", "max_tasks", "compare_max_tasks"), _integer),
     SelfCheckSettings: {
         "agency_column_header": _pattern,
         "min_agency_task_share": _share,
@@ -549,6 +561,17 @@ def load_place_settings(config_dir: Path = CONFIG_DIR) -> PlaceSettings:
 def get_place_settings() -> PlaceSettings:
     """Return the shipped ``places.yaml``, loaded and checked once per process."""
     return load_place_settings(CONFIG_DIR)
+
+
+def load_input_limits(config_dir: Path = CONFIG_DIR) -> InputLimits:
+    """Read and check ``limits.yaml`` (the size limits of one input plan)."""
+    return _read_mapping(config_dir / "limits.yaml", InputLimits)
+
+
+@functools.cache
+def get_input_limits() -> InputLimits:
+    """Return the shipped ``limits.yaml``, loaded and checked once per process."""
+    return load_input_limits(CONFIG_DIR)
 
 
 @functools.cache

@@ -224,7 +224,7 @@ def _check_numbering(parsed: ParsedPlan, path: str) -> list[Finding]:
 
 
 def _kept_chars(line: SourceLine) -> int:
-    return sum(not char.isspace() for char in line.raw) - line.artefact_chars
+    return len("".join(line.raw.split())) - line.artefact_chars  # str.split() cuts at exactly the isspace() characters
 
 
 def _check_task_share(parsed: ParsedPlan, path: str, settings: ParserSettings) -> list[Finding]:
