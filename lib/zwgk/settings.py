@@ -397,6 +397,7 @@ class InputLimits:
     max_lines: int
     max_tasks: int
     compare_max_tasks: int
+    compare_candidates: int
 
 
 @dataclass(frozen=True)
@@ -464,7 +465,9 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
         "name_suffixes": _records(_special_jurisdiction),
         "special_jurisdictions": _records(_special_jurisdiction),
     },
-    InputLimits: dict.fromkeys(("max_file_bytes", "max_line_chars", "max_lines", "max_tasks", "compare_max_tasks"), _integer),
+    InputLimits: dict.fromkeys(
+        ("max_file_bytes", "max_line_chars", "max_lines", "max_tasks", "compare_max_tasks", "compare_candidates"), _integer
+    ),
     SelfCheckSettings: {
         "agency_column_header": _pattern,
         "min_agency_task_share": _share,

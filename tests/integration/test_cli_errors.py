@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import os
 import subprocess
@@ -15,6 +16,7 @@ from zwgk.commands import adding
 from zwgk.commands.cli import main
 from zwgk.errors import PlanParseError
 from zwgk.paths import REPO_DIR
+from zwgk.settings import get_input_limits
 
 PLAN = """测试甲市2020年政务公开工作要点
 一、推进决策公开
@@ -137,3 +139,15 @@ def test_the_installed_command_prints_one_line_and_exits_1(data_dir: Path, tmp_p
     )
     assert done.returncode == 1
     assert done.stderr == f"error: {tmp_path}: Is a directory; pass a plan file, not a folder\n"
+
+
+def test_the_comparison_with_the_previous_plan_is_skipped_past_its_limit(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = tmp_path / "2021.txt"
+    plan.write_text(NEXT, encoding="utf-8")
+    small = dataclasses.replace(get_input_limits(), compare_max_tasks=2)
+    monkeypatch.setattr(adding, "get_input_limits", lambda: small)
+    assert main(["add", str(plan), *COUNTY]) == 0
+    out = capsys.readouterr().out
+    assert "compared with jiangsu-yangli-ceshi0-2020: skipped (3 and 3 tasks; the comparison runs for at most 2 tasks a plan" in out
