@@ -386,6 +386,8 @@ class SelfCheckSettings:
     agency_joint_end: re.Pattern[str]
     agency_joint_min_part_chars: int
     min_task_char_share: float
+    duplicate_line_min_chars: int
+    duplicated_lines_min: int
 
 
 @dataclass(frozen=True)
@@ -476,6 +478,8 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
         "agency_joint_end": _pattern,
         "agency_joint_min_part_chars": _integer,
         "min_task_char_share": _share,
+        "duplicate_line_min_chars": _integer,
+        "duplicated_lines_min": _integer,
     },
 }
 

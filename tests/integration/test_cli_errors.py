@@ -151,3 +151,16 @@ def test_the_comparison_with_the_previous_plan_is_skipped_past_its_limit(
     assert main(["add", str(plan), *COUNTY]) == 0
     out = capsys.readouterr().out
     assert "compared with jiangsu-yangli-ceshi0-2020: skipped (3 and 3 tasks; the comparison runs for at most 2 tasks a plan" in out
+
+
+def test_a_plan_with_every_line_duplicated_is_warned_about_and_refused_with_strict(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    plan = tmp_path / "2021.txt"
+    plan.write_text("".join(f"{line}\n{line}\n" for line in NEXT.splitlines()), encoding="utf-8")
+    assert main(["add", str(plan), *COUNTY, "--strict"]) == 1
+    captured = capsys.readouterr()
+    assert "duplicated_lines, line 2: 6 lines repeat the line before them" in captured.out
+    assert captured.err.startswith(f"error: {plan}: --strict: the self-check found")
+    assert main(["add", str(plan), *COUNTY]) == 0
+    assert "SELF-CHECK" in capsys.readouterr().out
