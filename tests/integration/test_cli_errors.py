@@ -113,8 +113,7 @@ def test_an_error_found_during_the_build_names_the_users_file(
 
     monkeypatch.setattr("zwgk.processed.build.check_title_against_manifest", refuse)
     assert main(["add", str(plan), *COUNTY]) == 1
-    err = capsys.readouterr().err
-    assert f"{plan}, line 1: refused by the build" in err and "raw/jiangsu" not in err and "Traceback" not in err
+    assert _one_error_line(capsys) == f"error: {plan}, line 1: refused by the build"
 
 
 def test_an_unexpected_error_is_one_line_unless_the_traceback_is_asked_for(

@@ -27,7 +27,7 @@ from zwgk.ingest.manifest import MANIFEST_COLUMNS, make_plan_id, read_manifest
 from zwgk.parse.dispatch import PlanSource, parse_plan_bytes
 from zwgk.parse.frontmatter import infer_plan_identity
 from zwgk.paths import get_data_dir, get_manifest_path, get_raw_dir
-from zwgk.processed.build import build_dataset
+from zwgk.processed.build import BuildError, build_dataset
 from zwgk.settings import SpecialJurisdiction, get_default_settings, get_input_limits, get_place_settings
 
 _UNIT = r"[\u4e00-\u9fff]{1,12}?(?:自治州|地区|盟|[省市州区县旗])"
@@ -361,7 +361,9 @@ def add_plan(
     try:
         _commit_change(data_dir, [file_name, *(e.file for e in existing)], change, log)
     except ZwgkError as error:  # the build names the copy in data/raw; the user knows the file they passed
-        raise AddError(str(error).replace(str(raw_dir / file_name), str(path))) from None
+        errors = error.errors if isinstance(error, BuildError) else [error]
+        message = str(errors[0]) if len(errors) == 1 else str(error)
+        raise AddError(message.replace(str(raw_dir / file_name), str(path))) from None
     lines = summarise_plan(plan_id, data_dir) + compare_with_previous(plan_id, data_dir)
     lines += format_check_block(file_name, [finding.summary for finding in source.parsed.findings])
     for line in lines:
