@@ -178,13 +178,17 @@ FIELDS: dict[str, Field] = {
         "['numbering_gap, line 40: （四） follows （二） under 一、推进公开: a number is missing or a heading was not recognised']",
     ),
     "n_check_findings": Field("Int64", "Number of self-check findings (check_findings); 0 when the parse looks right.", "0"),
-    "chars_total": Field("Int64", "Non-whitespace characters in the raw file.", "11234"),
+    "chars_total": Field(
+        "Int64", "Non-whitespace characters in the raw file (as converted text, plus what the converter left out).", "11234"
+    ),
     "chars_task": Field("Int64", "Of chars_total, characters on lines placed in tasks.", "9876"),
     "chars_heading": Field("Int64", "Of chars_total, characters of section headings and table header rows.", "650"),
     "chars_front": Field("Int64", "Of chars_total, characters of the title, issuing notice and preamble.", "300"),
     "chars_closing": Field("Int64", "Of chars_total, characters of the closing text.", "40"),
     "chars_dropped": Field(
-        "Int64", "Of chars_total, characters dropped: navigation, footers, word-processor artefacts, unplaced lines.", "120"
+        "Int64",
+        "Of chars_total, characters dropped: navigation, footers, word-processor artefacts, unplaced lines, and text a converter left out (Word page headers and footnotes, web page scripts and navigation; a warning names each).",
+        "120",
     ),
     # tasks
     "task_seq": Field("Int64", "Order of the task in its plan, from 1.", "1"),

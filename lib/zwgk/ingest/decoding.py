@@ -18,7 +18,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from zwgk.errors import PlanParseError
-from zwgk.ingest.converters import convert_binary, html_to_lines, looks_like_html
+from zwgk.ingest.converters import convert_binary, looks_like_html, read_html
 from zwgk.settings import get_input_limits
 
 # Encodings accepted from detection, mapped to the codec used to decode (supersets).
@@ -41,13 +41,19 @@ _MIN_CJK_SHARE = 0.2  # of non-space characters, for text decoded from a guessed
 
 @dataclass
 class DecodedText:
-    """The text of one raw file, with the encoding it was decoded from."""
+    """The text of one raw file, with the encoding it was decoded from.
+
+    ``dropped`` maps a reason to the non-white-space characters a converter left out of
+    ``lines`` (a Word page header, a web page's scripts): the accounting counts them as
+    dropped, so nothing read from the file goes missing unreported.
+    """
 
     path: Path
     sha256: str
     encoding: str
     lines: list[str]
     warnings: list[str] = field(default_factory=list)
+    dropped: dict[str, int] = field(default_factory=dict)
 
 
 def compute_sha256(data: bytes) -> str:
@@ -73,18 +79,30 @@ def decode_plan_bytes(data: bytes, path: str | Path, starts_item: Callable[[str]
         raise PlanParseError(path, "the file is empty" if not data else "the file holds only whitespace")
     converted = convert_binary(data, path, starts_item) if starts_item else convert_binary(data, path)
     if converted is not None:
-        check_line_limits(converted[0], path)
-        return DecodedText(path, compute_sha256(data), converted[1], converted[0], [])
+        check_line_limits(converted.lines, path)
+        warnings = [*converted.warnings, *_dropped_warnings(path, converted.dropped)]
+        return DecodedText(path, compute_sha256(data), converted.format, converted.lines, warnings, dict(converted.dropped))
     text, encoding, warnings = _decode(data, path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    dropped: dict[str, int] = {}
     if looks_like_html(text):
-        text, encoding = "\n".join(html_to_lines(text)), f"{encoding} (html)"
+        page = read_html(text, path)
+        text, encoding, dropped = "\n".join(page.lines), f"{encoding} (html)", page.dropped
+        warnings.extend(_dropped_warnings(path, dropped))
     lines = text.split("\n")
     check_line_limits(lines, path)
     _reject_binary(lines, path)
     if not any(line.strip() for line in lines):
         raise PlanParseError(path, f"the file holds no text once decoded as {encoding}")
-    return DecodedText(path, compute_sha256(data), encoding, lines, warnings)
+    return DecodedText(path, compute_sha256(data), encoding, lines, warnings, dropped)
+
+
+def _dropped_warnings(path: Path, dropped: dict[str, int]) -> list[str]:
+    """One warning naming the file and what the converter left out (counted as chars_dropped)."""
+    if not dropped:
+        return []
+    parts = ", ".join(f"{chars} of {reason}" for reason, chars in sorted(dropped.items()))
+    return [f"{path}: {sum(dropped.values())} characters left out of the text (counted as dropped): {parts}"]
 
 
 def check_line_limits(lines: list[str], path: Path) -> None:

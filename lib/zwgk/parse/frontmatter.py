@@ -27,13 +27,22 @@ def remove_artefacts(text: str, fm: FrontMatterSettings) -> str:
     return text
 
 
+def count_artefact_chars(raw: str, cleaned: str) -> int:
+    """Return the non-white-space characters `remove_artefacts` took out of ``raw``.
+
+    The accounting counts non-white-space characters (chars_total); counting the spaces
+    inside ``[bookmark: x]`` too made the groups add up to more than the total.
+    """
+    return sum(not char.isspace() for char in raw) - sum(not char.isspace() for char in cleaned)
+
+
 def make_source_lines(raw_lines: list[str], fm: FrontMatterSettings) -> list[SourceLine]:
     """Return one `SourceLine` per raw line of a file, artefacts removed and whitespace stripped."""
     lines = []
     for number, raw in enumerate(raw_lines, start=1):
         text = remove_artefacts(raw, fm)
         stripped = text.strip(SPACE_CHARS)
-        line = SourceLine(number, raw, stripped, artefact_chars=len(raw) - len(text))
+        line = SourceLine(number, raw, stripped, artefact_chars=count_artefact_chars(raw, text))
         if not stripped:
             line.place("blank")
         lines.append(line)

@@ -22,7 +22,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from zwgk.parse.frontmatter import remove_artefacts
+from zwgk.parse.frontmatter import count_artefact_chars, remove_artefacts
 from zwgk.parse.numbering import NumberMatch, match_number
 from zwgk.parse.parsed import SourceLine
 from zwgk.schema import SPACE_CHARS
@@ -145,7 +145,7 @@ def _cut_pieces(line: SourceLine, offsets: list[int], settings: ParserSettings) 
     for start, end in itertools.pairwise(bounds):
         piece_raw = raw[start:end]
         cleaned = remove_artefacts(piece_raw, settings.frontmatter)
-        piece = SourceLine(line.line_no, piece_raw, cleaned.strip(SPACE_CHARS), artefact_chars=len(piece_raw) - len(cleaned))
+        piece = SourceLine(line.line_no, piece_raw, cleaned.strip(SPACE_CHARS), artefact_chars=count_artefact_chars(piece_raw, cleaned))
         if not piece.text:
             piece.place("blank")
         pieces.append(piece)

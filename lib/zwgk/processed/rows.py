@@ -57,8 +57,12 @@ def _group_pieces(lines: list[SourceLine]) -> list[list[SourceLine]]:
     return groups
 
 
-def _accounting(lines: list[SourceLine]) -> dict[str, int]:
+def _accounting(lines: list[SourceLine], converter_dropped: dict[str, int] | None = None) -> dict[str, int]:
+    """The plans table's chars_* columns; what a converter left out (``converter_dropped``) is in the total and dropped."""
     counts = {name: 0 for name in ("chars_total", *ACCOUNTING_GROUPS)}
+    left_out = sum((converter_dropped or {}).values())
+    counts["chars_total"] += left_out
+    counts["chars_dropped"] += left_out
     for line in lines:
         raw_chars = _count_chars(line.raw)
         counts["chars_total"] += raw_chars
@@ -139,7 +143,7 @@ def build_plan_rows(entry: ManifestEntry, source: PlanSource, settings: ParserSe
             "n_warnings": len(rows.warnings),
             "check_findings": [finding.summary for finding in parsed.findings],
             "n_check_findings": len(parsed.findings),
-            **_accounting(parsed.lines),
+            **_accounting(parsed.lines, source.decoded.dropped),
         }
     )
     return rows
