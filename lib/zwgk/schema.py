@@ -84,6 +84,8 @@ CHECK_FINDING_KINDS = (
     "agency_run_together",  # two agencies read as one name
     "numbering_gap",  # sibling numbers skip or restart (（一）（二）（四）; 1. 2. 1.)
     "low_task_share",  # most of the plan's characters are outside tasks
+    "duplicated_lines",  # lines that repeat the line before them (a crawl artefact: the text saved twice)
+    "duplicated_tasks",  # tasks with the same text under the same section
 )
 # The theme of a measure no codebook rule matches.
 UNCLASSIFIED = "unclassified"

@@ -386,6 +386,20 @@ class SelfCheckSettings:
     agency_joint_end: re.Pattern[str]
     agency_joint_min_part_chars: int
     min_task_char_share: float
+    duplicate_line_min_chars: int
+    duplicated_lines_min: int
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """``limits.yaml``: the largest input a plan may be, so that cost stays bounded (see the file)."""
+
+    max_file_bytes: int
+    max_line_chars: int
+    max_lines: int
+    max_tasks: int
+    compare_max_tasks: int
+    compare_candidates: int
 
 
 @dataclass(frozen=True)
@@ -453,6 +467,9 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
         "name_suffixes": _records(_special_jurisdiction),
         "special_jurisdictions": _records(_special_jurisdiction),
     },
+    InputLimits: dict.fromkeys(
+        ("max_file_bytes", "max_line_chars", "max_lines", "max_tasks", "compare_max_tasks", "compare_candidates"), _integer
+    ),
     SelfCheckSettings: {
         "agency_column_header": _pattern,
         "min_agency_task_share": _share,
@@ -461,6 +478,8 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
         "agency_joint_end": _pattern,
         "agency_joint_min_part_chars": _integer,
         "min_task_char_share": _share,
+        "duplicate_line_min_chars": _integer,
+        "duplicated_lines_min": _integer,
     },
 }
 
@@ -549,6 +568,17 @@ def load_place_settings(config_dir: Path = CONFIG_DIR) -> PlaceSettings:
 def get_place_settings() -> PlaceSettings:
     """Return the shipped ``places.yaml``, loaded and checked once per process."""
     return load_place_settings(CONFIG_DIR)
+
+
+def load_input_limits(config_dir: Path = CONFIG_DIR) -> InputLimits:
+    """Read and check ``limits.yaml`` (the size limits of one input plan)."""
+    return _read_mapping(config_dir / "limits.yaml", InputLimits)
+
+
+@functools.cache
+def get_input_limits() -> InputLimits:
+    """Return the shipped ``limits.yaml``, loaded and checked once per process."""
+    return load_input_limits(CONFIG_DIR)
 
 
 @functools.cache

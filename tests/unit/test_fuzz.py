@@ -145,7 +145,19 @@ def test_generated_tables_keep_their_columns(rows: list[tuple[bool, str, str, st
         for section in task.sections:
             assert not any(name in section.title for name in agency_names), section
             assert section.title in SECTIONS
-    assert parsed.findings == []
+    # silent, unless the generator repeated a row's content within a section, which the check must report
+    assert [f.kind for f in parsed.findings] == (["duplicated_tasks"] if _repeats_in_a_section(rows) else [])
+
+
+def _repeats_in_a_section(rows: list[tuple[bool, str, str, str, bool]]) -> bool:
+    """Whether two rows of one section hold the same content."""
+    seen, section = set(), 0
+    for seq, (new_section, content, *_) in enumerate(rows, start=1):
+        section += new_section or seq == 1
+        if (section, content) in seen:
+            return True
+        seen.add((section, content))
+    return False
 
 
 @settings(max_examples=200, deadline=None)

@@ -127,8 +127,8 @@ def test_a_built_misparse_with_agency_sections_is_loud() -> None:
     lines = [SourceLine(1, "\t序号\t工作任务\t牵头单位", "序号工作任务牵头单位", category="table_header")]
     section = Section("", "市发改委、市财政局")
     for no in range(2, 6):
-        lines.append(SourceLine(no, "\t推进公开。", "推进公开。", category="task", task_seq=no - 1))
-    tasks = [ParsedTask(seq, (section,), str(seq), None, "推进公开。", seq + 1, seq + 1) for seq in range(1, 5)]
+        lines.append(SourceLine(no, f"\t推进第{no - 1}项公开。", f"推进第{no - 1}项公开。", category="task", task_seq=no - 1))
+    tasks = [ParsedTask(seq, (section,), str(seq), None, f"推进第{seq}项公开。", seq + 1, seq + 1) for seq in range(1, 5)]
     tasks[0].agency_cells.append(AgencyCell("lead", "市发改委"))
     findings = check_parsed_plan(_plan(tasks, lines), "plan.txt", get_default_settings())
     assert [(f.kind, f.line) for f in findings] == [("few_agencies", 1), ("section_agency_list", 2)]
@@ -183,7 +183,7 @@ def test_numbering_straight_through_sections_is_silent() -> None:
 
 
 def test_most_text_outside_tasks_is_loud() -> None:
-    preamble = "为深入贯彻落实国家和省关于全面推进政务公开工作的部署要求，进一步提升政务公开水平，现结合本地实际制定如下要点。\n" * 6
+    preamble = "".join(f"为深入贯彻落实国家和省关于全面推进政务公开工作的部署要求（第{n}段），进一步提升政务公开水平。\n" for n in range(6))
     text = GOOD_PROSE.replace("一、推进决策公开", preamble + "一、推进决策公开")
     findings = _findings(text)
     assert [(f.kind, f.line) for f in findings] == [("low_task_share", 1)]
@@ -225,3 +225,41 @@ def test_a_malformed_selfcheck_file_names_file_and_key(tmp_path: Path, edit: tup
     (config / "selfcheck.yaml").write_text(text.replace(*edit), encoding="utf-8")
     with pytest.raises(SettingsError, match=rf"selfcheck\.yaml: key '{key}': .*{problem}"):
         load_parser_settings(config)
+
+
+def test_every_line_duplicated_is_loud() -> None:
+    """A crawl that saved every line twice (blank lines between or not) is reported once per kind, at the first repeat."""
+    for gap in ("", "\n"):
+        text = "".join(f"{line}\n{gap}{line}\n{gap}" for line in GOOD_PROSE.splitlines())
+        findings = {f.kind: f for f in _findings(text)}
+        assert {"duplicated_lines", "duplicated_tasks"} <= set(findings)
+        first = 3 if gap else 2
+        assert findings["duplicated_lines"].line == first
+        assert findings["duplicated_lines"].message.startswith(
+            f"7 lines repeat the line before them word for word (the first: line {first}"
+        )
+
+
+def test_a_plan_saved_twice_in_a_row_is_loud() -> None:
+    findings = [f for f in _findings(GOOD_PROSE + GOOD_PROSE) if f.kind == "duplicated_tasks"]
+    assert len(findings) == 1 and findings[0].line == 10
+    assert "repeat an earlier task's text under the same section (the first: task （一） at line 10 repeats line 3" in findings[0].message
+
+
+def test_the_same_task_text_in_another_section_and_short_repeated_lines_are_silent() -> None:
+    text = GOOD_PROSE.replace(
+        "（二）推进数据开放。年底前上线公共数据开放平台。", "（二）做好解读。每季度开展一次政策解读活动，提升解读质量。"
+    )
+    assert _findings(text) == []
+    assert _findings(GOOD_PROSE + "附件\n附件\n") == []  # shorter than duplicate_line_min_chars
+
+
+def test_the_duplicate_thresholds_come_from_the_config(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG_DIR, config)
+    path = config / "selfcheck.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("duplicated_lines_min: 2", "duplicated_lines_min: 1"), encoding="utf-8")
+    text = GOOD_PROSE.replace("二、加强平台建设\n", "二、加强平台建设\n二、加强平台建设\n")
+    assert "duplicated_lines" not in {f.kind for f in _findings(text)}
+    parsed = parse_plan_bytes(text.encode(), "plan.txt", load_parser_settings(config)).parsed
+    assert [(f.kind, f.line) for f in parsed.findings if f.kind == "duplicated_lines"] == [("duplicated_lines", 6)]

@@ -26,9 +26,9 @@ from zwgk.ingest.manifest import MANIFEST_COLUMNS, make_plan_id, read_manifest
 from zwgk.parse.dispatch import PlanSource, parse_plan_bytes
 from zwgk.parse.frontmatter import infer_plan_identity
 from zwgk.paths import get_data_dir, get_manifest_path, get_raw_dir
-from zwgk.processed.build import build_dataset
+from zwgk.processed.build import BuildError, build_dataset
 from zwgk.processed.transaction import change_raw_files, hold_data_lock, mark_step, remove_file, write_file_atomic
-from zwgk.settings import SpecialJurisdiction, get_default_settings, get_place_settings
+from zwgk.settings import SpecialJurisdiction, get_default_settings, get_input_limits, get_place_settings
 
 _UNIT = r"[\u4e00-\u9fff]{1,12}?(?:自治州|地区|盟|[省市州区县旗])"
 _PLACE_END = re.compile(r"(自治州|地区|盟|[省市州区县旗])$")
@@ -364,7 +364,12 @@ def _add_locked(
     rows = [row for row in _read_rows(manifest) if row["file"] not in {e.file for e in existing}]
     writes: dict[Path, bytes | None] = {raw_dir / e.file: None for e in existing if e.file != file_name}
     writes |= {raw_dir / file_name: data, manifest: _format_rows([*rows, new_row])}
-    _commit_change(data_dir, "add", f"{path.name} as {plan_id}", writes, log)
+    try:
+        _commit_change(data_dir, "add", f"{path.name} as {plan_id}", writes, log)
+    except ZwgkError as error:  # the build names the copy in data/raw; the user knows the file they passed
+        errors = error.errors if isinstance(error, BuildError) else [error]
+        message = str(errors[0]) if len(errors) == 1 else str(error)
+        raise AddError(message.replace(str(raw_dir / file_name), str(path))) from None
     return AddResult(plan_id, "replaced" if existing else "added", [file_name])
 
 
@@ -379,7 +384,10 @@ def remove_plan(plan_id: str, data_dir: Path | None = None, log: Callable[[str],
             raise AddError(f"no plan {plan_id} in the manifest; `zwgk list` shows the plans")
         file_name = entries[0].file
         rows = [row for row in _read_rows(manifest) if row["file"] != file_name]
-        writes: dict[Path, bytes | None] = {manifest: _format_rows(rows), get_raw_dir(data_dir) / file_name: None}  # unlisted, then deleted
+        raw_file = get_raw_dir(data_dir) / file_name
+        if not raw_file.exists():
+            log(f"note: {raw_file} was already deleted; removing its manifest row")
+        writes: dict[Path, bytes | None] = {manifest: _format_rows(rows), raw_file: None}  # unlisted, then deleted
         _commit_change(data_dir, "remove", plan_id, writes, log)
     log(f"removed {plan_id} ({file_name})")
 
@@ -432,8 +440,14 @@ def compare_with_previous(plan_id: str, data_dir: Path) -> list[str]:
     tasks = load_tasks(data_dir)
     new_texts = tasks.loc[tasks["plan_id"] == plan_id, "task_text"].tolist()
     old_texts = tasks.loc[tasks["plan_id"] == previous_id, "task_text"].tolist()
-    best_new = [max((difflib.SequenceMatcher(None, t, o, autojunk=False).ratio() for o in old_texts), default=0.0) for t in new_texts]
-    best_old = [max((difflib.SequenceMatcher(None, o, t, autojunk=False).ratio() for t in new_texts), default=0.0) for o in old_texts]
+    limits = get_input_limits()
+    if max(len(new_texts), len(old_texts)) > limits.compare_max_tasks:
+        return [
+            f"compared with {previous_id}: skipped ({len(new_texts):,} and {len(old_texts):,} tasks; "
+            f"the comparison runs for at most {limits.compare_max_tasks:,} tasks a plan, config/limits.yaml)"
+        ]
+    best_new = find_best_ratios(new_texts, old_texts, limits.compare_candidates)
+    best_old = find_best_ratios(old_texts, new_texts, limits.compare_candidates)
     agencies = load_agencies(data_dir)
     new_agencies = sorted(
         set(agencies.loc[agencies["plan_id"] == plan_id, "agency_name"])
@@ -445,3 +459,45 @@ def compare_with_previous(plan_id: str, data_dir: Path) -> list[str]:
         f"{sum(r >= SAME_RATIO for r in best_new)} kept; {sum(r < REWORDED_RATIO for r in best_old)} dropped",
         f"  new agencies: {'、'.join(new_agencies) if new_agencies else 'none'}",
     ]
+
+
+def _count_bigrams(texts: list[str], vocabulary: dict[str, int]) -> object:
+    """A sparse matrix of which character bigrams (columns, numbered in ``vocabulary``, grown here) each text holds."""
+    from scipy.sparse import csr_matrix
+
+    rows, columns = [], []
+    for row, text in enumerate(texts):
+        grams = {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+        for gram in grams:
+            rows.append(row)
+            columns.append(vocabulary.setdefault(gram, len(vocabulary)))
+    return csr_matrix(([1.0] * len(rows), (rows, columns)), shape=(len(texts), max(len(vocabulary), 1)))
+
+
+def find_best_ratios(texts: list[str], others: list[str], candidates: int) -> list[float]:
+    """Return, for each of ``texts``, its best difflib similarity ratio with any of ``others`` (0 if none).
+
+    difflib on every pair cost minutes for large plans (50,000 rows: over six minutes), so the
+    ratio is computed only against the ``candidates`` texts with the highest share of common
+    character bigrams (Dice, one sparse product); an identical text is 1 at once. The most
+    similar text shares the most bigrams, so the best match is kept at a bounded cost.
+    """
+    import numpy as np
+
+    if not texts or not others:
+        return [0.0] * len(texts)
+    vocabulary: dict[str, int] = {}
+    mine, theirs = _count_bigrams(texts, vocabulary), _count_bigrams(others, vocabulary)
+    mine.resize((len(texts), len(vocabulary)))
+    theirs.resize((len(others), len(vocabulary)))
+    sizes_mine, sizes_theirs = np.asarray(mine.sum(axis=1)).ravel(), np.asarray(theirs.sum(axis=1)).ravel()
+    exact, best = set(others), []
+    for start in range(0, len(texts), 256):  # in blocks, so that memory stays small
+        shared = (mine[start : start + 256] @ theirs.T).toarray()
+        dice = 2 * shared / (sizes_mine[start : start + 256, None] + sizes_theirs[None, :])
+        for offset, scores in enumerate(dice):
+            text = texts[start + offset]
+            ranked = np.argsort(-scores, kind="stable")[:candidates]
+            ratios = (difflib.SequenceMatcher(None, text, others[n], autojunk=False).ratio() for n in ranked)
+            best.append(1.0 if text in exact else max(ratios))
+    return best

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -93,13 +95,59 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What to do about an OSError, by errno: the message a user reads instead of a traceback.
+_OS_ADVICE = {
+    errno.ENOENT: "check the path (it does not exist)",
+    errno.EISDIR: "pass a plan file, not a folder",
+    errno.ENOTDIR: "check the path (a part of it is a file, not a folder)",
+    errno.EACCES: "check its permissions (zwgk may not read or write it)",
+    errno.EPERM: "check its permissions (zwgk may not read or write it)",
+    errno.EROFS: "it is on a read-only file system: make the data folder writable",
+    errno.ENOSPC: "the disk is full: free some space and rerun the command",
+    errno.EDQUOT: "the disk quota is used up: free some space and rerun the command",
+}
+TRACEBACK_VARIABLE = "ZWGK_TRACEBACK"  # set to 1 to see the traceback of an unexpected error
+
+
+def format_os_error(error: OSError) -> str:
+    """Return one line naming the file an OSError is about, what happened and what to do.
+
+    Users of the command line see this line, never a traceback, for every failure of the
+    file system (missing, folder, unreadable, read-only, disk full).
+    """
+    names = [str(name) for name in (error.filename, error.filename2) if name is not None]
+    where = " -> ".join(names) if names else "a file"
+    what = error.strerror or str(error) or type(error).__name__
+    advice = _OS_ADVICE.get(error.errno or 0, "check the file and the folder it is in, then rerun the command")
+    return f"error: {where}: {what}; {advice}"
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    Every expected failure (a zwgk error, a file system error) ends in one ``error:`` line on
+    stderr and exit status 1; an unexpected one too, with the traceback only on request.
+    """
     args = make_parser().parse_args(argv)
     try:
         COMMANDS[args.command](args)
     except ZwgkError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(format_os_error(error), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; rerun the command (the dataset is left as it was before it)", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if os.environ.get(TRACEBACK_VARIABLE):
+            raise
+        print(
+            f"error: unexpected {type(error).__name__}: {error}; this is a bug in zwgk: rerun with {TRACEBACK_VARIABLE}=1 "
+            "and report the traceback with the file",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from charset_normalizer import from_bytes
 
 from zwgk.errors import PlanParseError
 from zwgk.ingest.converters import convert_binary, looks_like_html, read_html
+from zwgk.settings import get_input_limits
 
 # Encodings accepted from detection, mapped to the codec used to decode (supersets).
 _CHINESE_CODECS = {
@@ -32,6 +34,8 @@ _CHINESE_CODECS = {
     "utf_16_le": "utf-16-le",
     "utf_16_be": "utf-16-be",
 }
+# Control characters (Unicode category Cc) other than TAB, FF and VT: the file is binary, not text.
+_CONTROL = re.compile("[\x00-\x08\x0a\x0d-\x1f\x7f-\x9f]")
 _MIN_CJK_SHARE = 0.2  # of non-space characters, for text decoded from a guessed encoding
 
 
@@ -64,10 +68,18 @@ def decode_plan_bytes(data: bytes, path: str | Path, starts_item: Callable[[str]
     being joined onto a numbered line; the parser passes its numbering in.
     """
     path = Path(path)
+    limits = get_input_limits()
+    if len(data) > limits.max_file_bytes:
+        raise PlanParseError(
+            path,
+            f"the file is {len(data):,} bytes, more than the {limits.max_file_bytes:,} a plan may be (config/limits.yaml): "
+            "is it a plan? Split it or pass the plan's own file",
+        )
     if not data.strip():
         raise PlanParseError(path, "the file is empty" if not data else "the file holds only whitespace")
     converted = convert_binary(data, path, starts_item) if starts_item else convert_binary(data, path)
     if converted is not None:
+        check_line_limits(converted.lines, path)
         warnings = [*converted.warnings, *_dropped_warnings(path, converted.dropped)]
         return DecodedText(path, compute_sha256(data), converted.format, converted.lines, warnings, dict(converted.dropped))
     text, encoding, warnings = _decode(data, path)
@@ -78,6 +90,7 @@ def decode_plan_bytes(data: bytes, path: str | Path, starts_item: Callable[[str]
         text, encoding, dropped = "\n".join(page.lines), f"{encoding} (html)", page.dropped
         warnings.extend(_dropped_warnings(path, dropped))
     lines = text.split("\n")
+    check_line_limits(lines, path)
     _reject_binary(lines, path)
     if not any(line.strip() for line in lines):
         raise PlanParseError(path, f"the file holds no text once decoded as {encoding}")
@@ -90,6 +103,28 @@ def _dropped_warnings(path: Path, dropped: dict[str, int]) -> list[str]:
         return []
     parts = ", ".join(f"{chars} of {reason}" for reason, chars in sorted(dropped.items()))
     return [f"{path}: {sum(dropped.values())} characters left out of the text (counted as dropped): {parts}"]
+
+
+def check_line_limits(lines: list[str], path: Path) -> None:
+    """Raise `PlanParseError` if ``lines`` are more, or one of them longer, than a plan may have.
+
+    The limits (config/limits.yaml) keep the cost of a wrong file bounded: below them every
+    later step takes time linear in the size.
+    """
+    limits = get_input_limits()
+    if len(lines) > limits.max_lines:
+        raise PlanParseError(
+            path,
+            f"the file has {len(lines):,} lines, more than the {limits.max_lines:,} a plan may have (config/limits.yaml): is it a plan?",
+        )
+    for number, line in enumerate(lines, start=1):
+        if len(line) > limits.max_line_chars:
+            raise PlanParseError(
+                path,
+                f"the line has {len(line):,} characters, more than the {limits.max_line_chars:,} a line may have (config/limits.yaml): "
+                "is it a plan?",
+                number,
+            )
 
 
 def _decode(data: bytes, path: Path) -> tuple[str, str, list[str]]:
@@ -155,9 +190,10 @@ def _line_of(data: bytes, offset: int) -> int:
 
 def _reject_binary(lines: list[str], path: Path) -> None:
     for number, line in enumerate(lines, start=1):
-        for char in line:
-            if char not in "\t\f\v" and unicodedata.category(char) == "Cc":
-                raise PlanParseError(path, f"control character U+{ord(char):04X}: the file looks binary, not a text plan", number)
+        found = _CONTROL.search(line)
+        if found:
+            char = found.group()
+            raise PlanParseError(path, f"control character U+{ord(char):04X}: the file looks binary, not a text plan", number)
 
 
 def _cjk_share(text: str) -> float:

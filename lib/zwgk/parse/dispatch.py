@@ -22,7 +22,7 @@ from zwgk.parse.prose import parse_prose
 from zwgk.parse.selfcheck import check_parsed_plan
 from zwgk.parse.table import parse_table
 from zwgk.schema import ROLES
-from zwgk.settings import NumberingStyle, ParserSettings, get_default_settings
+from zwgk.settings import NumberingStyle, ParserSettings, get_default_settings, get_input_limits
 
 PARSERS: dict[str, Callable[[list[SourceLine], str, ParserSettings], ParsedPlan]] = {  # one parser per layout in zwgk.schema.LAYOUTS
     "table_tab": parse_table,
@@ -77,6 +77,10 @@ def parse_plan_bytes(data: bytes, path: str | Path, settings: ParserSettings | N
         parsed = PARSERS[layout](heads, str(path), settings)
     if not parsed.tasks:
         raise PlanParseError(path, f"read as {layout} but no task was found")
+    limit = get_input_limits().max_tasks
+    if len(parsed.tasks) > limit:
+        found = f"read as {layout} with {len(parsed.tasks):,} tasks"
+        raise PlanParseError(path, f"{found}, more than the {limit:,} a plan may have (config/limits.yaml): is it a plan?")
     parsed.lines = lines
     _cover_joined_lines(parsed, heads)
     parsed.warnings[:0] = [*decoded.warnings, *split_warnings]

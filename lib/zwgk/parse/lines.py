@@ -31,6 +31,7 @@ from zwgk.settings import LineSettings, ParserSettings
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_NUMBER_WINDOW = 32  # characters read to recognise a number at a place in a line (numbers are short)
 
 
 # ---- splitting a line crawled without line breaks ---------------------------------------------
@@ -76,10 +77,11 @@ def find_inline_items(text: str, settings: ParserSettings) -> list[_Cut]:
     found: list[_Cut] = []
     last: dict[str, int] = {}
     for offset in range(len(text)):
-        if offset and text[offset - 1] not in cfg.boundary_before:
+        if (offset and text[offset - 1] not in cfg.boundary_before) or text[offset] in SPACE_CHARS:
             continue
-        match = match_number(text[offset:], settings.layout.numbering)
-        if match is None or text[offset] in SPACE_CHARS:
+        # A number is short: match on a window, not the rest of the line (copying that made a 5 MB line quadratic).
+        match = match_number(text[offset : offset + _NUMBER_WINDOW], settings.layout.numbering)
+        if match is None:
             continue
         value = read_number_value(match.number)
         if value is None or not (value == 1 or value == last.get(match.style, 0) + 1):

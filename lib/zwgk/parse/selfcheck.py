@@ -35,6 +35,8 @@ def check_parsed_plan(parsed: ParsedPlan, path: str, settings: ParserSettings) -
         *_check_agency_names(parsed, path, settings),
         *_check_numbering(parsed, path),
         *_check_task_share(parsed, path, settings),
+        *_check_duplicated_lines(parsed, path, settings),
+        *_check_duplicated_tasks(parsed, path),
     ]
     return sorted(findings, key=lambda finding: (finding.line, finding.kind, finding.message))
 
@@ -224,7 +226,7 @@ def _check_numbering(parsed: ParsedPlan, path: str) -> list[Finding]:
 
 
 def _kept_chars(line: SourceLine) -> int:
-    return sum(not char.isspace() for char in line.raw) - line.artefact_chars
+    return len("".join(line.raw.split())) - line.artefact_chars  # str.split() cuts at exactly the isspace() characters
 
 
 def _check_task_share(parsed: ParsedPlan, path: str, settings: ParserSettings) -> list[Finding]:
@@ -257,3 +259,54 @@ def _longest_stretch_outside_tasks(lines: list[SourceLine]) -> tuple[int, int]:
             chars += _kept_chars(line)
             previous = line.line_no
     return best[1], best[2]
+
+
+# ---- duplicated text ----------------------------------------------------------------------
+
+
+def _check_duplicated_lines(parsed: ParsedPlan, path: str, settings: ParserSettings) -> list[Finding]:
+    """Lines that repeat the line before them word for word: a crawler saved the text twice.
+
+    Blank lines between them do not count; lines shorter than ``duplicate_line_min_chars``
+    (a lone 。, a short signature) may repeat by chance. One finding names the first repeat.
+    """
+    cfg = settings.selfcheck
+    repeats: list[tuple[int, int]] = []
+    previous: SourceLine | None = None
+    for line in parsed.lines:
+        if not line.text:
+            continue
+        if previous is not None and line.text == previous.text and len(line.text) >= cfg.duplicate_line_min_chars:
+            repeats.append((line.line_no, previous.line_no))
+        previous = line
+    if len(repeats) < cfg.duplicated_lines_min:
+        return []
+    (first, before), *_ = repeats
+    message = (
+        f"{len(repeats)} lines repeat the line before them word for word (the first: line {first} repeats line {before}): "
+        "the file probably holds its text twice (a crawl artefact); remove the repeats, or tasks and agencies may be doubled"
+    )
+    return [Finding("duplicated_lines", path, first, message)]
+
+
+def _check_duplicated_tasks(parsed: ParsedPlan, path: str) -> list[Finding]:
+    """Tasks with the same text under the same section: the plan was read (or saved) twice. One finding names the first."""
+    seen: dict[tuple[tuple[Section, ...], str], ParsedTask] = {}
+    repeats: list[tuple[ParsedTask, ParsedTask]] = []
+    for task in parsed.tasks:
+        key = (task.sections, task.text.strip())
+        if not key[1]:
+            continue
+        if key in seen:
+            repeats.append((task, seen[key]))
+        else:
+            seen[key] = task
+    if not repeats:
+        return []
+    (task, original), *_ = repeats
+    message = (
+        f"{len(repeats)} task(s) repeat an earlier task's text under the same section (the first: task {task.number or task.seq} at "
+        f"line {task.line_start} repeats line {original.line_start}, {_shorten(task.text.strip())}): the file probably holds "
+        "its text twice, or a task was copied; the tables count it twice"
+    )
+    return [Finding("duplicated_tasks", path, task.line_start, message)]
