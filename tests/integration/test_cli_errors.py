@@ -78,10 +78,10 @@ def test_a_full_disk_or_a_read_only_raw_folder_ends_in_one_line_and_changes_noth
     plan.write_text(NEXT, encoding="utf-8")
     manifest = (data_dir / "raw" / "plans.csv").read_bytes()
 
-    def fail(source: Path, target: Path) -> None:
+    def fail(target: Path, data: bytes) -> None:
         raise OSError(code, os.strerror(code), str(target))
 
-    monkeypatch.setattr(adding.shutil, "copyfile", fail)
+    monkeypatch.setattr(adding, "write_file_atomic", fail)  # every raw and manifest write goes through it
     assert main(["add", str(plan), *COUNTY]) == 1
     line = _one_error_line(capsys)
     assert str(data_dir / "raw") in line and line.endswith(advice)
