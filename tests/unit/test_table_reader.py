@@ -201,3 +201,19 @@ def test_a_broken_config_names_the_file_and_key(tmp_path: Path) -> None:
     (config / "layout.yaml").write_text(layout.replace("  note: none\n", ""), encoding="utf-8")
     with pytest.raises(SettingsError, match="column_fill_down"):
         load_parser_settings(config)
+
+
+def test_both_rows_of_a_two_row_header_repeated_after_a_page_break_are_header_lines() -> None:
+    header = "\t序号\n\t工作任务\n\t责任分工\n\n\t牵头单位\n\t配合单位\n\n"
+    text = (
+        "某县2021年政务公开工作要点\n\n"
+        + header
+        + "\t1\n\t公开财政预决算信息。\n\t县财政局\n\t县各部门\n\n"
+        + header
+        + "\t2\n\t公开重大建设项目信息。\n\t县发改局\n\t县住建局\n"
+    )
+    plan = _parse(text.encode())
+    assert [task.number for task in plan.tasks] == ["1", "2"]
+    assert _agencies(plan.tasks[1], "cooperating") == ["县住建局"]
+    repeated = [line for line in plan.lines if line.line_no in range(15, 21) and line.text]
+    assert [line.category for line in repeated] == ["table_header"] * 5

@@ -32,6 +32,7 @@ class Header:
     texts: list[str]
     blocks: int = 1  # header rows read (1 or 2)
     unknown: list[str] = field(default_factory=list)
+    row_texts: list[list[str]] = field(default_factory=list)  # each header row's cells as written, to know it again
 
 
 def normalise_header_text(text: str) -> str:
@@ -74,18 +75,18 @@ def read_header_row(block: list[SourceLine], settings: ParserSettings) -> Header
         return None
     last_text = max((i for i, role in enumerate(matched) if role in _TEXT_ROLES), default=-1)
     roles = [role or ("section" if i < last_text else "note") for i, role in enumerate(matched)]
-    return Header(roles, texts, unknown=[text for text, role in zip(texts, matched, strict=True) if role is None])
+    return Header(roles, texts, unknown=[text for text, role in zip(texts, matched, strict=True) if role is None], row_texts=[texts])
 
 
-def _read_subheader(block: list[SourceLine], settings: ParserSettings) -> list[str] | None:
-    """The second header row: every cell a known column role."""
+def _read_subheader(block: list[SourceLine], settings: ParserSettings) -> tuple[list[str], list[str]] | None:
+    """The second header row, its roles and texts: every cell a known column role."""
     found = _read_header_cells(block, settings)
     if found is None or not all(role is not None and role != GROUP for role in found[1]):
         return None
-    return [str(role) for role in found[1]]
+    return [str(role) for role in found[1]], found[0]
 
 
-def merge_subheader(header: Header, sub_roles: list[str]) -> Header | None:
+def merge_subheader(header: Header, sub_roles: list[str], sub_texts: list[str]) -> Header | None:
     """Put a second header row under its group cell (or under the last agency cell if none is a group)."""
     groups = [i for i, role in enumerate(header.roles) if role == GROUP]
     if not groups:
@@ -96,7 +97,7 @@ def merge_subheader(header: Header, sub_roles: list[str]) -> Header | None:
     at = groups[0]
     roles = [*header.roles[:at], *sub_roles, *header.roles[at + 1 :]]
     texts = [*header.texts[:at], *(f"{header.texts[at]}/{role}" for role in sub_roles), *header.texts[at + 1 :]]
-    return Header(roles, texts, blocks=2, unknown=header.unknown)
+    return Header(roles, texts, blocks=2, unknown=header.unknown, row_texts=[*header.row_texts, sub_texts])
 
 
 def find_header(lines: list[SourceLine], settings: ParserSettings) -> tuple[int, Header] | None:
@@ -114,7 +115,7 @@ def find_header(lines: list[SourceLine], settings: ParserSettings) -> tuple[int,
         if header is None:
             continue
         sub = _read_subheader(blocks[number + 1], settings) if number + 1 < len(blocks) else None
-        merged = merge_subheader(header, sub) if sub else None
+        merged = merge_subheader(header, *sub) if sub else None
         if merged is not None:
             header = merged
         header.roles = ["lead_and_responsible" if role == GROUP else role for role in header.roles]

@@ -19,7 +19,7 @@ from zwgk.parse.numbering import NumberingHierarchy, NumberMatch, match_number
 from zwgk.parse.parsed import AgencyCell, ParsedTask, Section, SourceLine
 from zwgk.parse.table.align import SEQ_NUMBER, align_row, is_content_like
 from zwgk.parse.table.cells import Cell, Row, is_tab_line, make_fragment_row, read_cells
-from zwgk.parse.table.header import Header, expand_columns, read_header_row
+from zwgk.parse.table.header import Header, expand_columns, normalise_header_text
 from zwgk.parse.titles import split_title_sentence
 from zwgk.schema import ROLES
 from zwgk.settings import ParserSettings
@@ -114,8 +114,11 @@ class TableReader:
             fragment.clear()
 
     def _is_repeated_header(self, block: list[SourceLine]) -> bool:
-        repeated = read_header_row(block, self.settings)
-        return repeated is not None and repeated.texts == self.header.texts[: len(repeated.texts)]
+        """A header row repeated after a page break (either row of a two-row header)."""
+        if not block or not is_tab_line(block[0]):
+            return False
+        texts = [normalise_header_text(cell.text) for cell in read_cells(block, self.settings)]
+        return texts in self.header.row_texts
 
     # ---- columns -------------------------------------------------------------------
     def set_columns(self, rows: list[Row], header_line: int) -> None:
