@@ -136,7 +136,7 @@ def _place_of_unit(unit: Unit) -> Place:
 
 
 def _find_real(name: str, year: int, given: dict[str, object]) -> tuple[list[Unit], str]:
-    """The gazetteer's units for ``name`` (a name, or a chain 苏州市太仓市) and the part of it they cover."""
+    """The gazetteer's units for ``name`` (a name, or a chain 苏州市昆山市) and the part of it they cover."""
     parent, province = (str(given[k]) if given.get(k) else None for k in ("parent_jurisdiction", "province"))
     units = find_jurisdictions(name, parent, province, year)
     if units:

@@ -198,7 +198,7 @@ class Gazetteer:
         return list(self.by_short.get(name, []))
 
     def _read_chain(self, text: str) -> tuple[list[tuple[str, list[Unit]]], int]:
-        """Split the start of ``text`` into the longest unit names, one after another (江苏省|常州市|…)."""
+        """Split the start of ``text`` into the longest unit names, one after another (江苏省|无锡市|…)."""
         lead = _LEAD_RE.match(text)
         i = lead.end() if lead else 0
         segments: list[tuple[str, list[Unit]]] = []
@@ -211,11 +211,11 @@ class Gazetteer:
         return segments, i
 
     def find_in_text(self, text: str, year: int | None = None) -> list[Unit]:
-        """The innermost unit(s) named by the chain of full names at the start of ``text`` (江苏省常州市人民政府…).
+        """The innermost unit(s) named by the chain of full names at the start of ``text`` (江苏省无锡市人民政府…).
 
-        Each name must lie inside the one before it (江苏省 then 常州市); the chain stops where
+        Each name must lie inside the one before it (江苏省 then 无锡市); the chain stops where
         that fails. Every returned unit carries ``span``, the text of the chain. The year, if
-        not given, is read from just after the chain (常州市2020年…).
+        not given, is read from just after the chain (无锡市2020年…).
         """
         segments, end = self._read_chain(text)
         if not segments:

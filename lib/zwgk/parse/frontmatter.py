@@ -183,8 +183,8 @@ class PlanIdentity:
     """Who issued a plan, for when and what kind of plan, as its title and notice state them.
 
     ``places`` are the names of the issuing jurisdiction as written, best first: the plan
-    title's (常州市 / 苏州市太仓市), the quoted plan's in the notice title, the notice
-    title's issuer (江苏省常州市 of 江苏省常州市人民政府办公室, 国务院 of 国务院办公厅), the
+    title's (无锡市 / 苏州市昆山市), the quoted plan's in the notice title, the notice
+    title's issuer (江苏省无锡市 of 江苏省无锡市人民政府办公室, 国务院 of 国务院办公厅), the
     signature's. Which of them is a real place is for the gazetteer to say, not the parser.
     """
 

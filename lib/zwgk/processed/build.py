@@ -127,7 +127,7 @@ def check_title_against_manifest(entry: ManifestEntry, source: PlanSource) -> No
         return
     jurisdiction, year = inferred
     listed = str(entry.metadata["jurisdiction"])
-    # The title names the place exactly, alone or after its province and parent (苏州市太仓市): 州市 is not 常州市.
+    # The title names the place exactly, alone or after its province and parent (苏州市昆山市): 锡市 is not 无锡市.
     uppers = [str(entry.metadata.get(k) or "") for k in ("province", "parent_jurisdiction")]
     written = {listed, uppers[1] + listed, uppers[0] + listed, uppers[0] + uppers[1] + listed}
     if year != entry.metadata["year"] or jurisdiction not in written:
