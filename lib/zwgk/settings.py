@@ -156,11 +156,20 @@ class HeaderSynonym:
     pattern: re.Pattern[str]
 
 
-def _header_synonym(item: dict[str, Any]) -> HeaderSynonym:
-    _exact_keys(item, {"role", "pattern"})
-    if item["role"] not in COLUMN_ROLES:
-        raise TypeError(f"role {item['role']!r} is not one of {', '.join(COLUMN_ROLES)}")
-    return HeaderSynonym(item["role"], _pattern(item["pattern"]))
+def _role_pattern(kind: Callable[[str, re.Pattern[str]], Any], roles: tuple[str, ...], suffix: str = "") -> Callable[[Any], Any]:
+    """A reader of ``{role, pattern}`` records (a header synonym, an agency label, a role marker).
+
+    ``suffix`` is appended to the pattern (``$``: a role marker counts only at the end of a clause).
+    """
+
+    def read(item: dict[str, Any]) -> Any:
+        _exact_keys(item, {"role", "pattern"})
+        if item["role"] not in roles:
+            raise TypeError(f"role {item['role']!r} is not one of {', '.join(roles)}")
+        pattern = _pattern(item["pattern"])
+        return kind(item["role"], re.compile(f"(?:{pattern.pattern}){suffix}") if suffix else pattern)
+
+    return read
 
 
 def _fill_down_rules(value: Any) -> dict[str, str]:
@@ -211,18 +220,6 @@ class AgencyLabel:
     pattern: re.Pattern[str]
 
 
-def _agency_label(item: dict[str, Any]) -> AgencyLabel:
-    _exact_keys(item, {"role", "pattern"})
-    if item["role"] not in ROLES:
-        raise TypeError(f"role {item['role']!r} is not one of {', '.join(ROLES)}")
-    return AgencyLabel(item["role"], _pattern(item["pattern"]))
-
-
-def _tag_pattern(value: Any) -> re.Pattern[str]:
-    pattern = _pattern(value)
-    if "agencies" not in pattern.groupindex:
-        raise TypeError("the pattern needs a group (?P<agencies>…)")
-    return pattern
 
 
 @dataclass(frozen=True)
@@ -286,13 +283,6 @@ class RoleMarker:
 
     role: str
     pattern: re.Pattern[str]
-
-
-def _role_marker(item: dict[str, Any]) -> RoleMarker:
-    _exact_keys(item, {"role", "pattern"})
-    if item["role"] not in ROLES:
-        raise TypeError(f"role {item['role']!r} is not one of {', '.join(ROLES)}")
-    return RoleMarker(item["role"], re.compile(f"(?:{_pattern(item['pattern']).pattern})$"))
 
 
 @dataclass(frozen=True)
@@ -421,7 +411,7 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
         "measure_ends": _text,
         "measure_splits": _records(_measure_split),
         "title_sentence_max_chars": _integer,
-        "header_roles": _records(_header_synonym),
+        "header_roles": _records(_role_pattern(HeaderSynonym, COLUMN_ROLES)),
         "header_groups": _pattern,
         "column_fill_down": _fill_down_rules,
         "title_column_min_share": _share,
@@ -430,8 +420,8 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
         "content_markers": _text,
         "content_min_chars": _integer,
         "lines": _line_settings,
-        "agency_labels": _records(_agency_label),
-        "agency_tag": _tag_pattern,
+        "agency_labels": _records(_role_pattern(AgencyLabel, ROLES)),
+        "agency_tag": _pattern_with("agencies"),
         "agency_tag_default_role": _role,
     },
     LineSettings: {
@@ -454,7 +444,7 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
     AgencySettings: {
         "separators": _text,
         "protected": _patterns,
-        "role_markers": _records(_role_marker),
+        "role_markers": _records(_role_pattern(RoleMarker, ROLES, suffix="$")),
         **dict.fromkeys(("open_list_suffix", "collective_start", "collective", "agency_end"), _pattern),
         "prefixes": _text,
         "place_chars": _text,
