@@ -220,8 +220,6 @@ class AgencyLabel:
     pattern: re.Pattern[str]
 
 
-
-
 @dataclass(frozen=True)
 class LayoutSettings:
     """``layout.yaml``: numbering styles, table headers, what makes a cell content, crawled lines, agencies in prose."""

@@ -6,23 +6,21 @@ A file that fits no known layout fails loudly with `PlanParseError`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from zwgk.errors import PlanParseError
 from zwgk.ingest.decoding import DecodedText, decode_plan_bytes
-from zwgk.parse.agencies import looks_like_agency_list
 from zwgk.parse.frontmatter import make_source_lines
 from zwgk.parse.lines import rejoin_fragments, split_long_lines
 from zwgk.parse.numbering import match_number
-from zwgk.parse.parsed import AgencyCell, ParsedPlan, SourceLine
+from zwgk.parse.parsed import ParsedPlan, SourceLine
 from zwgk.parse.prose import parse_prose
 from zwgk.parse.selfcheck import check_parsed_plan
 from zwgk.parse.table import parse_table
-from zwgk.schema import ROLES
-from zwgk.settings import NumberingStyle, ParserSettings, get_default_settings, get_input_limits
+from zwgk.parse.table.crawled import parse_lost_cell_table
+from zwgk.settings import ParserSettings, get_default_settings, get_input_limits
 
 PARSERS: dict[str, Callable[[list[SourceLine], str, ParserSettings], ParsedPlan]] = {  # one parser per layout in zwgk.schema.LAYOUTS
     "table_tab": parse_table,
@@ -96,31 +94,3 @@ def _cover_joined_lines(parsed: ParsedPlan, heads: list[SourceLine]) -> None:
         task = by_seq.get(head.task_seq) if head.task_seq else None
         if task is not None and head.joined:
             task.line_end = max(task.line_end, head.last_line_no)
-
-
-def parse_lost_cell_table(lines: list[SourceLine], path: str, settings: ParserSettings) -> ParsedPlan:
-    """Parse a table crawled onto one line, whose cell boundaries are lost.
-
-    Its rows were cut at their numbers (`split_long_lines`); each row is read as a numbered
-    item, and the agency list after the row's last sentence (“…材料。 区政府办”) becomes an
-    agency cell with the role of the agency column the header names (责任单位 → responsible).
-    """
-    row_style = NumberingStyle("row", settings.layout.lines.row_number_start)
-    row_settings = replace(settings, layout=replace(settings.layout, numbering=(*settings.layout.numbering, row_style)))
-    parsed = parse_prose(lines, path, row_settings)
-    role = "responsible"
-    if parsed.front.title and re.search(r"\s", parsed.front.title):
-        title, *header = parsed.front.title.split()
-        parsed.front.title = title
-        roles = [h.role for word in header for h in settings.layout.header_roles if h.pattern.search(word) and h.role in ROLES]
-        role = roles[0] if roles else role
-    ends = settings.layout.lines.sentence_end + "。"
-    for task in parsed.tasks:
-        cut = max(task.text.rfind(char) for char in ends) + 1
-        tail = task.text[cut:].strip()
-        if cut and tail and looks_like_agency_list(tail, settings.agencies):
-            task.agency_cells.append(AgencyCell(role, tail))
-            task.text = task.text[:cut]
-            if task.body_start >= len(task.text):  # its one sentence was read as a title only because of the tail
-                task.title, task.body_start = None, 0
-    return parsed
