@@ -3,8 +3,9 @@
 ``cells`` reads blocks of tab lines into cells and rows; ``header`` reads the header into
 column roles (any order, two rows, spanning cells); ``align`` places the cells of a
 narrower row by what they hold; ``rows`` applies the columns' fill-down rules and builds
-the tasks; ``crawled`` reads a table crawled onto one line by its row numbers. What varies between tables (header synonyms, column rules) is in
-``config/layout.yaml``: a new column order or header wording is a line there, not code.
+the tasks; ``crawled`` reads a table crawled onto one line by its row numbers. What varies
+between tables (header synonyms, column rules) is in ``config/layout.yaml``: a new column
+order or header wording is a line there, not code.
 """
 
 from __future__ import annotations
