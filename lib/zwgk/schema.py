@@ -87,6 +87,9 @@ CHECK_FINDING_KINDS = (
     "duplicated_lines",  # lines that repeat the line before them (a crawl artefact: the text saved twice)
     "duplicated_tasks",  # tasks with the same text under the same section
 )
+# How a local measure relates to its best match in the plan above it (`zwgk.analyses.alignment`):
+# copied nearly word for word, the same task reworded or localised, or the plan's own addition.
+ALIGNMENT_CLASSES = ("verbatim", "adapted", "local")
 # The theme of a measure no codebook rule matches.
 UNCLASSIFIED = "unclassified"
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -133,6 +136,19 @@ FIELDS: dict[str, Field] = {
         "string", "Prefecture above a county-level jurisdiction, in Chinese; empty for prefectures.", "江门市", nullable=True
     ),
     "parent_jurisdiction_en": Field("string", "Parent jurisdiction in English.", "Jiangmen", nullable=True),
+    "parent_plan_id": Field(
+        "string",
+        "The nearest plan above this one in the dataset: same year, next level up its administrative chain (prefecture, "
+        "province, nation) that has a plan; the manifest's parent_plan_id overrides it. Empty when none is in the dataset.",
+        "national-2018",
+        nullable=True,
+        pattern=_ID,
+    ),
+    "parent_plan_ids": Field(
+        LIST,
+        "All plans above this one in the dataset, nearest first (parent_plan_id, then its parents).",
+        "['jiangsu-2018', 'national-2018']",
+    ),
     "province": Field("string", "Province, in Chinese (全国 for national plans).", "江苏省"),
     "province_en": Field("string", "Province in English (China for national plans).", "Jiangsu"),
     "year": Field("Int64", "Year the plan is for (as in its title).", "2018"),
@@ -294,6 +310,8 @@ TABLES: dict[str, Table] = {
         (
             "plan_id",
             *PLAN_METADATA,
+            "parent_plan_id",
+            "parent_plan_ids",
             "plan_title",
             "notice_title",
             "doc_number",

@@ -61,3 +61,22 @@ def make_data_dir(data_dir: Path, files: dict[str, bytes], **metadata: object) -
         rows.append(manifest_row(name, data, {**default_metadata(index), **metadata}))
     write_manifest(raw / "plans.csv", rows)
     return data_dir
+
+
+def copy_repository_plans(data_dir: Path, plan_files: list[str]) -> Path:
+    """Create ``data_dir/raw`` with the repository's ``plan_files`` and their manifest rows as recorded."""
+    raw = data_dir / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    with open(REPO_RAW / "plans.csv", encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["file"] in plan_files]
+    assert sorted(row["file"] for row in rows) == sorted(plan_files), "a plan file is not in the repository's manifest"
+    for row in rows:
+        (raw / row["file"]).write_bytes((REPO_RAW / row["file"]).read_bytes())
+    write_manifest(raw / "plans.csv", rows)
+    return data_dir
+
+
+def list_national_files() -> list[str]:
+    """The State Council's plans in the repository's manifest (level national)."""
+    with open(REPO_RAW / "plans.csv", encoding="utf-8", newline="") as handle:
+        return sorted(row["file"] for row in csv.DictReader(handle) if row["level"] == "national")

@@ -189,15 +189,17 @@ def test_an_unlisted_raw_file_is_reported(built_dir: Path) -> None:
     assert any("stray.txt" in w and "not in the manifest" in w for w in report.warnings)
 
 
-def test_the_repository_seeds_are_byte_for_byte_the_shared_seeds() -> None:
-    shared = REPO_RAW.parents[2] / "shared" / "seeds"
-    if not shared.is_dir():
-        shared = REPO_RAW.parents[3] / "shared" / "seeds"
-    if not shared.is_dir():
-        pytest.skip("shared/seeds is not beside this checkout")
-    seeds = {hashlib.sha256(p.read_bytes()).hexdigest() for p in shared.glob("*.txt")}
+def test_the_repository_raw_files_are_byte_for_byte_the_shared_seeds_and_reference_plans() -> None:
+    shared = REPO_RAW.parents[2] / "shared"
+    if not (shared / "seeds").is_dir():
+        shared = REPO_RAW.parents[3] / "shared"
+    if not (shared / "seeds").is_dir() or not (shared / "reference").is_dir():
+        pytest.skip("shared/seeds and shared/reference are not beside this checkout")
+    shared_files = [*(shared / "seeds").glob("*.txt"), *(shared / "reference").glob("national_*.txt")]
+    assert len(shared_files) == 10
+    expected = {hashlib.sha256(p.read_bytes()).hexdigest() for p in shared_files}
     raw = {hashlib.sha256(p.read_bytes()).hexdigest() for p in REPO_RAW.glob("*.txt")}
-    assert seeds == raw
+    assert expected == raw
 
 
 def test_manifest_records_the_sha256_of_every_raw_file() -> None:

@@ -2,7 +2,8 @@
 cover and the plan does not, with the peer share and the peers' source lines.
 
 Peers are plans of other jurisdictions at the same administrative level (configurable)
-within a year window; peers from another year than the plan's are flagged, because a
+within a year window, never a national plan: the State Council's plan is what local plans
+carry out (see `zwgk.analyses.alignment`), not a peer to compare with; peers from another year than the plan's are flagged, because a
 difference of year must not pass for a difference of place.
 """
 
@@ -16,7 +17,11 @@ from zwgk.schema import UNCLASSIFIED
 def select_peers(plans: pd.DataFrame, plan_id: str, year_window: int = 1, same_level: bool = True) -> pd.DataFrame:
     """Return the peer plans of ``plan_id`` with ``is_other_year`` and ``year_gap`` columns."""
     focal = plans.set_index("plan_id").loc[plan_id]
-    peers = plans[(plans["jurisdiction"] != focal["jurisdiction"]) & ((plans["year"] - focal["year"]).abs() <= year_window)]
+    peers = plans[
+        (plans["jurisdiction"] != focal["jurisdiction"])
+        & ((plans["year"] - focal["year"]).abs() <= year_window)
+        & (plans["level"] != "national")
+    ]
     if same_level:
         peers = peers[peers["level"] == focal["level"]]
     peers = peers.copy()

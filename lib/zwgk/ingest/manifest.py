@@ -16,7 +16,10 @@ from zwgk.errors import ManifestError
 from zwgk.ingest.decoding import compute_sha256
 from zwgk.schema import FIELDS, PLAN_METADATA
 
-MANIFEST_COLUMNS = ("file", *PLAN_METADATA, "sha256", "source")
+# parent_plan_id is optional: empty (or absent) lets the build find the parent plans from the
+# place columns (`zwgk.processed.parents`); a plan id there overrides that.
+MANIFEST_COLUMNS = ("file", *PLAN_METADATA, "sha256", "source", "parent_plan_id")
+_OPTIONAL = ("parent_plan_id",)
 _REQUIRED = ("file", "jurisdiction", "jurisdiction_en", "jurisdiction_type", "level", "province", "province_en", "year", "sha256", "source")
 
 
@@ -30,6 +33,7 @@ class ManifestEntry:
     metadata: dict[str, object]
     sha256: str
     source: str
+    parent_plan_id: str | None = None
 
 
 def make_slug(text: str) -> str:
@@ -50,7 +54,7 @@ def read_manifest(path: Path) -> list[ManifestEntry]:
     if not path.exists():
         raise ManifestError(path, "the manifest is missing: list every raw file in it")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [column for column in MANIFEST_COLUMNS if column not in frame.columns]
+    missing = [column for column in MANIFEST_COLUMNS if column not in frame.columns and column not in _OPTIONAL]
     if missing:
         raise ManifestError(path, f"missing columns: {', '.join(missing)}", 1)
     entries = [_read_row(path, index + 2, row) for index, row in enumerate(frame.to_dict("records"))]
@@ -70,7 +74,11 @@ def _read_row(path: Path, line: int, row: dict[str, str]) -> ManifestEntry:
         raise ManifestError(path, f"year {row['year']!r} is not a year", line)
     metadata: dict[str, object] = {column: (row[column].strip() or None) for column in PLAN_METADATA}
     metadata["year"] = int(row["year"])
-    return ManifestEntry(line, row["file"], make_plan_id(metadata), metadata, row["sha256"].strip().lower(), row["source"])
+    parent = (row.get("parent_plan_id") or "").strip() or None
+    if parent is not None and not re.fullmatch(FIELDS["plan_id"].pattern or "", parent):
+        raise ManifestError(path, f"parent_plan_id {parent!r} is not a plan id (lowercase pinyin and digits joined by '-')", line)
+    plan_id = make_plan_id(metadata)
+    return ManifestEntry(line, row["file"], plan_id, metadata, row["sha256"].strip().lower(), row["source"], parent)
 
 
 def _check_unique(path: Path, entries: list[ManifestEntry]) -> None:

@@ -27,6 +27,7 @@ from zwgk.parallel import map_processes
 from zwgk.parse.dispatch import PlanSource, parse_plan_bytes
 from zwgk.parse.frontmatter import infer_jurisdiction_year
 from zwgk.paths import CONFIG_DIR, PACKAGE_DIR, get_data_dir, get_manifest_path, get_processed_dir, get_raw_dir
+from zwgk.processed.parents import assign_parent_plans
 from zwgk.processed.rows import PlanRows, build_plan_rows
 from zwgk.processed.transaction import RETIRED_PREFIX, STAGING_PREFIX, hold_data_lock, mark_step, sync_folder
 from zwgk.schema import TABLES, coerce_dtypes, validate_table
@@ -352,6 +353,7 @@ def _build_locked(data_dir: Path, force: bool, log: Callable[[str], None]) -> Bu
         f"{raw_dir / name}: not in the manifest {manifest.name}, so not built" for name in find_unlisted_files(entries, raw_dir, manifest)
     ]
     tables = _combine(kept, _assemble(list(results.values())))
+    tables["plans"] = validate_table("plans", coerce_dtypes("plans", assign_parent_plans(tables["plans"], entries, manifest)))
     info = {"fingerprint": fingerprint, "n_plans": len(entries), "warnings": warnings, "plan_notes": notes}
     write_tables(tables, info, processed)
     for line in format_accounting(tables["plans"]):

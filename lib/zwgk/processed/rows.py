@@ -124,6 +124,8 @@ def build_plan_rows(entry: ManifestEntry, source: PlanSource, settings: ParserSe
         {
             "plan_id": plan_id,
             **entry.metadata,
+            "parent_plan_id": None,  # set for the whole dataset by `zwgk.processed.parents`
+            "parent_plan_ids": [],
             "plan_title": front.title,
             "notice_title": front.notice_title,
             "doc_number": front.doc_number,
