@@ -21,6 +21,16 @@ import importlib
 from types import ModuleType
 
 from zwgk.analyses.accountability import summarise_accountability, summarise_agency_kinds
+from zwgk.analyses.alignment import (
+    align_plans_with_parents,
+    align_with_parent,
+    find_coverage_of_parents,
+    find_dropped_parent_measures,
+    find_parent_coverage,
+    load_alignment_inputs,
+    summarise_alignment,
+    summarise_alignment_by_theme,
+)
 from zwgk.analyses.gaps import find_task_gaps, find_theme_gaps, select_peers
 from zwgk.analyses.keyness import compute_keyness, search_kwic
 from zwgk.analyses.panel import build_theme_panel
@@ -69,6 +79,8 @@ __all__ = [
     "ManifestError",
     "PlanParseError",
     "ZwgkError",
+    "align_plans_with_parents",
+    "align_with_parent",
     "build_dataset",
     "build_similarity_index",
     "build_theme_panel",
@@ -81,7 +93,10 @@ __all__ = [
     "compute_year_changes",
     "export",
     "export_figure",
+    "find_coverage_of_parents",
+    "find_dropped_parent_measures",
     "find_emerging_fading",
+    "find_parent_coverage",
     "find_task_gaps",
     "find_text_reuse",
     "find_theme_gaps",
@@ -89,6 +104,7 @@ __all__ = [
     "label_plans",
     "label_themes",
     "load_agencies",
+    "load_alignment_inputs",
     "load_measure_sources",
     "load_measures",
     "load_plans",
@@ -101,6 +117,8 @@ __all__ = [
     "similar_to",
     "summarise_accountability",
     "summarise_agency_kinds",
+    "summarise_alignment",
+    "summarise_alignment_by_theme",
     "summarise_clusters",
     "summarise_task_presence",
     "summarise_text_reuse",

@@ -406,6 +406,28 @@ TABLES: dict[str, Table] = {
 # in, tidy tables out). A test runs each function on the seed plans and checks that it
 # returns at least these columns: adding a column is free, dropping one breaks the notebooks.
 ANALYSIS_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "align_with_parent": (
+        *("plan_id", "measure_id", "task_id", "text", "line_start", "line_end"),
+        *("parent_plan_id", "parent_measure_id", "parent_task_id", "parent_text", "parent_line_start", "parent_line_end"),
+        *("score", "ratio", "alignment_class"),
+    ),
+    "find_parent_coverage": (
+        *("plan_id", "parent_plan_id", "parent_measure_id", "parent_task_id", "parent_text", "parent_line_start", "parent_line_end"),
+        *("is_carried", "carried_by", "best_measure_id", "best_text", "best_score"),
+    ),
+    "summarise_alignment": (
+        *("plan_id", "parent_plan_id", "jurisdiction", "jurisdiction_en", "level", "year", "n_measures"),
+        *("share_verbatim", "share_adapted", "share_local", "n_parent_measures", "n_parent_carried", "share_parent_carried"),
+        *("issued", "parent_issued", "days_after_parent"),
+    ),
+    "summarise_alignment_by_theme": (
+        *("plan_id", "theme_id", "n_verbatim", "n_adapted", "n_local", "n_parent_measures", "n_parent_carried"),
+        "share_parent_carried",
+    ),
+    "find_dropped_parent_measures": (
+        *("parent_plan_id", "parent_measure_id", "parent_task_id", "parent_text", "n_plans", "n_carrying", "n_dropping"),
+        *("share_dropping", "dropped_by"),
+    ),
     "code_measures": ("measure_id", "theme_id", "theme_zh", "theme_en", "secondary_theme_ids", "theme_score", "is_classified"),
     "build_theme_panel": (
         *("plan_id", "jurisdiction", "jurisdiction_en", "level", "province", "province_en", "year"),

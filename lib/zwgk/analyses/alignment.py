@@ -26,38 +26,13 @@ import pandas as pd
 
 from zwgk.analyses.similar.index import SimilarityIndex, build_similarity_index
 from zwgk.analyses.similar.reuse import align_texts
-from zwgk.schema import ALIGNMENT_CLASSES
+from zwgk.schema import ALIGNMENT_CLASSES, ANALYSIS_OUTPUTS
 
 VERBATIM_RATIO = 0.625
 ADAPTED_SCORE = 0.17
 _DATE = re.compile(r"(\d{4})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})")
-_LOCAL_COLUMNS = ["plan_id", "measure_id", "task_id", "text", "line_start", "line_end"]
-ALIGNMENT_COLUMNS = [
-    *_LOCAL_COLUMNS,
-    "parent_plan_id",
-    "parent_measure_id",
-    "parent_task_id",
-    "parent_text",
-    "parent_line_start",
-    "parent_line_end",
-    "score",
-    "ratio",
-    "alignment_class",
-]
-COVERAGE_COLUMNS = [
-    "plan_id",
-    "parent_plan_id",
-    "parent_measure_id",
-    "parent_task_id",
-    "parent_text",
-    "parent_line_start",
-    "parent_line_end",
-    "is_carried",
-    "carried_by",
-    "best_measure_id",
-    "best_text",
-    "best_score",
-]
+ALIGNMENT_COLUMNS = list(ANALYSIS_OUTPUTS["align_with_parent"])
+COVERAGE_COLUMNS = list(ANALYSIS_OUTPUTS["find_parent_coverage"])
 
 
 @dataclass
