@@ -7,6 +7,10 @@ table, or one given) by the cosine of the similarity index, and a class:
 - ``adapted``: the same task reworded or localised (cosine ≥ `ADAPTED_SCORE`);
 - ``local``: nothing in the parent is close enough; the plan's own addition.
 
+The index is fitted on the two plans' measures only, so a plan's alignment never changes
+when unrelated plans are added, and aligning 30,000 plans costs 30,000 small fits rather
+than one huge one.
+
 A parent measure is *carried* when a local measure is aligned to it, or when its own best
 local counterpart would be aligned (a local measure that merges two parent measures carries
 both). The thresholds were set on the dev half of a hand-labelled sample of 240 local
@@ -18,7 +22,7 @@ class on the other half.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -28,8 +32,8 @@ from zwgk.analyses.similar.index import SimilarityIndex, build_similarity_index
 from zwgk.analyses.similar.reuse import align_texts
 from zwgk.schema import ALIGNMENT_CLASSES, ANALYSIS_OUTPUTS
 
-VERBATIM_RATIO = 0.625
-ADAPTED_SCORE = 0.17
+VERBATIM_RATIO = 0.70
+ADAPTED_SCORE = 0.20
 _DATE = re.compile(r"(\d{4})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})")
 ALIGNMENT_COLUMNS = list(ANALYSIS_OUTPUTS["align_with_parent"])
 COVERAGE_COLUMNS = list(ANALYSIS_OUTPUTS["find_parent_coverage"])
@@ -37,19 +41,29 @@ COVERAGE_COLUMNS = list(ANALYSIS_OUTPUTS["find_parent_coverage"])
 
 @dataclass
 class AlignmentInputs:
-    """What an alignment reads: measures with their sources, the plans table and a similarity index over the measures."""
+    """What an alignment reads: measures with their sources (`load_measure_sources`) and the plans table.
+
+    The similarity index of each pair of plans is built on first use and kept.
+    """
 
     measure_sources: pd.DataFrame
     plans: pd.DataFrame
-    index: SimilarityIndex
+    cache_dir: Path | None = None
+    _indexes: dict[tuple[str, str], SimilarityIndex] = field(default_factory=dict, repr=False)
+
+    def index_pair(self, plan_id: str, parent_id: str) -> SimilarityIndex:
+        """The similarity index of the two plans' measures."""
+        if (plan_id, parent_id) not in self._indexes:
+            pair = self.measure_sources[self.measure_sources["plan_id"].isin([plan_id, parent_id])]
+            self._indexes[(plan_id, parent_id)] = build_similarity_index(pair, self.cache_dir)
+        return self._indexes[(plan_id, parent_id)]
 
 
 def load_alignment_inputs(data_dir: Path | None = None, cache_dir: Path | None = None) -> AlignmentInputs:
-    """Read the dataset and index its measures once, for aligning many plans."""
+    """Read the measures and plans of the dataset once, for aligning many plans."""
     from zwgk.processed.dataset import load_measure_sources, load_plans
 
-    sources = load_measure_sources(data_dir)
-    return AlignmentInputs(sources, load_plans(data_dir), build_similarity_index(sources, cache_dir))
+    return AlignmentInputs(load_measure_sources(data_dir), load_plans(data_dir), cache_dir)
 
 
 def classify_alignment(score: float, ratio: float) -> str:
@@ -70,17 +84,18 @@ def _find_parent(inputs: AlignmentInputs, plan_id: str, parent_plan_id: str | No
     return None if pd.isna(parent) else str(parent)
 
 
-def _score(inputs: AlignmentInputs, plan_id: str, parent_id: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Row numbers (in the index) of the local and parent measures and their cosine matrix."""
-    plans = inputs.index.measures["plan_id"].to_numpy()
+def _score(inputs: AlignmentInputs, plan_id: str, parent_id: str) -> tuple[SimilarityIndex, np.ndarray, np.ndarray, np.ndarray]:
+    """The pair's index, row numbers (in it) of the local and parent measures and their cosine matrix."""
+    index = inputs.index_pair(plan_id, parent_id)
+    plans = index.measures["plan_id"].to_numpy()
     local, parent = np.flatnonzero(plans == plan_id), np.flatnonzero(plans == parent_id)
-    matrix = inputs.index.matrix
+    matrix = index.matrix
     scores = (matrix[local] @ matrix[parent].T).toarray() if len(local) and len(parent) else np.zeros((len(local), len(parent)))
-    return local, parent, scores
+    return index, local, parent, scores
 
 
-def _sources(inputs: AlignmentInputs, rows: np.ndarray) -> pd.DataFrame:
-    ids = inputs.index.measures["measure_id"].to_numpy()[rows]
+def _sources(inputs: AlignmentInputs, index: SimilarityIndex, rows: np.ndarray) -> pd.DataFrame:
+    ids = index.measures["measure_id"].to_numpy()[rows]
     sources = inputs.measure_sources.set_index("measure_id")
     return sources.loc[ids, ["plan_id", "task_id", "text", "line_start", "line_end"]].reset_index()
 
@@ -101,16 +116,16 @@ def align_with_parent(plan_id: str, parent_plan_id: str | None = None, inputs: A
     parent_id = _find_parent(inputs, plan_id, parent_plan_id)
     if parent_id is None:
         return _empty(ALIGNMENT_COLUMNS)
-    local, parent, scores = _score(inputs, plan_id, parent_id)
+    index, local, parent, scores = _score(inputs, plan_id, parent_id)
     if not len(local):
         return _empty(ALIGNMENT_COLUMNS)
-    out = _sources(inputs, local)[["plan_id", "measure_id", "task_id", "text", "line_start", "line_end"]]
+    out = _sources(inputs, index, local)[["plan_id", "measure_id", "task_id", "text", "line_start", "line_end"]]
     if not len(parent):
         return out.assign(parent_plan_id=parent_id, score=0.0, ratio=0.0, alignment_class=ALIGNMENT_CLASSES[-1]).reindex(
             columns=ALIGNMENT_COLUMNS
         )
     best = scores.argmax(axis=1)
-    matched = _sources(inputs, parent[best]).add_prefix("parent_")
+    matched = _sources(inputs, index, parent[best]).add_prefix("parent_")
     out = pd.concat([out, matched.drop(columns=["parent_plan_id"])], axis=1)
     out["parent_plan_id"] = parent_id
     out["score"] = scores[np.arange(len(local)), best]
@@ -131,15 +146,15 @@ def find_parent_coverage(plan_id: str, parent_plan_id: str | None = None, inputs
     if parent_id is None:
         return _empty(COVERAGE_COLUMNS)
     alignment = align_with_parent(plan_id, parent_id, inputs)
-    local, parent, scores = _score(inputs, plan_id, parent_id)
+    index, local, parent, scores = _score(inputs, plan_id, parent_id)
     if not len(parent):
         return _empty(COVERAGE_COLUMNS)
-    out = _sources(inputs, parent).add_prefix("parent_").drop(columns=["parent_plan_id"])
+    out = _sources(inputs, index, parent).add_prefix("parent_").drop(columns=["parent_plan_id"])
     carried = alignment[alignment["alignment_class"] != ALIGNMENT_CLASSES[-1]].groupby("parent_measure_id")["measure_id"].apply(sorted)
     out["carried_by"] = [carried.get(measure_id, []) for measure_id in out["parent_measure_id"]]
     if len(local):
         best = scores.argmax(axis=0)
-        counterpart = _sources(inputs, local[best])
+        counterpart = _sources(inputs, index, local[best])
         out["best_measure_id"], out["best_text"] = counterpart["measure_id"].to_numpy(), counterpart["text"].to_numpy()
         out["best_score"] = scores[best, np.arange(len(parent))]
         ratios = [align_texts(a, b)[0] for a, b in zip(out["best_text"], out["parent_text"], strict=True)]
