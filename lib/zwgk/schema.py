@@ -98,7 +98,7 @@ FIELDS: dict[str, Field] = {
     # identifiers
     "plan_id": Field(
         "string",
-        "Stable id of a plan: province, parent jurisdiction (county level), jurisdiction and year in pinyin (national-YEAR for the "
+        "Stable id of a plan: province, parent jurisdiction (county level), jurisdiction and year in pinyin (the province once for its own plan, national-YEAR for the "
         "State Council's plans); unchanged when other plans are added.",
         "jiangsu-wuxi-2018",
         pattern=_ID,

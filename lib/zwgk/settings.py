@@ -388,6 +388,7 @@ class InputLimits:
     max_tasks: int
     compare_max_tasks: int
     compare_candidates: int
+    align_max_measures: int
 
 
 @dataclass(frozen=True)
@@ -456,7 +457,8 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
         "special_jurisdictions": _records(_special_jurisdiction),
     },
     InputLimits: dict.fromkeys(
-        ("max_file_bytes", "max_line_chars", "max_lines", "max_tasks", "compare_max_tasks", "compare_candidates"), _integer
+        ("max_file_bytes", "max_line_chars", "max_lines", "max_tasks", "compare_max_tasks", "compare_candidates", "align_max_measures"),
+        _integer,
     ),
     SelfCheckSettings: {
         "agency_column_header": _pattern,

@@ -26,6 +26,7 @@ from zwgk.analyses.themes import code_measures, summarise_coverage
 from zwgk.analyses.tokens import load_lexicon
 from zwgk.paths import REPO_DIR
 from zwgk.processed.dataset import load_measures
+from zwgk.schema import ALIGNMENT_CLASSES
 
 EVALUATION_DIR = REPO_DIR / "tests" / "data"
 
@@ -189,7 +190,7 @@ def _alignment_lines(data_dir: Path | None) -> list[str]:
         raise ValueError("some hand-labelled measures are not in the dataset or have no parent plan")
     lines = []
     for split, group in merged.groupby("split"):
-        for name in ("verbatim", "adapted", "local"):
+        for name in ALIGNMENT_CLASSES:
             hand, found = group["label"] == name, group["alignment_class"] == name
             precision, recall = (hand & found).sum() / max(found.sum(), 1), (hand & found).sum() / max(hand.sum(), 1)
             lines.append(f"alignment {name} ({split}, n={hand.sum()}): precision {precision:.3f}, recall {recall:.3f}")

@@ -28,6 +28,7 @@ from zwgk.parse.frontmatter import infer_plan_identity
 from zwgk.paths import get_data_dir, get_manifest_path, get_raw_dir
 from zwgk.processed.build import BuildError, build_dataset
 from zwgk.processed.transaction import change_raw_files, hold_data_lock, mark_step, remove_file, write_file_atomic
+from zwgk.schema import ALIGNMENT_CLASSES
 from zwgk.settings import SpecialJurisdiction, get_default_settings, get_input_limits, get_place_settings
 
 _UNIT = r"[\u4e00-\u9fff]{1,12}?(?:自治州|地区|盟|[省市州区县旗])"
@@ -329,6 +330,7 @@ def add_plan(
         return result
     verb = result.status
     lines = summarise_plan(str(result.plan_id), data_dir, verb) + compare_with_previous(str(result.plan_id), data_dir)
+    lines += compare_with_parent(str(result.plan_id), data_dir)
     lines += format_check_block(str(result.lines[0]), [finding.summary for finding in source.parsed.findings])
     for line in lines:
         log(line)
@@ -423,6 +425,44 @@ def summarise_plan(plan_id: str, data_dir: Path, verb: str = "added") -> list[st
         *("  " + line for line in format_accounting(plan)),
     ]
     return lines + [f"  warning: {w}" for w in warnings]
+
+
+def _format_alignment(plan_id: str, parent_id: str, plans: pd.DataFrame, data_dir: Path) -> list[str]:
+    """Shares verbatim / adapted / local of ``plan_id`` against ``parent_id`` and the share of the parent carried."""
+    from zwgk.analyses.alignment import AlignmentInputs, align_with_parent, find_parent_coverage, summarise_alignment
+    from zwgk.processed.dataset import load_measure_sources
+
+    sizes = plans.set_index("plan_id")["n_measures"]
+    limit = get_input_limits().align_max_measures
+    if max(sizes[plan_id], sizes[parent_id]) > limit:
+        sized = f"{sizes[plan_id]:,} and {sizes[parent_id]:,} measures"
+        return [f"  {plan_id} against {parent_id}: skipped ({sized}; at most {limit:,} a plan, config/limits.yaml)"]
+    sources = load_measure_sources(data_dir)
+    inputs = AlignmentInputs(sources[sources["plan_id"].isin([plan_id, parent_id])], plans)
+    alignment, coverage = align_with_parent(plan_id, parent_id, inputs), find_parent_coverage(plan_id, parent_id, inputs)
+    row = summarise_alignment(alignment, coverage, plans.assign(parent_plan_id=parent_id)).iloc[0]
+    counts = alignment["alignment_class"].value_counts()
+    classes = ", ".join(f"{counts.get(name, 0)} {name} ({row[f'share_{name}']:.0%})" for name in ALIGNMENT_CLASSES)
+    issued = f"; issued {row['days_after_parent']} days after it" if pd.notna(row["days_after_parent"]) else ""
+    carried = f"{row['n_parent_carried']} of the parent's {row['n_parent_measures']} measures ({row['share_parent_carried']:.0%})"
+    return [f"  {plan_id} against {parent_id}: {row['n_measures']} measures: {classes}", f"    carries {carried}{issued}"]
+
+
+def compare_with_parent(plan_id: str, data_dir: Path) -> list[str]:
+    """How the plan follows its parent plan, and how the plans it is now the parent of follow it (measures aligned by text)."""
+    from zwgk.processed.dataset import load_plans
+
+    plans = load_plans(data_dir)
+    plan = plans.set_index("plan_id").loc[plan_id]
+    children = sorted(plans.loc[plans["parent_plan_id"] == plan_id, "plan_id"])
+    if pd.isna(plan["parent_plan_id"]) and not children:
+        return []
+    lines = ["aligned with the plan above (verbatim / adapted / local; see the README's alignment section):"]
+    if pd.notna(plan["parent_plan_id"]):
+        lines += _format_alignment(plan_id, str(plan["parent_plan_id"]), plans, data_dir)
+    for child in children:
+        lines += _format_alignment(child, plan_id, plans, data_dir)
+    return lines
 
 
 def compare_with_previous(plan_id: str, data_dir: Path) -> list[str]:

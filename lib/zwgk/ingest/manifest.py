@@ -42,11 +42,16 @@ def make_slug(text: str) -> str:
 
 
 def make_plan_id(metadata: dict[str, object]) -> str:
-    """Return the stable plan id: province, parent (if any), jurisdiction, year; national-YEAR for the nation's plans."""
+    """Return the stable plan id: province, parent (if any), jurisdiction, year; national-YEAR for the nation's plans.
+
+    A province's (or municipality's) own plan names the province once: jiangsu-2018, beijing-2018.
+    """
     if metadata.get("level") == "national":
         return f"national-{metadata['year']}"
-    parts = [metadata["province_en"], metadata.get("parent_jurisdiction_en") or "", metadata["jurisdiction_en"], str(metadata["year"])]
-    return "-".join(make_slug(str(part)) for part in parts if part)
+    parts = [make_slug(str(metadata["province_en"])), make_slug(str(metadata.get("parent_jurisdiction_en") or ""))]
+    jurisdiction = make_slug(str(metadata["jurisdiction_en"]))
+    parts += [jurisdiction if jurisdiction not in parts else "", str(metadata["year"])]  # a province's own plan: jiangsu-2018
+    return "-".join(part for part in parts if part)
 
 
 def read_manifest(path: Path) -> list[ManifestEntry]:
