@@ -27,12 +27,12 @@ from zwgk.analyses.alignment import (
     find_coverage_of_parents,
     find_dropped_parent_measures,
     find_parent_coverage,
-    load_alignment_inputs,
     summarise_alignment,
     summarise_alignment_by_theme,
 )
 from zwgk.analyses.gaps import find_task_gaps, find_theme_gaps, select_peers
 from zwgk.analyses.keyness import compute_keyness, search_kwic
+from zwgk.analyses.matching import load_matcher
 from zwgk.analyses.panel import build_theme_panel
 from zwgk.analyses.similar import (
     build_similarity_index,
@@ -104,7 +104,7 @@ __all__ = [
     "label_plans",
     "label_themes",
     "load_agencies",
-    "load_alignment_inputs",
+    "load_matcher",
     "load_measure_sources",
     "load_measures",
     "load_plans",

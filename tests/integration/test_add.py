@@ -356,7 +356,7 @@ def test_a_real_place_named_only_in_the_notice_needs_no_flags(data_dir: Path, tm
     provincial = _write_plan(
         tmp_path, "hunan.txt", "湖南省人民政府办公厅关于印发2019年政务公开工作主要任务的通知\n2019年政务公开工作主要任务\n"
     )
-    assert add_plan(provincial, {}, data_dir=data_dir, log=lambda _: None).plan_id == "hunan-hunan-2019"
+    assert add_plan(provincial, {}, data_dir=data_dir, log=lambda _: None).plan_id == "hunan-2019"
 
 
 def test_an_ambiguous_place_is_answered_with_its_real_candidates(data_dir: Path, tmp_path: Path) -> None:

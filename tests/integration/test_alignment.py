@@ -28,8 +28,8 @@ SEED_PARENTS = {
 
 
 @pytest.fixture(scope="module")
-def inputs(reference_data_dir: Path) -> zwgk.analyses.alignment.AlignmentInputs:
-    return zwgk.load_alignment_inputs(reference_data_dir)
+def matcher(reference_data_dir: Path) -> zwgk.analyses.matching.MeasureMatcher:
+    return zwgk.load_matcher(reference_data_dir)
 
 
 def test_every_seed_has_the_state_council_plan_of_its_year_as_parent(reference_data_dir: Path) -> None:
@@ -50,16 +50,16 @@ def test_a_national_plan_is_nobodys_peer(reference_data_dir: Path) -> None:
         assert "national" not in set(peers["level"]) and len(peers) > 0
 
 
-def test_pairs_read_by_hand(inputs: zwgk.analyses.alignment.AlignmentInputs) -> None:
-    aligned = zwgk.align_with_parent("guangdong-jiangmen-xinhui-2018", inputs=inputs).set_index("measure_id")
+def test_pairs_read_by_hand(matcher: zwgk.analyses.matching.MeasureMatcher) -> None:
+    aligned = zwgk.align_with_parent("guangdong-jiangmen-xinhui-2018", matcher=matcher).set_index("measure_id")
     # the same sentence, word for word, as the national plan's 双随机、一公开 measure
     copied = aligned.loc["guangdong-jiangmen-xinhui-2018-t006-m01"]
     assert (copied["parent_measure_id"], copied["alignment_class"]) == ("national-2018-t001-m06", "verbatim")
     assert copied["text"] == copied["parent_text"] and copied["ratio"] == 1.0
     assert (copied["parent_line_start"], copied["parent_line_end"]) == tuple(
-        inputs.measure_sources.set_index("measure_id").loc["national-2018-t001-m06", ["line_start", "line_end"]]
+        matcher.measure_sources.set_index("measure_id").loc["national-2018-t001-m06", ["line_start", "line_end"]]
     )
-    changzhou = zwgk.align_with_parent("jiangsu-changzhou-2018", inputs=inputs).set_index("measure_id")
+    changzhou = zwgk.align_with_parent("jiangsu-changzhou-2018", matcher=matcher).set_index("measure_id")
     # 常州 condenses the same national measure to its 抽查 results: the same task, reworded
     adapted = changzhou.loc["jiangsu-changzhou-2018-t004-m01"]
     assert (adapted["parent_measure_id"], adapted["alignment_class"]) == ("national-2018-t001-m06", "adapted")
@@ -68,23 +68,23 @@ def test_pairs_read_by_hand(inputs: zwgk.analyses.alignment.AlignmentInputs) -> 
     assert changzhou["line_start"].notna().all() and changzhou["parent_line_start"].notna().all()
 
 
-def test_dropped_national_tasks_read_by_hand(inputs: zwgk.analyses.alignment.AlignmentInputs) -> None:
-    coverage = zwgk.find_parent_coverage("jiangsu-changzhou-2018", inputs=inputs).set_index("parent_measure_id")
+def test_dropped_national_tasks_read_by_hand(matcher: zwgk.analyses.matching.MeasureMatcher) -> None:
+    coverage = zwgk.find_parent_coverage("jiangsu-changzhou-2018", matcher=matcher).set_index("parent_measure_id")
     assert len(coverage) == 75
     # instructions to the State Council's standards body, and the security of government websites: 常州 2018 carries neither
     for dropped in ("national-2018-t013-m03", "national-2018-t008-m07"):
         assert not coverage.loc[dropped, "is_carried"] and coverage.loc[dropped, "carried_by"] == []
     # the 双随机、一公开 measure is carried, by the measure read above (among others)
     assert "jiangsu-changzhou-2018-t004-m01" in coverage.loc["national-2018-t001-m06", "carried_by"]
-    dropped = zwgk.find_dropped_parent_measures(zwgk.find_coverage_of_parents(inputs))
+    dropped = zwgk.find_dropped_parent_measures(zwgk.find_coverage_of_parents(matcher))
     row = dropped.set_index("parent_measure_id").loc["national-2018-t013-m03"]
     assert (row["n_plans"], row["n_dropping"]) == (2, 2)  # 常州 2018 and 新会 2018
 
 
-def test_summary_shares(inputs: zwgk.analyses.alignment.AlignmentInputs) -> None:
-    alignment = zwgk.align_plans_with_parents(inputs)
-    coverage = zwgk.find_coverage_of_parents(inputs)
-    summary = zwgk.summarise_alignment(alignment, coverage, inputs.plans).set_index("plan_id")
+def test_summary_shares(matcher: zwgk.analyses.matching.MeasureMatcher) -> None:
+    alignment = zwgk.align_plans_with_parents(matcher)
+    coverage = zwgk.find_coverage_of_parents(matcher)
+    summary = zwgk.summarise_alignment(alignment, coverage, matcher.plans).set_index("plan_id")
     assert sorted(summary.index) == sorted(SEED_PARENTS)
     shares = summary[["share_verbatim", "share_adapted", "share_local"]]
     assert (shares.sum(axis=1).round(9) == 1).all()
@@ -98,15 +98,15 @@ def test_summary_shares(inputs: zwgk.analyses.alignment.AlignmentInputs) -> None
     # dates side by side where both are known: 太仓 issued its plan 121 days after the State Council's
     assert summary.loc["jiangsu-suzhou-taicang-2019", "days_after_parent"] == 121
     assert pd.isna(summary.loc["jiangsu-changzhou-2018", "days_after_parent"])  # the table plan prints no date
-    by_theme = zwgk.summarise_alignment_by_theme(alignment, coverage, zwgk.code_measures(inputs.measure_sources))
+    by_theme = zwgk.summarise_alignment_by_theme(alignment, coverage, zwgk.code_measures(matcher.measure_sources))
     assert by_theme.groupby("plan_id")["n_parent_measures"].sum().to_dict() == summary["n_parent_measures"].to_dict()
 
 
-def test_a_plan_without_parent_aligns_to_nothing(inputs: zwgk.analyses.alignment.AlignmentInputs) -> None:
-    assert zwgk.align_with_parent("national-2022", inputs=inputs).empty
-    assert zwgk.find_parent_coverage("national-2022", inputs=inputs).empty
+def test_a_plan_without_parent_aligns_to_nothing(matcher: zwgk.analyses.matching.MeasureMatcher) -> None:
+    assert zwgk.align_with_parent("national-2022", matcher=matcher).empty
+    assert zwgk.find_parent_coverage("national-2022", matcher=matcher).empty
     with pytest.raises(KeyError, match="no-such-plan"):
-        zwgk.align_with_parent("no-such-plan", inputs=inputs)
+        zwgk.align_with_parent("no-such-plan", matcher=matcher)
 
 
 # ---- a chain built here ------------------------------------------------------------------
@@ -198,19 +198,19 @@ def test_the_chain_finds_the_nearest_plan_above(chain: Path) -> None:
 
 
 def test_the_chain_is_aligned_link_by_link(chain: Path) -> None:
-    inputs = zwgk.load_alignment_inputs(chain)
-    province = zwgk.align_with_parent("jiangsu-2018", inputs=inputs)
+    matcher = zwgk.load_matcher(chain)
+    province = zwgk.align_with_parent("jiangsu-2018", matcher=matcher)
     assert province["alignment_class"].tolist() == ["verbatim"] * 10 + ["adapted"] * 5 + ["local"] * 2
     expected = [f"national-2018-{m}" for m in _national_ids(chain)[:10] + list(ADAPTED)]
     assert province["parent_measure_id"].iloc[:15].tolist() == expected
-    coverage = zwgk.find_parent_coverage("jiangsu-2018", inputs=inputs)
+    coverage = zwgk.find_parent_coverage("jiangsu-2018", matcher=matcher)
     carried = coverage.set_index("parent_measure_id")["is_carried"]
     assert sorted(carried[carried].index) == sorted(expected)  # the rest of the national plan was dropped
-    county = zwgk.align_with_parent("jiangsu-xuzhou-peixian-2018", inputs=inputs)
+    county = zwgk.align_with_parent("jiangsu-xuzhou-peixian-2018", matcher=matcher)
     assert set(county["parent_plan_id"]) == {"jiangsu-2018"}
     assert county["alignment_class"].tolist() == ["verbatim"] * 6 + ["local"]
     # against the nation directly, skipping the province
-    direct = zwgk.align_with_parent("jiangsu-xuzhou-peixian-2018", "national-2018", inputs=inputs)
+    direct = zwgk.align_with_parent("jiangsu-xuzhou-peixian-2018", "national-2018", matcher=matcher)
     assert direct["alignment_class"].tolist() == ["verbatim"] * 6 + ["local"]
 
 

@@ -21,13 +21,13 @@ def outputs(seed_data_dir: Path, reference_data_dir: Path) -> dict[str, pd.DataF
     clusters = zwgk.cluster_measures(measures)
     index = zwgk.build_similarity_index(measures)
     reuse = zwgk.find_text_reuse(index)
-    inputs = zwgk.load_alignment_inputs(reference_data_dir)  # the seeds' parents are the national plans
-    alignment, coverage = zwgk.align_plans_with_parents(inputs), zwgk.find_coverage_of_parents(inputs)
+    matcher = zwgk.load_matcher(reference_data_dir)  # the seeds' parents are the national plans
+    alignment, coverage = zwgk.align_plans_with_parents(matcher), zwgk.find_coverage_of_parents(matcher)
     return {
-        "align_with_parent": zwgk.align_with_parent("jiangsu-changzhou-2021", inputs=inputs),
-        "find_parent_coverage": zwgk.find_parent_coverage("jiangsu-changzhou-2021", inputs=inputs),
-        "summarise_alignment": zwgk.summarise_alignment(alignment, coverage, inputs.plans),
-        "summarise_alignment_by_theme": zwgk.summarise_alignment_by_theme(alignment, coverage, zwgk.code_measures(inputs.measure_sources)),
+        "align_with_parent": zwgk.align_with_parent("jiangsu-changzhou-2021", matcher=matcher),
+        "find_parent_coverage": zwgk.find_parent_coverage("jiangsu-changzhou-2021", matcher=matcher),
+        "summarise_alignment": zwgk.summarise_alignment(alignment, coverage, matcher.plans),
+        "summarise_alignment_by_theme": zwgk.summarise_alignment_by_theme(alignment, coverage, zwgk.code_measures(matcher.measure_sources)),
         "find_dropped_parent_measures": zwgk.find_dropped_parent_measures(coverage),
         "code_measures": coded,
         "build_theme_panel": panel,

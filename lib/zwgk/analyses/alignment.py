@@ -1,15 +1,9 @@
 """How a plan follows the plan above it: what it copies, adapts, adds and leaves out.
 
 Every local measure gets its best match in the parent plan (``parent_plan_id`` of the plans
-table, or one given) by the cosine of the similarity index, and a class:
-
-- ``verbatim``: the two texts align character by character (difflib ratio ≥ `VERBATIM_RATIO`);
-- ``adapted``: the same task reworded or localised (cosine ≥ `ADAPTED_SCORE`);
-- ``local``: nothing in the parent is close enough; the plan's own addition.
-
-The index is fitted on the two plans' measures only, so a plan's alignment never changes
-when unrelated plans are added, and aligning 30,000 plans costs 30,000 small fits rather
-than one huge one.
+table, or one given; see `zwgk.analyses.matching`) and a class: ``verbatim`` (a copy: the
+texts align character by character), ``adapted`` (the same task reworded or localised) or
+``local`` (nothing in the parent is close enough: the plan's own addition).
 
 A parent measure is *carried* when a local measure is aligned to it, or when its own best
 local counterpart would be aligned (a local measure that merges two parent measures carries
@@ -22,165 +16,89 @@ class on the other half.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from zwgk.analyses.similar.index import SimilarityIndex, build_similarity_index
-from zwgk.analyses.similar.reuse import align_texts
+from zwgk.analyses.matching import MeasureMatcher, load_matcher, make_empty, match_measures
 from zwgk.schema import ALIGNMENT_CLASSES, ANALYSIS_OUTPUTS
 
-VERBATIM_RATIO = 0.70
-ADAPTED_SCORE = 0.20
 _DATE = re.compile(r"(\d{4})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})")
 ALIGNMENT_COLUMNS = list(ANALYSIS_OUTPUTS["align_with_parent"])
 COVERAGE_COLUMNS = list(ANALYSIS_OUTPUTS["find_parent_coverage"])
 
 
-@dataclass
-class AlignmentInputs:
-    """What an alignment reads: measures with their sources (`load_measure_sources`) and the plans table.
-
-    The similarity index of each pair of plans is built on first use and kept.
-    """
-
-    measure_sources: pd.DataFrame
-    plans: pd.DataFrame
-    cache_dir: Path | None = None
-    _indexes: dict[tuple[str, str], SimilarityIndex] = field(default_factory=dict, repr=False)
-
-    def index_pair(self, plan_id: str, parent_id: str) -> SimilarityIndex:
-        """The similarity index of the two plans' measures."""
-        if (plan_id, parent_id) not in self._indexes:
-            pair = self.measure_sources[self.measure_sources["plan_id"].isin([plan_id, parent_id])]
-            self._indexes[(plan_id, parent_id)] = build_similarity_index(pair, self.cache_dir)
-        return self._indexes[(plan_id, parent_id)]
-
-
-def load_alignment_inputs(data_dir: Path | None = None, cache_dir: Path | None = None) -> AlignmentInputs:
-    """Read the measures and plans of the dataset once, for aligning many plans."""
-    from zwgk.processed.dataset import load_measure_sources, load_plans
-
-    return AlignmentInputs(load_measure_sources(data_dir), load_plans(data_dir), cache_dir)
-
-
-def classify_alignment(score: float, ratio: float) -> str:
-    """Return verbatim, adapted or local for a best match's cosine ``score`` and character ``ratio``."""
+def classify_alignment(is_copy: bool, is_same_task: bool) -> str:
+    """Return verbatim, adapted or local for a best match."""
     verbatim, adapted, local = ALIGNMENT_CLASSES
-    if ratio >= VERBATIM_RATIO:
-        return verbatim
-    return adapted if score >= ADAPTED_SCORE else local
+    return verbatim if is_copy else adapted if is_same_task else local
 
 
-def _find_parent(inputs: AlignmentInputs, plan_id: str, parent_plan_id: str | None) -> str | None:
-    plans = inputs.plans.set_index("plan_id")
-    if plan_id not in plans.index:
-        raise KeyError(f"{plan_id} is not a plan of the dataset")
-    if parent_plan_id is not None and parent_plan_id not in plans.index:
-        raise KeyError(f"{parent_plan_id} is not a plan of the dataset")
-    parent = parent_plan_id or plans.at[plan_id, "parent_plan_id"]
+def _find_parent(matcher: MeasureMatcher, plan_id: str, parent_plan_id: str | None) -> str | None:
+    matcher.check_plan(plan_id)
+    if parent_plan_id is not None:
+        matcher.check_plan(parent_plan_id)
+        return parent_plan_id
+    parent = matcher.plans.set_index("plan_id").at[plan_id, "parent_plan_id"]
     return None if pd.isna(parent) else str(parent)
 
 
-def _score(inputs: AlignmentInputs, plan_id: str, parent_id: str) -> tuple[SimilarityIndex, np.ndarray, np.ndarray, np.ndarray]:
-    """The pair's index, row numbers (in it) of the local and parent measures and their cosine matrix."""
-    index = inputs.index_pair(plan_id, parent_id)
-    plans = index.measures["plan_id"].to_numpy()
-    local, parent = np.flatnonzero(plans == plan_id), np.flatnonzero(plans == parent_id)
-    matrix = index.matrix
-    scores = (matrix[local] @ matrix[parent].T).toarray() if len(local) and len(parent) else np.zeros((len(local), len(parent)))
-    return index, local, parent, scores
-
-
-def _sources(inputs: AlignmentInputs, index: SimilarityIndex, rows: np.ndarray) -> pd.DataFrame:
-    ids = index.measures["measure_id"].to_numpy()[rows]
-    sources = inputs.measure_sources.set_index("measure_id")
-    return sources.loc[ids, ["plan_id", "task_id", "text", "line_start", "line_end"]].reset_index()
-
-
-def _empty(columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
-
-
-def align_with_parent(plan_id: str, parent_plan_id: str | None = None, inputs: AlignmentInputs | None = None) -> pd.DataFrame:
+def align_with_parent(plan_id: str, parent_plan_id: str | None = None, matcher: MeasureMatcher | None = None) -> pd.DataFrame:
     """One row per measure of ``plan_id``: its best match in the parent plan, score, ratio and class.
 
     The parent is the plan's ``parent_plan_id`` unless one is given. Columns: the local
     measure (id, task, text, source lines), the parent measure (the same), ``score``
     (cosine), ``ratio`` (character alignment) and ``alignment_class``. Empty when the plan has
-    no parent in the dataset.
+    no parent in the dataset. ``matcher`` (`load_matcher`) saves reading the dataset per call.
     """
-    inputs = inputs or load_alignment_inputs()
-    parent_id = _find_parent(inputs, plan_id, parent_plan_id)
+    matcher = matcher or load_matcher()
+    parent_id = _find_parent(matcher, plan_id, parent_plan_id)
     if parent_id is None:
-        return _empty(ALIGNMENT_COLUMNS)
-    index, local, parent, scores = _score(inputs, plan_id, parent_id)
-    if not len(local):
-        return _empty(ALIGNMENT_COLUMNS)
-    out = _sources(inputs, index, local)[["plan_id", "measure_id", "task_id", "text", "line_start", "line_end"]]
-    if not len(parent):
-        return out.assign(parent_plan_id=parent_id, score=0.0, ratio=0.0, alignment_class=ALIGNMENT_CLASSES[-1]).reindex(
-            columns=ALIGNMENT_COLUMNS
-        )
-    best = scores.argmax(axis=1)
-    matched = _sources(inputs, index, parent[best]).add_prefix("parent_")
-    out = pd.concat([out, matched.drop(columns=["parent_plan_id"])], axis=1)
-    out["parent_plan_id"] = parent_id
-    out["score"] = scores[np.arange(len(local)), best]
-    out["ratio"] = [align_texts(a, b)[0] for a, b in zip(out["text"], out["parent_text"], strict=True)]
-    out["alignment_class"] = [classify_alignment(s, r) for s, r in zip(out["score"], out["ratio"], strict=True)]
-    return out[ALIGNMENT_COLUMNS]
+        return make_empty(ALIGNMENT_COLUMNS)
+    matched = match_measures(matcher, plan_id, parent_id)
+    matched.columns = [column.replace("other_", "parent_") for column in matched.columns]
+    matched["alignment_class"] = [classify_alignment(c, s) for c, s in zip(matched["is_copy"], matched["is_same_task"], strict=True)]
+    return matched.assign(parent_plan_id=parent_id)[ALIGNMENT_COLUMNS]
 
 
-def find_parent_coverage(plan_id: str, parent_plan_id: str | None = None, inputs: AlignmentInputs | None = None) -> pd.DataFrame:
+def find_parent_coverage(plan_id: str, parent_plan_id: str | None = None, matcher: MeasureMatcher | None = None) -> pd.DataFrame:
     """One row per measure of the parent plan: whether ``plan_id`` carries it, by which measures, and its best local counterpart.
 
     ``carried_by`` lists the local measures aligned to it (verbatim or adapted); a parent
     measure no local measure is aligned to still counts as carried when its own best local
     counterpart clears the same thresholds.
     """
-    inputs = inputs or load_alignment_inputs()
-    parent_id = _find_parent(inputs, plan_id, parent_plan_id)
+    matcher = matcher or load_matcher()
+    parent_id = _find_parent(matcher, plan_id, parent_plan_id)
     if parent_id is None:
-        return _empty(COVERAGE_COLUMNS)
-    alignment = align_with_parent(plan_id, parent_id, inputs)
-    index, local, parent, scores = _score(inputs, plan_id, parent_id)
-    if not len(parent):
-        return _empty(COVERAGE_COLUMNS)
-    out = _sources(inputs, index, parent).add_prefix("parent_").drop(columns=["parent_plan_id"])
+        return make_empty(COVERAGE_COLUMNS)
+    alignment = align_with_parent(plan_id, parent_id, matcher)
+    reverse = match_measures(matcher, parent_id, plan_id)
+    if reverse.empty:
+        return make_empty(COVERAGE_COLUMNS)
     carried = alignment[alignment["alignment_class"] != ALIGNMENT_CLASSES[-1]].groupby("parent_measure_id")["measure_id"].apply(sorted)
+    out = reverse[["measure_id", "task_id", "text", "line_start", "line_end"]].add_prefix("parent_")
     out["carried_by"] = [carried.get(measure_id, []) for measure_id in out["parent_measure_id"]]
-    if len(local):
-        best = scores.argmax(axis=0)
-        counterpart = _sources(inputs, index, local[best])
-        out["best_measure_id"], out["best_text"] = counterpart["measure_id"].to_numpy(), counterpart["text"].to_numpy()
-        out["best_score"] = scores[best, np.arange(len(parent))]
-        ratios = [align_texts(a, b)[0] for a, b in zip(out["best_text"], out["parent_text"], strict=True)]
-        reverse = [classify_alignment(s, r) != ALIGNMENT_CLASSES[-1] for s, r in zip(out["best_score"], ratios, strict=True)]
-    else:
-        out["best_measure_id"], out["best_text"], out["best_score"], reverse = None, None, 0.0, [False] * len(out)
-    out["is_carried"] = [bool(by) or rev for by, rev in zip(out["carried_by"], reverse, strict=True)]
+    out["best_measure_id"], out["best_text"], out["best_score"] = reverse["other_measure_id"], reverse["other_text"], reverse["score"]
+    out["is_carried"] = [bool(by) or bool(same) for by, same in zip(out["carried_by"], reverse["is_same_task"], strict=True)]
     return out.assign(plan_id=plan_id, parent_plan_id=parent_id)[COVERAGE_COLUMNS]
 
 
-def _plans_with_parents(inputs: AlignmentInputs, plan_ids: list[str] | None) -> list[str]:
-    plans = inputs.plans[inputs.plans["parent_plan_id"].notna()]
+def _plans_with_parents(matcher: MeasureMatcher, plan_ids: list[str] | None) -> list[str]:
+    plans = matcher.plans[matcher.plans["parent_plan_id"].notna()]
     chosen = plans["plan_id"].tolist() if plan_ids is None else [p for p in plan_ids if p in set(plans["plan_id"])]
     return sorted(chosen)
 
 
-def align_plans_with_parents(inputs: AlignmentInputs, plan_ids: list[str] | None = None) -> pd.DataFrame:
+def align_plans_with_parents(matcher: MeasureMatcher, plan_ids: list[str] | None = None) -> pd.DataFrame:
     """`align_with_parent` for every plan that has a parent (or those of ``plan_ids``), stacked."""
-    frames = [align_with_parent(plan_id, None, inputs) for plan_id in _plans_with_parents(inputs, plan_ids)]
-    return pd.concat(frames, ignore_index=True) if frames else _empty(ALIGNMENT_COLUMNS)
+    frames = [align_with_parent(plan_id, None, matcher) for plan_id in _plans_with_parents(matcher, plan_ids)]
+    return pd.concat(frames, ignore_index=True) if frames else make_empty(ALIGNMENT_COLUMNS)
 
 
-def find_coverage_of_parents(inputs: AlignmentInputs, plan_ids: list[str] | None = None) -> pd.DataFrame:
+def find_coverage_of_parents(matcher: MeasureMatcher, plan_ids: list[str] | None = None) -> pd.DataFrame:
     """`find_parent_coverage` for every plan that has a parent (or those of ``plan_ids``), stacked."""
-    frames = [find_parent_coverage(plan_id, None, inputs) for plan_id in _plans_with_parents(inputs, plan_ids)]
-    return pd.concat(frames, ignore_index=True) if frames else _empty(COVERAGE_COLUMNS)
+    frames = [find_parent_coverage(plan_id, None, matcher) for plan_id in _plans_with_parents(matcher, plan_ids)]
+    return pd.concat(frames, ignore_index=True) if frames else make_empty(COVERAGE_COLUMNS)
 
 
 def read_date(text: object) -> pd.Timestamp | None:

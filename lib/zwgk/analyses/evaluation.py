@@ -179,12 +179,13 @@ def _clustering_lines(measures: pd.DataFrame, n_subsamples: int) -> list[str]:
 
 def _alignment_lines(data_dir: Path | None) -> list[str]:
     """Alignment classes against the hand labels (dev tuned the thresholds; test is the estimate) and parent coverage."""
-    from zwgk.analyses.alignment import align_with_parent, find_parent_coverage, load_alignment_inputs
+    from zwgk.analyses.alignment import align_with_parent, find_parent_coverage
+    from zwgk.analyses.matching import load_matcher
 
     sample = pd.read_csv(EVALUATION_DIR / "parent_alignment_sample.csv", dtype=str, keep_default_na=False)
-    inputs = load_alignment_inputs(data_dir)
+    matcher = load_matcher(data_dir)
     plans = sorted({measure.rsplit("-t", 1)[0] for measure in sample["local_measure_id"]})
-    aligned = pd.concat([align_with_parent(plan_id, inputs=inputs) for plan_id in plans])
+    aligned = pd.concat([align_with_parent(plan_id, matcher=matcher) for plan_id in plans])
     merged = sample.merge(aligned, left_on="local_measure_id", right_on="measure_id", validate="1:1")
     if len(merged) != len(sample):
         raise ValueError("some hand-labelled measures are not in the dataset or have no parent plan")
@@ -202,7 +203,7 @@ def _alignment_lines(data_dir: Path | None) -> list[str]:
     kappa = cohen_kappa_score(both["label"], both["label_second"])
     lines.append(f"alignment: a second reader labelled {len(both)} of the items; Cohen's kappa between readers {kappa:.3f}")
     coverage_sample = pd.read_csv(EVALUATION_DIR / "parent_coverage_sample.csv", dtype=str, keep_default_na=False)
-    found = pd.concat([find_parent_coverage(plan_id, inputs=inputs) for plan_id in sorted(coverage_sample["plan_id"].unique())])
+    found = pd.concat([find_parent_coverage(plan_id, matcher=matcher) for plan_id in sorted(coverage_sample["plan_id"].unique())])
     checked = coverage_sample.merge(found, on=["plan_id", "parent_measure_id"], suffixes=("_hand", ""), validate="1:1")
     hand, carried = checked["is_carried_hand"] == "yes", checked["is_carried"].astype(bool)
     right = (hand & carried).sum()

@@ -429,7 +429,8 @@ def summarise_plan(plan_id: str, data_dir: Path, verb: str = "added") -> list[st
 
 def _format_alignment(plan_id: str, parent_id: str, plans: pd.DataFrame, data_dir: Path) -> list[str]:
     """Shares verbatim / adapted / local of ``plan_id`` against ``parent_id`` and the share of the parent carried."""
-    from zwgk.analyses.alignment import AlignmentInputs, align_with_parent, find_parent_coverage, summarise_alignment
+    from zwgk.analyses.alignment import align_with_parent, find_parent_coverage, summarise_alignment
+    from zwgk.analyses.matching import MeasureMatcher
     from zwgk.processed.dataset import load_measure_sources
 
     sizes = plans.set_index("plan_id")["n_measures"]
@@ -438,8 +439,8 @@ def _format_alignment(plan_id: str, parent_id: str, plans: pd.DataFrame, data_di
         sized = f"{sizes[plan_id]:,} and {sizes[parent_id]:,} measures"
         return [f"  {plan_id} against {parent_id}: skipped ({sized}; at most {limit:,} a plan, config/limits.yaml)"]
     sources = load_measure_sources(data_dir)
-    inputs = AlignmentInputs(sources[sources["plan_id"].isin([plan_id, parent_id])], plans)
-    alignment, coverage = align_with_parent(plan_id, parent_id, inputs), find_parent_coverage(plan_id, parent_id, inputs)
+    matcher = MeasureMatcher(sources[sources["plan_id"].isin([plan_id, parent_id])], plans)
+    alignment, coverage = align_with_parent(plan_id, parent_id, matcher), find_parent_coverage(plan_id, parent_id, matcher)
     row = summarise_alignment(alignment, coverage, plans.assign(parent_plan_id=parent_id)).iloc[0]
     counts = alignment["alignment_class"].value_counts()
     classes = ", ".join(f"{counts.get(name, 0)} {name} ({row[f'share_{name}']:.0%})" for name in ALIGNMENT_CLASSES)
