@@ -297,7 +297,7 @@ def plot_alignment_shares(summary: pd.DataFrame, plans: pd.DataFrame, lang: str 
     """Per plan: shares of its measures copied, adapted or added (stacked bars) and the share of its parent carried (◆).
 
     ``summary`` is `summarise_alignment`'s table. Plans are grouped by administrative level
-    (dotted lines between levels), then ordered by year.
+    (named in each label), then ordered by year.
     """
     title = make_title("各计划对上级计划的承接：照搬、改写与新增", "How each plan follows its parent: copied, adapted, added", lang)
     if summary.empty:
@@ -314,9 +314,6 @@ def plot_alignment_shares(summary: pd.DataFrame, plans: pd.DataFrame, lang: str 
     fig.add_scatter(y=labels, x=ordered["share_parent_carried"], mode="markers", name=make_label("share_parent_carried", lang),
                     marker={"symbol": "diamond", "size": 16, "color": "#000000", "line": {"width": 2, "color": "#FFFFFF"}},
                     customdata=ordered["plan_id"], hovertemplate="%{y}: %{x:.1%}<extra></extra>")  # fmt: skip
-    for i in range(1, len(ordered)):
-        if ordered.at[i, "level"] != ordered.at[i - 1, "level"]:
-            fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=i - 0.5, y1=i - 0.5, line={"dash": "dot", "color": "#555555"})
     fig.update_layout(
         barmode="stack",
         xaxis={"title": make_axis_label("share_of_own_measures", lang), "tickformat": ".0%", "range": [0, 1.01]},
@@ -326,7 +323,8 @@ def plot_alignment_shares(summary: pd.DataFrame, plans: pd.DataFrame, lang: str 
     note = join_languages("◆：上级计划措施中被本计划承接的占比", "◆: share of the parent plan's measures this plan carries", lang)
     row = 70 if lang == "both" else 52
     fig = apply_house_style(fig, title, _plan_labels(plans, ordered["plan_id"], lang), lang, height=420 + row * len(ordered), note=note)
-    return fig.update_layout(margin={"t": 230 if lang == "both" else 150})  # room for the legend above the bars
+    top = 230 if lang == "both" else 150  # room for the legend above the bars, the title at the very top
+    return fig.update_layout(margin={"t": top}, title={"y": 0.99, "yanchor": "top"})
 
 
 def plot_compliance_gaps(dropped: pd.DataFrame, plans: pd.DataFrame, top_n: int = 15, lang: str = "both") -> go.Figure:
