@@ -288,6 +288,8 @@ def _wrap_text(text: str, width: int = 32, max_lines: int = 3) -> str:
     """Cut a measure's text into lines of ``width`` characters (Chinese has no spaces to wrap at)."""
     text = str(text).strip()
     lines = [text[i : i + width] for i in range(0, len(text), width)] or [""]
+    if len(lines) > 1 and len(lines[-1]) <= 2:  # no line of a lone full stop
+        lines = [*lines[:-2], lines[-2] + lines[-1]]
     if len(lines) > max_lines:
         lines = [*lines[: max_lines - 1], lines[max_lines - 1][: width - 1] + "…"]
     return "<br>".join(lines)
@@ -324,7 +326,7 @@ def plot_alignment_shares(summary: pd.DataFrame, plans: pd.DataFrame, lang: str 
     row = 70 if lang == "both" else 52
     fig = apply_house_style(fig, title, _plan_labels(plans, ordered["plan_id"], lang), lang, height=420 + row * len(ordered), note=note)
     top = 230 if lang == "both" else 150  # room for the legend above the bars, the title at the very top
-    return fig.update_layout(margin={"t": top}, title={"y": 0.99, "yanchor": "top"})
+    return fig.update_layout(margin={"t": top}, title={"y": 1 - (55 if lang == "both" else 35) / fig.layout.height, "yanchor": "middle"})
 
 
 def plot_compliance_gaps(dropped: pd.DataFrame, plans: pd.DataFrame, top_n: int = 15, lang: str = "both") -> go.Figure:
