@@ -117,3 +117,78 @@ def test_gap_and_keyness_charts(inputs: dict) -> None:
     assert len(charts.plot_emerging_fading(trends, plans).data[0].x) == int((trends["status"] != "stable").sum())
     with pytest.raises(ValueError, match="label language"):
         charts.plot_plan_sizes(plans, lang="fr")
+
+
+@pytest.fixture(scope="module")
+def alignment_tables(reference_data_dir: Path) -> dict:
+    inputs = zwgk.load_alignment_inputs(reference_data_dir, cache_dir=reference_data_dir / "cache")
+    alignment, coverage = zwgk.align_plans_with_parents(inputs), zwgk.find_coverage_of_parents(inputs)
+    coded = zwgk.code_measures(inputs.measure_sources)
+    return {
+        "plans": inputs.plans, "coverage": coverage, "coded": coded,
+        "summary": zwgk.summarise_alignment(alignment, coverage, inputs.plans),
+        "dropped": zwgk.find_dropped_parent_measures(coverage),
+        "by_theme": zwgk.summarise_alignment_by_theme(alignment, coverage, coded),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_alignment_shares_are_the_summary_shares(alignment_tables: dict, lang: str) -> None:
+    summary, plans = alignment_tables["summary"], alignment_tables["plans"]
+    fig = charts.plot_alignment_shares(summary, plans, lang=lang)
+    expected = summary.set_index("plan_id")
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert len(bars) == 3 and {t.marker.color for t in bars} == {"#0072B2", "#56B4E9", "#E69F00"}
+    for trace, column in zip(
+        [*bars, fig.data[-1]], ["share_verbatim", "share_adapted", "share_local", "share_parent_carried"], strict=True
+    ):
+        assert dict(zip(trace.customdata, trace.x, strict=True)) == pytest.approx(expected[column].to_dict())
+    assert set(fig.data[0].customdata) == set(plans.loc[plans["parent_plan_id"].notna(), "plan_id"])
+    assert not any("national" in str(p) for p in fig.data[0].customdata)  # the State Council's plans have no parent
+    if lang == "en":
+        assert "Copied from the parent" in {t.name for t in fig.data} and "计划" not in fig.layout.title.text
+
+
+def test_compliance_gaps_are_the_most_dropped_parent_measures(alignment_tables: dict) -> None:
+    dropped, plans = alignment_tables["dropped"], alignment_tables["plans"]
+    fig = charts.plot_compliance_gaps(dropped, plans, top_n=7, lang="en")
+    top = dropped[dropped["n_dropping"] > 0].head(7)
+    assert list(fig.data[0].x) == pytest.approx(top["share_dropping"].tolist())
+    assert [row[0] for row in fig.data[0].customdata] == top["parent_measure_id"].tolist()
+    assert all(label[:4].isdigit() and "｜" in label for label in fig.data[0].y)  # the parent plan's year leads each label
+    assert "dropped" in fig.layout.title.text
+
+
+def test_timing_shows_only_plans_with_both_dates(alignment_tables: dict) -> None:
+    summary, plans = alignment_tables["summary"], alignment_tables["plans"]
+    fig = charts.plot_alignment_timing(summary, plans, lang="zh")
+    dated = summary[summary["days_after_parent"].notna()]
+    assert sorted(fig.data[0].customdata) == sorted(dated["plan_id"])
+    by_plan = dict(zip(fig.data[0].customdata, zip(fig.data[0].x, fig.data[0].y, strict=True), strict=True))
+    for row in dated.itertuples():
+        assert by_plan[row.plan_id] == pytest.approx((row.days_after_parent, row.share_verbatim + row.share_adapted))
+    assert f"仅 {len(dated)} 个计划" in fig.layout.annotations[-1].text  # the chart says how few points it rests on
+
+
+def test_parent_coverage_by_theme_is_the_focal_plans_table(alignment_tables: dict) -> None:
+    by_theme, plans = alignment_tables["by_theme"], alignment_tables["plans"]
+    fig = charts.plot_parent_coverage_by_theme(by_theme, "jiangsu-changzhou-2018", plans, lang="both", themes=alignment_tables["coded"])
+    rows = by_theme[(by_theme["plan_id"] == "jiangsu-changzhou-2018") & (by_theme["n_parent_measures"] > 0)]
+    rows = rows[rows["theme_id"] != "unclassified"].set_index("theme_id")
+    assert dict(zip(fig.data[0].customdata, fig.data[0].x, strict=True)) == pytest.approx(rows["share_parent_carried"].to_dict())
+    assert "常州市 2018" in fig.layout.title.text and "Changzhou 2018" in fig.layout.title.text
+    assert not any(label.startswith("unclassified") for label in fig.data[0].y)
+
+
+def test_alignment_charts_of_nothing_are_empty_figures_that_say_so(alignment_tables: dict) -> None:
+    plans = alignment_tables["plans"]
+    empty = {name: table.iloc[0:0] for name, table in alignment_tables.items() if name != "plans"}
+    figures = [
+        charts.plot_alignment_shares(empty["summary"], plans, lang="en"),
+        charts.plot_compliance_gaps(empty["dropped"], plans, lang="en"),
+        charts.plot_alignment_timing(empty["summary"], plans, lang="en"),
+        charts.plot_parent_coverage_by_theme(empty["by_theme"], "national-2018", plans, lang="en"),
+    ]
+    for fig in figures:
+        assert not fig.data and fig.layout.title.text
+        assert any(word in fig.layout.annotations[0].text for word in ("No plan", "no parent", "every measure", "both"))

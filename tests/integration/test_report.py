@@ -1,4 +1,5 @@
-"""Every notebook executes headless on the seed data; the exported figures and the gallery work."""
+"""Every notebook executes headless on the seeds and the State Council's plans (notebook 05 compares each
+seed with its parent); the exported figures and the gallery work."""
 
 import json
 import shutil
@@ -13,11 +14,11 @@ from zwgk.figures.notebooks import list_notebooks, run_notebooks
 
 
 @pytest.fixture(scope="module")
-def report(seed_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Path]:
+def report(reference_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Path]:
     figures = tmp_path_factory.mktemp("figures")
     executed = tmp_path_factory.mktemp("executed")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ZWGK_DATA_DIR", str(seed_data_dir))
+        patch.setenv("ZWGK_DATA_DIR", str(reference_data_dir))
         outputs = run_notebooks({"lang": "both"}, executed_dir=executed, figures_dir=figures)
     return outputs, figures
 

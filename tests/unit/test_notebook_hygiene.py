@@ -11,8 +11,10 @@ from zwgk.figures.notebooks import list_notebooks
 NOTEBOOKS = list_notebooks()
 
 
-def test_there_are_the_four_notebooks() -> None:
-    assert [p.stem for p in NOTEBOOKS] == ["01_corpus", "02_similar_tasks", "03_themes_over_time", "04_jurisdiction_gaps"]
+def test_there_are_the_five_notebooks() -> None:
+    assert [p.stem for p in NOTEBOOKS] == [
+        *("01_corpus", "02_similar_tasks", "03_themes_over_time", "04_jurisdiction_gaps", "05_upper_level_alignment"),
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -46,6 +48,8 @@ def test_parameters_are_the_documented_ones(path) -> None:
     expected = {"lang", "figures_dir", "export_figures"}
     if path.stem == "04_jurisdiction_gaps":
         expected |= {"focal_plan_id", "year_window", "peer_level"}
+    if path.stem == "05_upper_level_alignment":
+        expected |= {"focal_plan_id", "top_n"}
     assert expected <= set(parameters), f"missing parameters {expected - set(parameters)}"
     assert parameters["lang"] in ("zh", "en", "both") and parameters["figures_dir"] is None
 

@@ -11,9 +11,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from zwgk.figures.style import (
+    ALIGNMENT_COLOURS,
+    CARRIED_COLOUR,
+    DROPPED_COLOUR,
     PALETTE,
     SEQUENTIAL,
     apply_house_style,
+    check_language,
     join_languages,
     label_plans,
     label_themes,
@@ -21,7 +25,7 @@ from zwgk.figures.style import (
     make_label,
     make_title,
 )
-from zwgk.schema import UNCLASSIFIED
+from zwgk.schema import ALIGNMENT_CLASSES, LEVELS, UNCLASSIFIED
 
 
 def _plan_labels(plans: pd.DataFrame, plan_ids: pd.Series | list, lang: str) -> list[str]:
@@ -263,14 +267,159 @@ def plot_agency_kinds(kinds: pd.DataFrame, plans: pd.DataFrame, n_kinds: int = 1
     return apply_house_style(fig, title, labels, lang, height=300 + 32 * len(top), width=1200)
 
 
+def _plot_nothing(title: str, reason_zh: str, reason_en: str, lang: str) -> go.Figure:
+    """An empty chart whose title says why it is empty (no data is not an error)."""
+    fig = go.Figure()
+    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False})
+    fig.add_annotation(text=join_languages(reason_zh, reason_en, lang), xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
+                       font={"size": 18})  # fmt: skip
+    return apply_house_style(fig, title, [], lang, height=400)
+
+
+def _label_plans_with_level(plans: pd.DataFrame, plan_ids: list, lang: str) -> list[str]:
+    """Plan labels with the administrative level (常州市 2018 · 地级), so levels read apart."""
+    frame = plans.set_index("plan_id").loc[list(plan_ids)]
+    zh = label_plans(plans, "zh")[list(plan_ids)].to_numpy() + " · " + frame["level"].map(lambda v: make_label(v, "zh")).to_numpy()
+    en = label_plans(plans, "en")[list(plan_ids)].to_numpy() + " · " + frame["level"].map(lambda v: make_label(v, "en")).to_numpy()
+    return list({"zh": zh, "en": en, "both": zh + "<br>" + en}[check_language(lang)])
+
+
+def _wrap_text(text: str, width: int = 32, max_lines: int = 3) -> str:
+    """Cut a measure's text into lines of ``width`` characters (Chinese has no spaces to wrap at)."""
+    text = str(text).strip()
+    lines = [text[i : i + width] for i in range(0, len(text), width)] or [""]
+    if len(lines) > 1 and len(lines[-1]) <= 2:  # no line of a lone full stop
+        lines = [*lines[:-2], lines[-2] + lines[-1]]
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], lines[max_lines - 1][: width - 1] + "…"]
+    return "<br>".join(lines)
+
+
+def plot_alignment_shares(summary: pd.DataFrame, plans: pd.DataFrame, lang: str = "both") -> go.Figure:
+    """Per plan: shares of its measures copied, adapted or added (stacked bars) and the share of its parent carried (◆).
+
+    ``summary`` is `summarise_alignment`'s table. Plans are grouped by administrative level
+    (named in each label), then ordered by year.
+    """
+    title = make_title("各计划对上级计划的承接：照搬、改写与新增", "How each plan follows its parent: copied, adapted, added", lang)
+    if summary.empty:
+        return _plot_nothing(title, "没有计划在数据集中有上级计划", "No plan has a parent plan in the dataset", lang)
+    rank = {level: i for i, level in enumerate(LEVELS)}
+    ordered = summary.assign(level_rank=summary["level"].map(rank)).sort_values(["level_rank", "year", "plan_id"], ignore_index=True)
+    labels = _label_plans_with_level(plans, ordered["plan_id"], lang)
+    fig = go.Figure()
+    for name in ALIGNMENT_CLASSES:
+        values = ordered[f"share_{name}"]
+        fig.add_bar(y=labels, x=values, name=make_label(name, lang), orientation="h", marker_color=ALIGNMENT_COLOURS[name],
+                    text=[f"{v:.0%}" if v >= 0.06 else "" for v in values], textposition="inside", insidetextanchor="middle",
+                    customdata=ordered["plan_id"], hovertemplate="%{y}: %{x:.1%}<extra>" + make_label(name, lang) + "</extra>")  # fmt: skip
+    fig.add_scatter(y=labels, x=ordered["share_parent_carried"], mode="markers", name=make_label("share_parent_carried", lang),
+                    marker={"symbol": "diamond", "size": 16, "color": "#000000", "line": {"width": 2, "color": "#FFFFFF"}},
+                    customdata=ordered["plan_id"], hovertemplate="%{y}: %{x:.1%}<extra></extra>")  # fmt: skip
+    fig.update_layout(
+        barmode="stack",
+        xaxis={"title": make_axis_label("share_of_own_measures", lang), "tickformat": ".0%", "range": [0, 1.01]},
+        yaxis={"autorange": "reversed"},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "traceorder": "normal"},
+    )
+    note = join_languages("◆：上级计划措施中被本计划承接的占比", "◆: share of the parent plan's measures this plan carries", lang)
+    row = 70 if lang == "both" else 52
+    fig = apply_house_style(fig, title, _plan_labels(plans, ordered["plan_id"], lang), lang, height=420 + row * len(ordered), note=note)
+    top = 230 if lang == "both" else 150  # room for the legend above the bars, the title at the very top
+    return fig.update_layout(margin={"t": top}, title={"y": 1 - (55 if lang == "both" else 35) / fig.layout.height, "yanchor": "middle"})
+
+
+def plot_compliance_gaps(dropped: pd.DataFrame, plans: pd.DataFrame, top_n: int = 15, lang: str = "both") -> go.Figure:
+    """The parent measures most often left out by the plans below them (`find_dropped_parent_measures`), with the parent's year."""
+    title = make_title("上级计划中最常未被承接的措施", "The parent plans' measures most often dropped by the plans below", lang)
+    frame = dropped[dropped["n_dropping"] > 0].head(top_n)
+    if frame.empty:
+        return _plot_nothing(title, "下级计划承接了上级计划的全部措施", "The plans below carry every measure of their parents", lang)
+    years = plans.set_index("plan_id")["year"]
+    year = frame["parent_plan_id"].map(years).astype(str)
+    labels = [f"{y}｜{_wrap_text(text)}" for y, text in zip(year, frame["parent_text"], strict=True)]
+    dropped_by = frame["dropped_by"].map(lambda ids: "、".join(label_plans(plans, "zh").reindex(ids).str.replace("<br>", " ")))
+    fig = go.Figure(go.Bar(x=frame["share_dropping"], y=labels, orientation="h", marker_color=DROPPED_COLOUR,
+                           text=frame["n_dropping"].astype(str) + "/" + frame["n_plans"].astype(str), textposition="outside",
+                           customdata=np.stack([frame["parent_measure_id"], dropped_by], axis=-1),
+                           hovertemplate="%{customdata[0]}: %{x:.0%}<br>%{customdata[1]}<extra></extra>"))  # fmt: skip
+    fig.update_layout(
+        xaxis={"title": make_axis_label("share_dropping", lang), "tickformat": ".0%", "range": [0, 1.12]},
+        yaxis={"autorange": "reversed", "tickfont": {"size": 13}},
+    )
+    note = join_languages(
+        "标签：上级计划年份｜措施原文；条末数字：未承接的下级计划数/下级计划数",
+        "Label: parent plan's year | the measure's text; at the bar's end: plans dropping it / plans below",
+        lang,
+    )
+    used = pd.unique(pd.Series([*frame["parent_plan_id"], *(p for ids in frame["dropped_by"] for p in ids)]))
+    return apply_house_style(fig, title, _used_plans(plans, used, lang), lang, height=260 + 62 * len(frame), note=note, width=1200)
+
+
+def plot_alignment_timing(summary: pd.DataFrame, plans: pd.DataFrame, lang: str = "both") -> go.Figure:
+    """Days between the parent's issue and the plan's against the share of its measures copied or adapted (where both dates are known)."""
+    title = make_title("印发时间与承接程度", "Timing and alignment: later plans, more copied?", lang)
+    frame = summary[summary["days_after_parent"].notna()].sort_values(["days_after_parent", "plan_id"])
+    if frame.empty:
+        return _plot_nothing(title, "没有计划同时知道本计划与上级计划的印发日期", "No plan has both its and its parent's issue date", lang)
+    aligned = frame["share_verbatim"] + frame["share_adapted"]
+    labels = _label_plans_with_level(plans, frame["plan_id"], lang)
+    fig = go.Figure(go.Scatter(x=frame["days_after_parent"].astype(float), y=aligned, mode="markers+text", text=labels,
+                               textposition="top center", marker={"size": 16, "color": PALETTE[0]}, customdata=frame["plan_id"],
+                               hovertemplate="%{text}<br>%{x:.0f} d, %{y:.1%}<extra></extra>"))  # fmt: skip
+    days = frame["days_after_parent"].astype(float)
+    fig.update_layout(
+        xaxis={"title": make_label("days_after_parent", lang), "range": [min(0.0, days.min() - 20), days.max() * 1.15 + 20]},
+        yaxis={"title": make_axis_label("share_aligned", lang), "tickformat": ".0%", "range": [0, 1.12]},
+    )
+    n = len(frame)
+    note = join_languages(f"仅 {n} 个计划两份日期均已知：不足以推断趋势", f"Only {n} plans have both dates: too few for a trend", lang)
+    return apply_house_style(fig, title, _plan_labels(plans, frame["plan_id"], lang), lang, height=600, note=note)
+
+
+def plot_parent_coverage_by_theme(
+    by_theme: pd.DataFrame, focal: str, plans: pd.DataFrame, lang: str = "both", themes: pd.DataFrame | None = None
+) -> go.Figure:
+    """For plan ``focal``: the share of its parent's measures of each theme that it carries (`summarise_alignment_by_theme`).
+
+    ``themes`` (theme_id, theme_zh, theme_en; e.g. `code_measures`' table) names the themes;
+    without it the chart shows theme ids.
+    """
+    zh, en = (label_plans(plans, language).get(focal, focal) for language in ("zh", "en"))
+    title = make_title(f"{zh}：按主题的上级措施承接率", f"{en}: share of the parent's measures carried, by theme", lang)
+    keep = (by_theme["plan_id"] == focal) & (by_theme["n_parent_measures"] > 0) & (by_theme["theme_id"] != UNCLASSIFIED)
+    frame = by_theme[keep].copy()
+    if frame.empty:
+        return _plot_nothing(title, "该计划没有上级计划的措施可比较", "This plan has no parent measures to compare with", lang)
+    if themes is not None:
+        frame = frame.merge(themes[["theme_id", "theme_zh", "theme_en"]].drop_duplicates("theme_id"), on="theme_id", how="left")
+    if "theme_zh" not in frame:
+        frame["theme_zh"] = frame["theme_en"] = frame["theme_id"]
+    frame[["theme_zh", "theme_en"]] = frame[["theme_zh", "theme_en"]].fillna({"theme_zh": frame["theme_id"], "theme_en": frame["theme_id"]})
+    frame = frame.sort_values(["share_parent_carried", "n_parent_measures", "theme_id"], ascending=[True, False, True])
+    frame["theme_label"] = label_themes(frame, lang)
+    fig = go.Figure(go.Bar(x=frame["share_parent_carried"], y=frame["theme_label"], orientation="h", marker_color=CARRIED_COLOUR,
+                           text=frame["n_parent_carried"].astype(str) + "/" + frame["n_parent_measures"].astype(str),
+                           textposition="outside", customdata=frame["theme_id"],
+                           hovertemplate="%{y}: %{x:.0%} (%{text})<extra></extra>"))  # fmt: skip
+    fig.update_layout(xaxis={"title": make_axis_label("share_parent_carried", lang), "tickformat": ".0%", "range": [0, 1.12]})
+    note = join_languages("条末数字：承接的上级措施数/该主题的上级措施数", "At the end: parent measures carried / all of the theme", lang)
+    used = [focal, *pd.unique(plans.loc[plans["plan_id"] == focal, "parent_plan_id"].dropna())]
+    return apply_house_style(fig, title, _used_plans(plans, used, lang), lang, height=260 + 34 * len(frame), note=note)
+
+
 __all__ = [
     "plot_accountability",
     "plot_agency_kinds",
+    "plot_alignment_shares",
+    "plot_alignment_timing",
     "plot_common_tasks",
+    "plot_compliance_gaps",
     "plot_emerging_fading",
     "plot_gap_ranking",
     "plot_keyness",
     "plot_measure_map",
+    "plot_parent_coverage_by_theme",
     "plot_plan_sizes",
     "plot_text_reuse",
     "plot_theme_heatmap",

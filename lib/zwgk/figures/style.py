@@ -13,6 +13,12 @@ FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000", "#999999"]
 SEQUENTIAL = "Cividis"  # perceptually uniform and colour-blind safe
 WIDTH = 1100
+# One colour per alignment class (schema.ALIGNMENT_CLASSES) in every chart: copied from the parent
+# (dark blue), reworded from it (sky blue), the plan's own addition (orange); a parent measure
+# the plan leaves out is vermillion, one it carries is bluish green.
+ALIGNMENT_COLOURS = {"verbatim": PALETTE[0], "adapted": PALETTE[5], "local": PALETTE[1]}
+CARRIED_COLOUR = PALETTE[2]
+DROPPED_COLOUR = PALETTE[3]
 
 LABELS: dict[str, tuple[str, str]] = {
     "plan": ("计划", "Plan"),
@@ -39,6 +45,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "share_with_deadline_or_frequency": ("有时限或频次", "Deadline or frequency"),
     "share_with_quantified_target": ("有量化目标", "Quantified target"),
     "gap": ("缺口", "gap"),
+    "verbatim": ("照搬上级", "Copied from the parent"),
+    "adapted": ("改写上级", "Adapted from the parent"),
+    "local": ("本级新增", "Own addition"),
+    "share_parent_carried": ("承接的上级措施占比", "Share of the parent's measures carried"),
+    "share_of_own_measures": ("本计划措施占比", "Share of the plan's measures"),
+    "share_dropping": ("未承接该措施的下级计划占比", "Share of plans below that drop it"),
+    "parent_measure": ("上级计划的措施", "Parent plan's measure"),
+    "days_after_parent": ("晚于上级计划印发的天数", "Days after the parent plan was issued"),
+    "share_aligned": ("照搬或改写的措施占比", "Share copied or adapted"),
+    "national": ("国家级", "national"),
+    "provincial": ("省级", "provincial"),
+    "prefectural": ("地级", "prefectural"),
+    "county": ("县级", "county"),
     "source": ("来源：zwgk，依据计划", "Source: zwgk, from plans"),
     "year_confound": (
         "注：不同年份的计划来自不同地区，年份间差异混合了时间与地区差异。",
