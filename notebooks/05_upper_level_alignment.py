@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -36,10 +38,10 @@ from pathlib import Path
 import zwgk
 
 plans = zwgk.load_plans()
-inputs = zwgk.load_alignment_inputs()
-alignment = zwgk.align_plans_with_parents(inputs)
-coverage = zwgk.find_coverage_of_parents(inputs)
-summary = zwgk.summarise_alignment(alignment, coverage, inputs.plans)
+matcher = zwgk.load_matcher()
+alignment = zwgk.align_plans_with_parents(matcher)
+coverage = zwgk.find_coverage_of_parents(matcher)
+summary = zwgk.summarise_alignment(alignment, coverage, matcher.plans)
 dropped = zwgk.find_dropped_parent_measures(coverage)
 focal_label = zwgk.label_plans(plans, lang).str.replace("<br>", " ")[focal_plan_id]
 out_dir = Path(figures_dir) if figures_dir else None
@@ -58,8 +60,8 @@ plans[["plan_id", "jurisdiction", "level", "year", "issue_date", "parent_plan_id
 # How many of the focal plan's measures fall in each class.
 
 # %%
-focal_alignment = zwgk.align_with_parent(focal_plan_id, inputs=inputs)
-focal_coverage = zwgk.find_parent_coverage(focal_plan_id, inputs=inputs)
+focal_alignment = zwgk.align_with_parent(focal_plan_id, matcher=matcher)
+focal_coverage = zwgk.find_parent_coverage(focal_plan_id, matcher=matcher)
 focal_alignment["alignment_class"].value_counts()
 
 # %% [markdown]
@@ -141,7 +143,7 @@ fig
 # the counts at the bar ends.
 
 # %%
-coded = zwgk.code_measures(inputs.measure_sources)
+coded = zwgk.code_measures(matcher.measure_sources)
 by_theme = zwgk.summarise_alignment_by_theme(alignment, coverage, coded)
 by_theme[by_theme["plan_id"] == focal_plan_id]
 

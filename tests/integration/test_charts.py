@@ -121,12 +121,12 @@ def test_gap_and_keyness_charts(inputs: dict) -> None:
 
 @pytest.fixture(scope="module")
 def alignment_tables(reference_data_dir: Path) -> dict:
-    inputs = zwgk.load_alignment_inputs(reference_data_dir, cache_dir=reference_data_dir / "cache")
-    alignment, coverage = zwgk.align_plans_with_parents(inputs), zwgk.find_coverage_of_parents(inputs)
-    coded = zwgk.code_measures(inputs.measure_sources)
+    matcher = zwgk.load_matcher(reference_data_dir, cache_dir=reference_data_dir / "cache")
+    alignment, coverage = zwgk.align_plans_with_parents(matcher), zwgk.find_coverage_of_parents(matcher)
+    coded = zwgk.code_measures(matcher.measure_sources)
     return {
-        "plans": inputs.plans, "coverage": coverage, "coded": coded,
-        "summary": zwgk.summarise_alignment(alignment, coverage, inputs.plans),
+        "plans": matcher.plans, "coverage": coverage, "coded": coded,
+        "summary": zwgk.summarise_alignment(alignment, coverage, matcher.plans),
         "dropped": zwgk.find_dropped_parent_measures(coverage),
         "by_theme": zwgk.summarise_alignment_by_theme(alignment, coverage, coded),
     }  # fmt: skip
