@@ -30,6 +30,7 @@ from zwgk.analyses.alignment import (
     summarise_alignment,
     summarise_alignment_by_theme,
 )
+from zwgk.analyses.comparison import compare_plans, diff_years, summarise_comparison
 from zwgk.analyses.gaps import find_task_gaps, find_theme_gaps, select_peers
 from zwgk.analyses.keyness import compute_keyness, search_kwic
 from zwgk.analyses.matching import load_matcher
@@ -89,8 +90,10 @@ __all__ = [
     "cluster_measures",
     "code_measures",
     "codebook_table",
+    "compare_plans",
     "compute_keyness",
     "compute_year_changes",
+    "diff_years",
     "export",
     "export_figure",
     "find_coverage_of_parents",
@@ -120,6 +123,7 @@ __all__ = [
     "summarise_alignment",
     "summarise_alignment_by_theme",
     "summarise_clusters",
+    "summarise_comparison",
     "summarise_task_presence",
     "summarise_text_reuse",
     "summarise_themes_by_year",

@@ -90,6 +90,9 @@ CHECK_FINDING_KINDS = (
 # How a local measure relates to its best match in the plan above it (`zwgk.analyses.alignment`):
 # copied nearly word for word, the same task reworded or localised, or the plan's own addition.
 ALIGNMENT_CLASSES = ("verbatim", "adapted", "local")
+# How a measure of one of two compared plans relates to its best match in the other
+# (`zwgk.analyses.comparison`): a copy, the same task reworded, or no counterpart.
+COMPARISON_CLASSES = ("same", "reworded", "only_in_a", "only_in_b")
 # The theme of a measure no codebook rule matches.
 UNCLASSIFIED = "unclassified"
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -406,6 +409,16 @@ TABLES: dict[str, Table] = {
 # in, tidy tables out). A test runs each function on the seed plans and checks that it
 # returns at least these columns: adding a column is free, dropping one breaks the notebooks.
 ANALYSIS_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "compare_plans": (
+        *("side", "plan_id", "measure_id", "task_id", "text", "line_start", "line_end"),
+        *("other_plan_id", "other_measure_id", "other_task_id", "other_text", "other_line_start", "other_line_end"),
+        *("score", "ratio", "comparison_class"),
+    ),
+    "summarise_comparison": (
+        *("theme_id", "theme_zh", "theme_en", "n_a", "n_b", "n_a_same", "n_a_reworded", "n_a_only_in_a"),
+        *("n_b_same", "n_b_reworded", "n_b_only_in_b", "share_a", "share_b", "share_difference"),
+        *("difference_low", "difference_high", "is_clear_difference"),
+    ),
     "align_with_parent": (
         *("plan_id", "measure_id", "task_id", "text", "line_start", "line_end"),
         *("parent_plan_id", "parent_measure_id", "parent_task_id", "parent_text", "parent_line_start", "parent_line_end"),
