@@ -23,7 +23,11 @@ def outputs(seed_data_dir: Path, reference_data_dir: Path) -> dict[str, pd.DataF
     reuse = zwgk.find_text_reuse(index)
     inputs = zwgk.load_alignment_inputs(reference_data_dir)  # the seeds' parents are the national plans
     alignment, coverage = zwgk.align_plans_with_parents(inputs), zwgk.find_coverage_of_parents(inputs)
+    edges = zwgk.compute_cooccurrence(measures, min_count=2)
     return {
+        "compute_correspondence": zwgk.compute_correspondence(panel),
+        "compute_cooccurrence": edges,
+        "find_cooccurrence_communities": zwgk.find_cooccurrence_communities(edges),
         "align_with_parent": zwgk.align_with_parent("jiangsu-changzhou-2021", inputs=inputs),
         "find_parent_coverage": zwgk.find_parent_coverage("jiangsu-changzhou-2021", inputs=inputs),
         "summarise_alignment": zwgk.summarise_alignment(alignment, coverage, inputs.plans),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -124,11 +125,12 @@ def compute_cooccurrence(
     top_n: int = 60,
     max_edges: int = 90,
     tokens: pd.Series | None = None,
+    cache_dir: Path | None = None,
 ) -> pd.DataFrame:
     """Return the word pairs that appear in the same measure, strongest (Jaccard) first.
 
     Words are `tokenize_measures` tokens (stopwords removed; pass ``tokens``, aligned with
-    ``measures``, to reuse them). A word counts once per measure. The ``top_n`` words found
+    ``measures``, to reuse them; ``cache_dir`` is the token cache's folder). A word counts once per measure. The ``top_n`` words found
     in the most measures (at least ``min_count``) are kept, then the pairs of them that share
     at least ``min_count`` measures, and of those the ``max_edges`` with the highest Jaccard
     (shared measures / measures with either word), as KH Coder draws its network.
@@ -136,7 +138,7 @@ def compute_cooccurrence(
     other_frequency (measures with each word), n_plans (plans the shared measures come from).
     """
     frame = measures if plan_ids is None else measures[measures["plan_id"].isin(plan_ids)]
-    token_lists = tokens.loc[frame.index] if tokens is not None else tokenize_measures(frame)
+    token_lists = tokens.loc[frame.index] if tokens is not None else tokenize_measures(frame, cache_dir)
     token_sets = [frozenset(words) for words in token_lists]
     frequency = Counter(word for words in token_sets for word in words)
     ranked = sorted((word for word, n in frequency.items() if n >= min_count), key=lambda word: (-frequency[word], word))
@@ -192,9 +194,8 @@ def find_cooccurrence_communities(edges: pd.DataFrame) -> pd.DataFrame:
     columns = ["word", "frequency", "degree", "weighted_degree", "community"]
     if edges.empty:
         return pd.DataFrame(columns=columns)
-    ends = pd.concat(
-        [edges[["word", "frequency", "jaccard"]], edges[["other_word", "other_frequency", "jaccard"]].set_axis(["word", "frequency", "jaccard"], axis=1)]
-    )
+    other_ends = edges[["other_word", "other_frequency", "jaccard"]].set_axis(["word", "frequency", "jaccard"], axis=1)
+    ends = pd.concat([edges[["word", "frequency", "jaccard"]], other_ends])
     nodes = ends.groupby("word").agg(frequency=("frequency", "first"), degree=("jaccard", "size"), weighted_degree=("jaccard", "sum"))
     nodes = nodes.sort_values(["frequency", "word"], ascending=[False, True]).reset_index()
     position = {word: i for i, word in enumerate(nodes["word"])}
