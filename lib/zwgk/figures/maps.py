@@ -133,7 +133,7 @@ def layout_network(nodes: pd.DataFrame, edges: pd.DataFrame, seed: int = 0, iter
         weights[position[a], position[b]] = weights[position[b], position[a]] = w
     weights = weights / weights.max() if n and weights.max() > 0 else weights
     xy = np.random.default_rng(seed).uniform(-1, 1, size=(n, 2))
-    k = np.sqrt(4.0 / max(n, 1))
+    k = np.sqrt(6.0 / max(n, 1))
     for step in range(iterations):
         delta = xy[:, None, :] - xy[None, :, :]
         distance = np.maximum(np.linalg.norm(delta, axis=2), 1e-3)
