@@ -13,6 +13,7 @@ Public API::
     tasks = zwgk.load_tasks()        # one row per task, every row traceable to its lines
     zwgk.build_dataset(force=True)   # rebuild data/processed from data/raw
     zwgk.charts.plot_theme_heatmap(panel, plans, lang="en")
+    zwgk.maps.plot_correspondence_map(zwgk.compute_correspondence(panel), lang="en")
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from zwgk.analyses.alignment import (
     summarise_alignment_by_theme,
 )
 from zwgk.analyses.comparison import compare_plans, diff_years, summarise_comparison
+from zwgk.analyses.correspondence import compute_cooccurrence, compute_correspondence, find_cooccurrence_communities
 from zwgk.analyses.gaps import find_task_gaps, find_theme_gaps, select_peers
 from zwgk.analyses.keyness import compute_keyness, search_kwic
 from zwgk.analyses.matching import load_matcher
@@ -56,7 +58,12 @@ from zwgk.processed.dataset import load_agencies, load_measure_sources, load_mea
 __version__ = "0.1.0"
 
 # Chart and export modules import plotly; they load on first use (``zwgk.charts.plot_…``).
-_LAZY_MODULES = {"charts": "zwgk.figures.charts", "export": "zwgk.figures.export", "style": "zwgk.figures.style"}
+_LAZY_MODULES = {
+    "charts": "zwgk.figures.charts",
+    "export": "zwgk.figures.export",
+    "maps": "zwgk.figures.maps",
+    "style": "zwgk.figures.style",
+}
 _LAZY_FUNCTIONS = {
     "export_figure": ("zwgk.figures.export", "export_figure"),
     "label_plans": ("zwgk.figures.style", "label_plans"),
@@ -91,11 +98,14 @@ __all__ = [
     "code_measures",
     "codebook_table",
     "compare_plans",
+    "compute_cooccurrence",
+    "compute_correspondence",
     "compute_keyness",
     "compute_year_changes",
     "diff_years",
     "export",
     "export_figure",
+    "find_cooccurrence_communities",
     "find_coverage_of_parents",
     "find_dropped_parent_measures",
     "find_emerging_fading",
@@ -113,6 +123,7 @@ __all__ = [
     "load_plans",
     "load_source_lines",
     "load_tasks",
+    "maps",
     "parse_plan_file",
     "project_measures",
     "search_kwic",

@@ -476,6 +476,12 @@ ANALYSIS_OUTPUTS: dict[str, tuple[str, ...]] = {
     "find_text_reuse": ("measure_id", "plan_id", "other_measure_id", "other_plan_id", "similarity", "ratio", "aligned_spans"),
     "summarise_text_reuse": ("plan_id", "other_plan_id", "n_measures", "n_copied", "share_copied"),
     "similar_to": ("rank", "measure_id", "plan_id", "text", "score"),
+    "compute_correspondence": (
+        *("point_type", "point_id", "label_zh", "label_en", "jurisdiction", "jurisdiction_en", "year", "mass", "dim1", "dim2"),
+        *("quality", "contribution", "inertia_dim1", "inertia_dim2", "total_inertia"),
+    ),
+    "compute_cooccurrence": ("word", "other_word", "n_measures", "jaccard", "frequency", "other_frequency", "n_plans"),
+    "find_cooccurrence_communities": ("word", "frequency", "degree", "weighted_degree", "community"),
     "search_kwic": ("plan_id", "task_id", "measure_id", "left", "keyword", "right", "section_path", "line_start", "line_end"),
 }
 

@@ -23,7 +23,14 @@ def outputs(seed_data_dir: Path, reference_data_dir: Path) -> dict[str, pd.DataF
     reuse = zwgk.find_text_reuse(index)
     matcher = zwgk.load_matcher(reference_data_dir)  # the seeds' parents are the national plans
     alignment, coverage = zwgk.align_plans_with_parents(matcher), zwgk.find_coverage_of_parents(matcher)
+    edges = zwgk.compute_cooccurrence(measures, min_count=2)
+    comparison = zwgk.diff_years("常州市", 2018, 2021, matcher)
     return {
+        "compare_plans": comparison,
+        "summarise_comparison": zwgk.summarise_comparison(comparison, zwgk.code_measures(matcher.measure_sources)),
+        "compute_correspondence": zwgk.compute_correspondence(panel),
+        "compute_cooccurrence": edges,
+        "find_cooccurrence_communities": zwgk.find_cooccurrence_communities(edges),
         "align_with_parent": zwgk.align_with_parent("jiangsu-changzhou-2021", matcher=matcher),
         "find_parent_coverage": zwgk.find_parent_coverage("jiangsu-changzhou-2021", matcher=matcher),
         "summarise_alignment": zwgk.summarise_alignment(alignment, coverage, matcher.plans),
