@@ -214,6 +214,30 @@ def _alignment_lines(data_dir: Path | None) -> list[str]:
     return lines
 
 
+def _comparison_lines(data_dir: Path | None) -> list[str]:
+    """Comparison classes against the hand-labelled cross-plan sample (never used to tune: the thresholds are alignment's)."""
+    from zwgk.analyses.comparison import classify_comparison
+    from zwgk.analyses.matching import load_matcher, match_measures
+
+    sample = pd.read_csv(EVALUATION_DIR / "plan_comparison_sample.csv", dtype=str, keep_default_na=False)
+    sample["plan_id"] = sample["measure_id"].str.rsplit("-t", n=1).str[0]
+    matcher = load_matcher(data_dir)
+    found = pd.concat([match_measures(matcher, a, b) for a, b in sorted(set(zip(sample["plan_id"], sample["other_plan_id"], strict=True)))])
+    merged = sample.merge(found, on=["measure_id", "plan_id", "other_plan_id"], suffixes=("_hand", ""), validate="1:1")
+    # the hand labels say "only" for no counterpart, whichever side the measure is on
+    merged["found"] = [
+        classify_comparison(c, s, "a").replace("only_in_a", "only") for c, s in zip(merged["is_copy"], merged["is_same_task"], strict=True)
+    ]
+    lines = []
+    for name in ("same", "reworded", "only"):
+        hand, found_it = merged["label"] == name, merged["found"] == name
+        precision, recall = (hand & found_it).sum() / max(found_it.sum(), 1), (hand & found_it).sum() / max(hand.sum(), 1)
+        lines.append(f"comparison {name} (n={hand.sum()}): precision {precision:.3f}, recall {recall:.3f}")
+    f1 = _macro_f1(merged["label"], merged["found"])
+    lines.append(f"comparison ({len(merged)} measures of {merged['plan_id'].nunique()} plans, not used to tune): macro F1 {f1:.3f}")
+    return lines
+
+
 def _macro_f1(hand: pd.Series, found: pd.Series) -> float:
     from sklearn.metrics import f1_score
 
@@ -238,4 +262,5 @@ def run_evaluation(data_dir: Path | None = None, n_subsamples: int = 5) -> list[
         *_clustering_lines(seeds, n_subsamples),
         *(f"whole dataset ({measures['plan_id'].nunique()} plans): {line}" for line in whole),
         *_alignment_lines(data_dir),
+        *_comparison_lines(data_dir),
     ]
