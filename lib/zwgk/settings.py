@@ -386,9 +386,7 @@ class InputLimits:
     max_line_chars: int
     max_lines: int
     max_tasks: int
-    compare_max_tasks: int
-    compare_candidates: int
-    align_max_measures: int
+    compare_max_measures: int
 
 
 @dataclass(frozen=True)
@@ -457,7 +455,7 @@ _READERS: dict[type, dict[str, Callable[[Any], Any]]] = {
         "special_jurisdictions": _records(_special_jurisdiction),
     },
     InputLimits: dict.fromkeys(
-        ("max_file_bytes", "max_line_chars", "max_lines", "max_tasks", "compare_max_tasks", "compare_candidates", "align_max_measures"),
+        ("max_file_bytes", "max_line_chars", "max_lines", "max_tasks", "compare_max_measures"),
         _integer,
     ),
     SelfCheckSettings: {

@@ -25,7 +25,7 @@ BASE = """测试甲市2020年政务公开工作要点
 NEXT_YEAR = """测试甲市2021年政务公开工作要点
 一、推进决策公开
 （一）深化预公开。进一步推进重大决策预公开，广泛听取公众意见。
-（二）做好政策解读。每月开展一次政策解读活动，提升解读质量。
+（二）做好政策解读。每月组织一次政策解读，提升解读质量。
 二、加强平台建设
 （一）推进数据开放。年底前上线公共数据开放平台。
 """
@@ -218,8 +218,9 @@ def test_a_new_year_prints_what_changed(data_dir: Path, tmp_path: Path) -> None:
     path.write_text(NEXT_YEAR, encoding="utf-8")
     result = add_plan(path, COUNTY, data_dir=data_dir, log=lambda _: None)
     text = "\n".join(result.lines)
-    assert "compared with jiangsu-yangli-ceshi0-2020" in text
-    assert "1 new, 1 reworded, 1 kept; 1 dropped" in text
+    assert "compared with jiangsu-yangli-ceshi0-2020 (measures matched by text, as zwgk.diff_years):" in text
+    # 预公开 copied, 解读 now monthly and about quality (reworded), 数据开放 new; 网站建设 dropped
+    assert "of its 3 measures 1 new, 1 kept, 1 reworded; of the previous plan's 3, 1 dropped" in text
 
 
 def test_command_line_add_list_remove(

@@ -145,11 +145,11 @@ def test_the_comparison_with_the_previous_plan_is_skipped_past_its_limit(
 ) -> None:
     plan = tmp_path / "2021.txt"
     plan.write_text(NEXT, encoding="utf-8")
-    small = dataclasses.replace(get_input_limits(), compare_max_tasks=2)
+    small = dataclasses.replace(get_input_limits(), compare_max_measures=2)
     monkeypatch.setattr(adding, "get_input_limits", lambda: small)
     assert main(["add", str(plan), *COUNTY]) == 0
     out = capsys.readouterr().out
-    assert "compared with jiangsu-yangli-ceshi0-2020: skipped (3 and 3 tasks; the comparison runs for at most 2 tasks a plan" in out
+    assert "compared with jiangsu-yangli-ceshi0-2020: skipped (3 and 3 measures; at most 2 measures a plan, config/limits.yaml)" in out
 
 
 def test_a_plan_with_every_line_duplicated_is_warned_about_and_refused_with_strict(

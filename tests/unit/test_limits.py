@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import shutil
 from pathlib import Path
 
 import pytest
 
-from zwgk.commands.adding import find_best_ratios
 from zwgk.errors import PlanParseError
 from zwgk.parse.dispatch import parse_plan_bytes
 from zwgk.parse.lines import find_inline_items
@@ -63,21 +61,3 @@ def test_the_limits_file_is_validated(tmp_path: Path) -> None:
     (config / "limits.yaml").write_text((CONFIG_DIR / "limits.yaml").read_text(encoding="utf-8").replace("max_lines: ", "max_lines: -"))
     with pytest.raises(SettingsError, match="max_lines"):
         load_input_limits(config)
-
-
-def test_the_best_ratio_is_found_among_the_candidates_as_by_every_pair() -> None:
-    old = [
-        "深化预公开。进一步推进重大决策预公开，广泛听取公众意见。",
-        "做好解读。每季度开展一次政策解读活动。",
-        "办好政府网站。加强内容建设，提升服务水平。",
-    ]
-    new = [
-        "深化预公开。进一步推进重大决策预公开，广泛听取公众意见。",
-        "做好政策解读。每月开展一次政策解读活动，提升解读质量。",
-        "推进数据开放。年底前上线公共数据开放平台。",
-        "",
-    ]
-    every_pair = [max(difflib.SequenceMatcher(None, t, o, autojunk=False).ratio() for o in old) for t in new]
-    assert find_best_ratios(new, old, candidates=1) == pytest.approx(every_pair)
-    assert find_best_ratios(new, [], candidates=3) == [0.0] * 4
-    assert find_best_ratios([], old, candidates=3) == []

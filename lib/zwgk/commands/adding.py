@@ -10,7 +10,6 @@ English names via pinyin), asks for the rest by error message, copies the file i
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
 from collections.abc import Callable
@@ -34,7 +33,6 @@ from zwgk.settings import SpecialJurisdiction, get_default_settings, get_input_l
 _UNIT = r"[\u4e00-\u9fff]{1,12}?(?:自治州|地区|盟|[省市州区县旗])"
 _PLACE_END = re.compile(r"(自治州|地区|盟|[省市州区县旗])$")
 _LIST_SEPARATORS = re.compile(r"[，,、；;]")
-SAME_RATIO, REWORDED_RATIO = 0.9, 0.5
 
 
 class AddError(ZwgkError):
@@ -434,7 +432,7 @@ def _format_alignment(plan_id: str, parent_id: str, plans: pd.DataFrame, data_di
     from zwgk.processed.dataset import load_measure_sources
 
     sizes = plans.set_index("plan_id")["n_measures"]
-    limit = get_input_limits().align_max_measures
+    limit = get_input_limits().compare_max_measures
     if max(sizes[plan_id], sizes[parent_id]) > limit:
         sized = f"{sizes[plan_id]:,} and {sizes[parent_id]:,} measures"
         return [f"  {plan_id} against {parent_id}: skipped ({sized}; at most {limit:,} a plan, config/limits.yaml)"]
@@ -467,78 +465,33 @@ def compare_with_parent(plan_id: str, data_dir: Path) -> list[str]:
 
 
 def compare_with_previous(plan_id: str, data_dir: Path) -> list[str]:
-    """What changed since the jurisdiction's closest earlier plan: new, dropped, reworded tasks; new agencies."""
-    from zwgk.processed.dataset import load_agencies, load_plans, load_tasks
+    """What changed since the jurisdiction's closest earlier plan, measure by measure (as `zwgk.diff_years`), and its new agencies."""
+    from zwgk.analyses.comparison import compare_plans
+    from zwgk.analyses.matching import MeasureMatcher
+    from zwgk.processed.dataset import load_agencies, load_measure_sources, load_plans
 
-    plans = load_plans(data_dir).set_index("plan_id")
-    plan = plans.loc[plan_id]
-    earlier = plans[
-        (plans["jurisdiction"] == plan["jurisdiction"]) & (plans["province"] == plan["province"]) & (plans["year"] < plan["year"])
-    ]
+    plans = load_plans(data_dir)
+    indexed = plans.set_index("plan_id")
+    plan = indexed.loc[plan_id]
+    same_place = (indexed["jurisdiction"] == plan["jurisdiction"]) & (indexed["province"] == plan["province"])
+    earlier = indexed[same_place & (indexed["year"] < plan["year"])]
     if earlier.empty:
         return []
-    previous_id = earlier["year"].idxmax()
-    tasks = load_tasks(data_dir)
-    new_texts = tasks.loc[tasks["plan_id"] == plan_id, "task_text"].tolist()
-    old_texts = tasks.loc[tasks["plan_id"] == previous_id, "task_text"].tolist()
-    limits = get_input_limits()
-    if max(len(new_texts), len(old_texts)) > limits.compare_max_tasks:
-        return [
-            f"compared with {previous_id}: skipped ({len(new_texts):,} and {len(old_texts):,} tasks; "
-            f"the comparison runs for at most {limits.compare_max_tasks:,} tasks a plan, config/limits.yaml)"
-        ]
-    best_new = find_best_ratios(new_texts, old_texts, limits.compare_candidates)
-    best_old = find_best_ratios(old_texts, new_texts, limits.compare_candidates)
+    previous_id = str(earlier["year"].idxmax())
+    limit = get_input_limits().compare_max_measures
+    if max(indexed.at[plan_id, "n_measures"], indexed.at[previous_id, "n_measures"]) > limit:
+        sized = f"{indexed.at[previous_id, 'n_measures']:,} and {indexed.at[plan_id, 'n_measures']:,} measures"
+        return [f"compared with {previous_id}: skipped ({sized}; at most {limit:,} measures a plan, config/limits.yaml)"]
+    sources = load_measure_sources(data_dir)
+    matcher = MeasureMatcher(sources[sources["plan_id"].isin([plan_id, previous_id])], plans)
+    comparison = compare_plans(previous_id, plan_id, matcher)
+    mine, theirs = (comparison.loc[comparison["side"] == side, "comparison_class"].value_counts() for side in ("b", "a"))
     agencies = load_agencies(data_dir)
-    new_agencies = sorted(
-        set(agencies.loc[agencies["plan_id"] == plan_id, "agency_name"])
-        - set(agencies.loc[agencies["plan_id"] == previous_id, "agency_name"])
-    )
+    names = [set(agencies.loc[agencies["plan_id"] == p, "agency_name"]) for p in (plan_id, previous_id)]
+    new_agencies = sorted(names[0] - names[1])
     return [
-        f"compared with {previous_id} (tasks aligned by text):",
-        f"  {sum(r < REWORDED_RATIO for r in best_new)} new, {sum(REWORDED_RATIO <= r < SAME_RATIO for r in best_new)} reworded, "
-        f"{sum(r >= SAME_RATIO for r in best_new)} kept; {sum(r < REWORDED_RATIO for r in best_old)} dropped",
+        f"compared with {previous_id} (measures matched by text, as zwgk.diff_years):",
+        f"  of its {mine.sum()} measures {mine.get('only_in_b', 0)} new, {mine.get('same', 0)} kept, {mine.get('reworded', 0)} reworded; "
+        f"of the previous plan's {theirs.sum()}, {theirs.get('only_in_a', 0)} dropped",
         f"  new agencies: {'、'.join(new_agencies) if new_agencies else 'none'}",
     ]
-
-
-def _count_bigrams(texts: list[str], vocabulary: dict[str, int]) -> object:
-    """A sparse matrix of which character bigrams (columns, numbered in ``vocabulary``, grown here) each text holds."""
-    from scipy.sparse import csr_matrix
-
-    rows, columns = [], []
-    for row, text in enumerate(texts):
-        grams = {text[i : i + 2] for i in range(len(text) - 1)} or {text}
-        for gram in grams:
-            rows.append(row)
-            columns.append(vocabulary.setdefault(gram, len(vocabulary)))
-    return csr_matrix(([1.0] * len(rows), (rows, columns)), shape=(len(texts), max(len(vocabulary), 1)))
-
-
-def find_best_ratios(texts: list[str], others: list[str], candidates: int) -> list[float]:
-    """Return, for each of ``texts``, its best difflib similarity ratio with any of ``others`` (0 if none).
-
-    difflib on every pair cost minutes for large plans (50,000 rows: over six minutes), so the
-    ratio is computed only against the ``candidates`` texts with the highest share of common
-    character bigrams (Dice, one sparse product); an identical text is 1 at once. The most
-    similar text shares the most bigrams, so the best match is kept at a bounded cost.
-    """
-    import numpy as np
-
-    if not texts or not others:
-        return [0.0] * len(texts)
-    vocabulary: dict[str, int] = {}
-    mine, theirs = _count_bigrams(texts, vocabulary), _count_bigrams(others, vocabulary)
-    mine.resize((len(texts), len(vocabulary)))
-    theirs.resize((len(others), len(vocabulary)))
-    sizes_mine, sizes_theirs = np.asarray(mine.sum(axis=1)).ravel(), np.asarray(theirs.sum(axis=1)).ravel()
-    exact, best = set(others), []
-    for start in range(0, len(texts), 256):  # in blocks, so that memory stays small
-        shared = (mine[start : start + 256] @ theirs.T).toarray()
-        dice = 2 * shared / (sizes_mine[start : start + 256, None] + sizes_theirs[None, :])
-        for offset, scores in enumerate(dice):
-            text = texts[start + offset]
-            ranked = np.argsort(-scores, kind="stable")[:candidates]
-            ratios = (difflib.SequenceMatcher(None, text, others[n], autojunk=False).ratio() for n in ranked)
-            best.append(1.0 if text in exact else max(ratios))
-    return best
