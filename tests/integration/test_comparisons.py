@@ -130,6 +130,14 @@ def test_theme_and_task_gaps_name_peers_and_their_source_lines(data: dict[str, p
     )
     assert (tasks["peer_share"] >= 0.5).all()
     assert tasks["label"].notna().all()
+    assert len(tasks) > 0
+    # the text shown for a gap is a covering peer's own measure, with its source lines, never another plan's
+    measures = data["measures"].set_index("measure_id")
+    peers = set(select_peers(data["plans"], "jiangsu-suzhou-taicang-2019", 2, False)["plan_id"])
+    for row in tasks.itertuples():
+        assert {measures.at[m, "plan_id"] for m in row.peer_measure_ids} <= peers
+        assert sorted(text.split(": ", 1)[1] for text in row.peer_texts) == sorted(measures.loc[row.peer_measure_ids, "text"])
+    assert "representative_text" not in tasks.columns
 
 
 def test_accountability_indicators(data: dict[str, pd.DataFrame]) -> None:

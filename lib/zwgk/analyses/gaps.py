@@ -50,6 +50,7 @@ def _gap_rows(units: pd.DataFrame, key: str, plan_id: str, peers: pd.DataFrame, 
     focal_keys = set(units.loc[units["plan_id"] == plan_id, key])
     peer_units = units[units["plan_id"].isin(peers["plan_id"])]
     sources = _peer_sources(peer_units, peers, tasks)
+    sources["peer_text"] = sources["source"] + ": " + sources["text"]
     rows = []
     for value, group in sources.groupby(key, sort=True):
         covering = group["plan_id"].unique()
@@ -59,7 +60,8 @@ def _gap_rows(units: pd.DataFrame, key: str, plan_id: str, peers: pd.DataFrame, 
         rows.append({key: value, "peer_share": share, "n_peers_covering": len(covering), "n_peers": len(peers),
                      "peers_covering": sorted(group["jurisdiction"].unique()),
                      "includes_other_year_peers": bool(group["is_other_year"].any()),
-                     "peer_sources": sorted(group["source"].unique()), "peer_measure_ids": sorted(group["measure_id"])})  # fmt: skip
+                     "peer_sources": sorted(group["source"].unique()), "peer_measure_ids": sorted(group["measure_id"]),
+                     "peer_texts": sorted(group["peer_text"])})  # fmt: skip
     columns = [
         key,
         "peer_share",
@@ -69,6 +71,7 @@ def _gap_rows(units: pd.DataFrame, key: str, plan_id: str, peers: pd.DataFrame, 
         "includes_other_year_peers",
         "peer_sources",
         "peer_measure_ids",
+        "peer_texts",
     ]
     return pd.DataFrame(rows, columns=columns).sort_values(["peer_share", key], ascending=[False, True], ignore_index=True)
 
@@ -81,7 +84,9 @@ def find_theme_gaps(
     peers = select_peers(plans, plan_id, year_window, same_level)
     if peers.empty:
         return pd.DataFrame(columns=["theme_id", "peer_share"])
-    units = measures[["measure_id", "plan_id", "task_id"]].merge(coded[["measure_id", "theme_id", "theme_zh", "theme_en"]], on="measure_id")
+    units = measures[["measure_id", "plan_id", "task_id", "text"]].merge(
+        coded[["measure_id", "theme_id", "theme_zh", "theme_en"]], on="measure_id"
+    )
     units = units[units["theme_id"] != UNCLASSIFIED]
     gaps = _gap_rows(units, "theme_id", plan_id, peers, tasks, min_peer_share)
     names = units.drop_duplicates("theme_id").set_index("theme_id")[["theme_zh", "theme_en"]]
@@ -92,12 +97,17 @@ def find_task_gaps(
     clusters: pd.DataFrame, summary: pd.DataFrame, measures: pd.DataFrame, tasks: pd.DataFrame, plans: pd.DataFrame, plan_id: str,
     year_window: int = 1, same_level: bool = True, min_peer_share: float = 0.5,
 ) -> pd.DataFrame:  # fmt: skip
-    """Common tasks (clusters across jurisdictions) most peers include and ``plan_id`` does not."""
+    """Common tasks (clusters across jurisdictions) most peers include and ``plan_id`` does not.
+
+    ``peer_texts`` holds the covering peers' own measures with their sources: the text shown for
+    a gap is what a peer wrote, never the cluster's representative, which may come from a plan
+    that is not a peer.
+    """
     peers = select_peers(plans, plan_id, year_window, same_level)
     if peers.empty:
         return pd.DataFrame(columns=["cluster_id", "peer_share"])
-    common = summary.loc[summary["is_common_task"], ["cluster_id", "label", "representative_text"]]
-    units = measures[["measure_id", "plan_id", "task_id"]].merge(clusters[["measure_id", "cluster_id"]], on="measure_id")
+    common = summary.loc[summary["is_common_task"], ["cluster_id", "label"]]
+    units = measures[["measure_id", "plan_id", "task_id", "text"]].merge(clusters[["measure_id", "cluster_id"]], on="measure_id")
     units = units[units["cluster_id"].isin(common["cluster_id"])]
     gaps = _gap_rows(units, "cluster_id", plan_id, peers, tasks, min_peer_share)
     return gaps.merge(common, on="cluster_id", how="left").assign(plan_id=plan_id)
