@@ -29,6 +29,8 @@ def test_the_evaluation_prints_the_figures_the_readme_quotes(reference_data_dir:
         "alignment macro F1": _figure(text, r"alignment \(test\): macro F1 ([\d.]+)"),
         "readers' kappa": _figure(text, r"Cohen's kappa between readers ([\d.]+)"),
         "coverage recall": _figure(text, r"parent coverage .*recall ([\d.]+)"),
+        "comparison macro F1": _figure(text, r"comparison \(162 measures.*macro F1 ([\d.]+)"),
+        "comparison reworded recall": _figure(text, r"comparison reworded \(n=55\): precision [\d.]+, recall ([\d.]+)"),
     }
     quoted = {
         "held-out kappa": _figure(readme, r"held-out test half \(n=79\): accuracy, Cohen's κ \| [\d.]+, \*\*([\d.]+)\*\*"),
@@ -43,6 +45,8 @@ def test_the_evaluation_prints_the_figures_the_readme_quotes(reference_data_dir:
         "alignment macro F1": _figure(readme, r"\| macro F1 \| \*\*([\d.]+)\*\*"),
         "readers' kappa": _figure(readme, r"Cohen's κ between readers ([\d.]+)"),
         "coverage recall": _figure(readme, r"carried precision [\d.]+, recall\s+([\d.]+)"),
+        "comparison macro F1": _figure(readme, r"\| macro F1 \| \| \*\*([\d.]+)\*\*"),
+        "comparison reworded recall": _figure(readme, r"\| reworded \| 55 \| [\d.]+ \| ([\d.]+)"),
     }
     for name, value in printed.items():
         assert abs(value - quoted[name]) < 0.0015, f"{name}: the evaluation prints {value}, the README says {quoted[name]}"
