@@ -34,6 +34,7 @@ from zwgk.analyses.alignment import (
 from zwgk.analyses.gaps import find_task_gaps, find_theme_gaps, select_peers
 from zwgk.analyses.keyness import compute_keyness, search_kwic
 from zwgk.analyses.panel import build_theme_panel
+from zwgk.analyses.search import read_terms, search_plans
 from zwgk.analyses.similar import (
     build_similarity_index,
     cluster_index,
@@ -112,7 +113,9 @@ __all__ = [
     "load_tasks",
     "parse_plan_file",
     "project_measures",
+    "read_terms",
     "search_kwic",
+    "search_plans",
     "select_peers",
     "similar_to",
     "summarise_accountability",

@@ -90,6 +90,10 @@ CHECK_FINDING_KINDS = (
 # How a local measure relates to its best match in the plan above it (`zwgk.analyses.alignment`):
 # copied nearly word for word, the same task reworded or localised, or the plan's own addition.
 ALIGNMENT_CLASSES = ("verbatim", "adapted", "local")
+# Where search_plans looks (the fields of a task a reader scans) and how it orders its hits:
+# by source (plan, line), or by the left or right context of the hit, as concordancers sort.
+SEARCH_FIELDS = ("task_title", "section_path", "measure")
+SEARCH_SORT_ORDERS = ("source", "left", "right")
 # The theme of a measure no codebook rule matches.
 UNCLASSIFIED = "unclassified"
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -464,6 +468,10 @@ ANALYSIS_OUTPUTS: dict[str, tuple[str, ...]] = {
     "summarise_text_reuse": ("plan_id", "other_plan_id", "n_measures", "n_copied", "share_copied"),
     "similar_to": ("rank", "measure_id", "plan_id", "text", "score"),
     "search_kwic": ("plan_id", "task_id", "measure_id", "left", "keyword", "right", "section_path", "line_start", "line_end"),
+    "search_plans": (
+        *("plan_id", "jurisdiction", "year", "task_id", "measure_id", "field", "term", "match", "left", "right", "start"),
+        *("section_path", "line_start", "line_end"),
+    ),
 }
 
 # Columns that may be empty only in some tables.
