@@ -63,7 +63,7 @@ fig
 # many points cannot be read.
 
 # %%
-coded = zwgk.code_measures(measures)
+coded = zwgk.code_measures(measures, tasks=zwgk.load_tasks())
 points = zwgk.project_measures(index).merge(sources, on="measure_id").merge(coded[["measure_id", "theme_zh", "theme_en"]], on="measure_id")
 points["theme_label"] = zwgk.label_themes(points, lang)
 fig = zwgk.charts.plot_measure_map(points, plans, lang=lang)

@@ -36,7 +36,7 @@ import zwgk
 
 plans = zwgk.load_plans()
 measures = zwgk.load_measures()
-coded = zwgk.code_measures(measures)
+coded = zwgk.code_measures(measures, tasks=zwgk.load_tasks())
 panel = zwgk.build_theme_panel(plans, measures, coded)
 out_dir = Path(figures_dir) if figures_dir else None
 

@@ -39,7 +39,7 @@ plans = zwgk.load_plans()
 tasks = zwgk.load_tasks()
 measures = zwgk.load_measures()
 agencies = zwgk.load_agencies()
-coded = zwgk.code_measures(measures)
+coded = zwgk.code_measures(measures, tasks=tasks)
 panel = zwgk.build_theme_panel(plans, measures, coded)
 same_level = peer_level == "same"
 focal_label = zwgk.label_plans(plans, lang).str.replace("<br>", " ")[focal_plan_id]

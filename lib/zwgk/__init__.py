@@ -37,6 +37,7 @@ from zwgk.analyses.gaps import find_task_gaps, find_theme_gaps, select_peers
 from zwgk.analyses.keyness import compute_keyness, search_kwic
 from zwgk.analyses.matching import load_matcher
 from zwgk.analyses.panel import build_theme_panel
+from zwgk.analyses.search import read_terms, search_plans
 from zwgk.analyses.similar import (
     build_similarity_index,
     cluster_index,
@@ -126,7 +127,9 @@ __all__ = [
     "maps",
     "parse_plan_file",
     "project_measures",
+    "read_terms",
     "search_kwic",
+    "search_plans",
     "select_peers",
     "similar_to",
     "summarise_accountability",

@@ -93,6 +93,10 @@ ALIGNMENT_CLASSES = ("verbatim", "adapted", "local")
 # How a measure of one of two compared plans relates to its best match in the other
 # (`zwgk.analyses.comparison`): a copy, the same task reworded, or no counterpart.
 COMPARISON_CLASSES = ("same", "reworded", "only_in_a", "only_in_b")
+# Where search_plans looks (the fields of a task a reader scans) and how it orders its hits:
+# by source (plan, line), or by the left or right context of the hit, as concordancers sort.
+SEARCH_FIELDS = ("task_title", "section_path", "measure")
+SEARCH_SORT_ORDERS = ("source", "left", "right")
 # The theme of a measure no codebook rule matches.
 UNCLASSIFIED = "unclassified"
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -483,6 +487,10 @@ ANALYSIS_OUTPUTS: dict[str, tuple[str, ...]] = {
     "compute_cooccurrence": ("word", "other_word", "n_measures", "jaccard", "frequency", "other_frequency", "n_plans"),
     "find_cooccurrence_communities": ("word", "frequency", "degree", "weighted_degree", "community"),
     "search_kwic": ("plan_id", "task_id", "measure_id", "left", "keyword", "right", "section_path", "line_start", "line_end"),
+    "search_plans": (
+        *("plan_id", "jurisdiction", "year", "task_id", "measure_id", "field", "term", "match", "left", "right", "start"),
+        *("section_path", "line_start", "line_end"),
+    ),
 }
 
 # Columns that may be empty only in some tables.

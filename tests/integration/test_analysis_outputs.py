@@ -50,6 +50,7 @@ def outputs(seed_data_dir: Path, reference_data_dir: Path) -> dict[str, pd.DataF
         "summarise_text_reuse": zwgk.summarise_text_reuse(index, reuse),
         "similar_to": zwgk.similar_to("规范依申请公开工作", k=3, index=index),
         "search_kwic": zwgk.search_kwic(measures, "12345", tasks=tasks),
+        "search_plans": zwgk.search_plans(["重大建设项目", "12345"], measures, tasks, plans),
     }
 
 

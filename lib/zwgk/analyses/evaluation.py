@@ -25,7 +25,7 @@ from zwgk.analyses.similar import build_similarity_index, cluster_index, cluster
 from zwgk.analyses.themes import code_measures, summarise_coverage
 from zwgk.analyses.tokens import load_lexicon
 from zwgk.paths import REPO_DIR
-from zwgk.processed.dataset import load_measures
+from zwgk.processed.dataset import load_measures, load_tasks
 from zwgk.schema import ALIGNMENT_CLASSES
 
 EVALUATION_DIR = REPO_DIR / "tests" / "data"
@@ -46,12 +46,13 @@ def load_theme_sample(path: Path | None = None) -> pd.DataFrame:
     return pd.read_csv(path or EVALUATION_DIR / "theme_sample.csv", dtype=str)
 
 
-def score_theme_agreement(sample: pd.DataFrame, measures: pd.DataFrame) -> list[AgreementScore]:
+def score_theme_agreement(sample: pd.DataFrame, measures: pd.DataFrame, tasks: pd.DataFrame | None = None) -> list[AgreementScore]:
     """Return accuracy and Cohen's kappa of the rules against the hand codes, per split and overall.
 
-    ``dev`` was used to tune rule weights; ``test`` never was: its figures are the estimate.
+    ``dev`` was used to tune rule weights (and the codebook's title weight); ``test`` never was:
+    its figures are the estimate. With ``tasks``, measures are coded with their task titles.
     """
-    coded = code_measures(measures[measures["measure_id"].isin(sample["measure_id"])])
+    coded = code_measures(measures[measures["measure_id"].isin(sample["measure_id"])], tasks=tasks)
     merged = sample.merge(coded[["measure_id", "theme_id"]], on="measure_id", suffixes=("_hand", "_rules"), validate="1:1")
     if len(merged) != len(sample):
         raise ValueError("some hand-coded measures are not in the dataset")
@@ -133,9 +134,9 @@ def score_stability(full: pd.DataFrame, other: pd.DataFrame, groups: list[list[s
     return same / max(len(pairs), 1)
 
 
-def _theme_lines(measures: pd.DataFrame) -> list[str]:
-    lines = [f"themes: classified share {summarise_coverage(code_measures(measures)):.3f}"]
-    for score in score_theme_agreement(load_theme_sample(), measures):
+def _theme_lines(measures: pd.DataFrame, tasks: pd.DataFrame) -> list[str]:
+    lines = [f"themes: classified share {summarise_coverage(code_measures(measures, tasks=tasks)):.3f}"]
+    for score in score_theme_agreement(load_theme_sample(), measures, tasks):
         lines.append(f"themes vs hand coding ({score.split}, n={score.n}): accuracy {score.accuracy:.3f}, Cohen's kappa {score.kappa:.3f}")
     return lines
 
@@ -246,7 +247,7 @@ def _macro_f1(hand: pd.Series, found: pd.Series) -> float:
 
 def run_evaluation(data_dir: Path | None = None, n_subsamples: int = 5) -> list[str]:
     """Compute every evaluation figure on the dataset and return them as printable lines."""
-    measures = load_measures(data_dir)
+    measures, tasks = load_measures(data_dir), load_tasks(data_dir)
     groups, _ = load_task_groups()
     sampled = {measure.rsplit("-t", 1)[0] for group in groups for measure in group} | set(
         load_theme_sample()["measure_id"].str.rsplit("-t", n=1).str[0]
@@ -256,8 +257,8 @@ def run_evaluation(data_dir: Path | None = None, n_subsamples: int = 5) -> list[
     whole = _clustering_lines(measures, 1)[:2] if len(seeds) < len(measures) else []
     return [
         header,
-        *_theme_lines(seeds),
-        f"themes: classified share on the whole dataset {summarise_coverage(code_measures(measures)):.3f}",
+        *_theme_lines(seeds, tasks),
+        f"themes: classified share on the whole dataset {summarise_coverage(code_measures(measures, tasks=tasks)):.3f}",
         *_segmentation_lines(),
         *_clustering_lines(seeds, n_subsamples),
         *(f"whole dataset ({measures['plan_id'].nunique()} plans): {line}" for line in whole),

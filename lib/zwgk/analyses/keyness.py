@@ -48,6 +48,8 @@ def search_kwic(measures: pd.DataFrame, keyword: str, window: int = 15, tasks: p
     """Every occurrence of ``keyword`` in the measures, with left and right context.
 
     With ``tasks``, rows carry the task's source lines (line_start, line_end) and section.
+    The measures-only special case of ``search_plans``, which also searches task titles and
+    section paths, for regular expressions and lists of terms.
     """
     rows = []
     for measure in measures.itertuples(index=False):

@@ -4,6 +4,10 @@ The codebook follows the Comparative Agendas Project: one primary theme per meas
 mutually exclusive at that level and exhaustive with an explicit ``other``; measures no rule
 matches are ``unclassified``. Rules are phrase lists (any/all/not, with weights) that a
 researcher edits in the YAML file; rerunning recodes without any code change.
+
+A measure is read with its task's title: a short measure ("制定工作方案。") often says its
+subject only in the title above it. Given the tasks, the title's theme scores are added to
+each of its measures' scores with the weight ``settings.title_weight`` of the codebook.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from zwgk.paths import CODEBOOK_PATH
 from zwgk.schema import UNCLASSIFIED
 
 _RULE_KEYS = {"any", "all", "not"}
+_SETTING_KEYS = {"title_weight"}
 
 
 class CodebookError(ZwgkError):
@@ -86,6 +91,32 @@ def _read_theme(raw: dict) -> Theme:
         tuple(raw.get("examples") or ()),
         tuple(_read_rule(raw["id"], rule) for rule in raw.get("rules") or ()),
     )
+
+
+@dataclass(frozen=True)
+class CodebookSettings:
+    """How texts are scored beyond the themes' rules.
+
+    title_weight: weight of the task title's theme scores added to each of its measures'
+    scores (0 codes the measure text alone).
+    """
+
+    title_weight: float = 0.0
+
+
+@functools.cache
+def load_codebook_settings(path: Path = CODEBOOK_PATH) -> CodebookSettings:
+    """Read and check the codebook's optional ``settings`` mapping (known keys, weights ≥ 0)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")).get("settings") or {}
+    if not isinstance(raw, dict):
+        raise CodebookError(f"{path}: settings must be a mapping, not {type(raw).__name__}")
+    unknown = set(raw) - _SETTING_KEYS
+    if unknown:
+        raise CodebookError(f"{path}: unknown settings {sorted(unknown)} (known: {sorted(_SETTING_KEYS)})")
+    weight = raw.get("title_weight", 0.0)
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+        raise CodebookError(f"{path}: settings.title_weight must be a number ≥ 0, not {weight!r}")
+    return CodebookSettings(title_weight=float(weight))
 
 
 @functools.cache
@@ -173,15 +204,32 @@ def score_texts(texts: list[str], path: Path = CODEBOOK_PATH) -> np.ndarray:
     return scores
 
 
-def code_measures(measures: pd.DataFrame, path: Path = CODEBOOK_PATH) -> pd.DataFrame:
+def score_titles(measures: pd.DataFrame, tasks: pd.DataFrame, path: Path = CODEBOOK_PATH) -> np.ndarray:
+    """Return the theme scores of each measure's task title times ``settings.title_weight``.
+
+    Tasks without a title (their heading is in the section path) add nothing.
+    """
+    weight = load_codebook_settings(path).title_weight
+    if weight == 0 or measures.empty:
+        return np.zeros((len(measures), len(load_codebook(path))))
+    title_of = tasks.drop_duplicates("task_id").set_index("task_id")["task_title"]
+    titles = measures["task_id"].map(title_of).fillna("").astype(str).tolist()
+    return weight * score_texts(titles, path)
+
+
+def code_measures(measures: pd.DataFrame, path: Path = CODEBOOK_PATH, tasks: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return one row per measure: its primary theme, names, secondary themes and score.
 
     Same decisions as ``classify_text`` (highest score; ties to the theme listed first).
+    With ``tasks``, each measure is read with its task's title (``score_titles``); without,
+    the measure text alone is coded.
     """
     themes = load_codebook(path)
     ids = np.array([t.theme_id for t in themes] + [UNCLASSIFIED], dtype=object)
     names = {t.theme_id: (t.name_zh, t.name_en) for t in themes} | {UNCLASSIFIED: ("未分类", "Unclassified")}
     scores = score_texts(measures["text"].tolist(), path)
+    if tasks is not None:
+        scores = scores + score_titles(measures, tasks, path)
     ranked = np.argsort(-scores, axis=1, kind="stable")
     ranked_scores = np.take_along_axis(scores, ranked, axis=1)
     is_classified = ranked_scores[:, 0] > 0  # the codebook has at least the 'other' theme
