@@ -143,7 +143,7 @@ fig
 # the counts at the bar ends.
 
 # %%
-coded = zwgk.code_measures(matcher.measure_sources)
+coded = zwgk.code_measures(matcher.measure_sources, tasks=zwgk.load_tasks())
 by_theme = zwgk.summarise_alignment_by_theme(alignment, coverage, coded)
 by_theme[by_theme["plan_id"] == focal_plan_id]
 
