@@ -446,7 +446,7 @@ def plot_comparison_counts(comparison: pd.DataFrame, plans: pd.DataFrame, lang: 
         "Same: nearly word for word; reworded: the other plan has the same task; only: nothing close in the other plan.",
         lang,
     )
-    fig = apply_house_style(fig, title, _plan_labels(plans, plan_ids, lang), lang, height=520 if lang == "both" else 440, note=note)
+    fig = apply_house_style(fig, title, _plan_labels(plans, plan_ids, lang), lang, height=520 if lang == "both" else 470, note=note)
     top = 170 if lang == "both" else 125  # room for the legend above the bars, the title at the very top
     return fig.update_layout(margin={"t": top}, title={"y": 1 - (50 if lang == "both" else 35) / fig.layout.height, "yanchor": "middle"})
 
@@ -490,11 +490,9 @@ def plot_comparison_by_theme(summary: pd.DataFrame, plans: pd.DataFrame, plan_a:
         yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": frame["theme_label"].tolist()},
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
     )
-    note = join_languages(
-        f"右侧：{a_zh} 更侧重；左侧：{b_zh} 更侧重。横线：95% 区间（Newcombe 法）。",
-        f"Right: more weight in {a_en}; left: more in {b_en}. Lines: 95% intervals (Newcombe).",
-        lang,
-    )
+    notes = (f"右侧：{a_zh} 更侧重；左侧：{b_zh} 更侧重。横线：95% 区间（Newcombe 法）。",
+             f"Right: more weight in {a_en}; left: more in {b_en}. Lines: 95% intervals (Newcombe).")  # fmt: skip
+    note = "<br>".join(notes) if lang == "both" else join_languages(*notes, lang)
     row = 30 if lang != "both" else 46
     fig = apply_house_style(fig, title, _plan_labels(plans, [plan_a, plan_b], lang), lang, height=320 + row * len(frame), note=note)
     title_y = 1 - (45 if lang == "both" else 30) / fig.layout.height
