@@ -192,3 +192,66 @@ def test_alignment_charts_of_nothing_are_empty_figures_that_say_so(alignment_tab
     for fig in figures:
         assert not fig.data and fig.layout.title.text
         assert any(word in fig.layout.annotations[0].text for word in ("No plan", "no parent", "every measure", "both"))
+
+
+@pytest.fixture(scope="module")
+def comparison_tables(reference_data_dir: Path) -> dict:
+    matcher = zwgk.load_matcher(reference_data_dir, cache_dir=reference_data_dir / "cache")
+    comparison = zwgk.compare_plans("jiangsu-changzhou-2018", "guangdong-jiangmen-xinhui-2018", matcher)
+    coded = zwgk.code_measures(matcher.measure_sources)
+    panel = zwgk.build_theme_panel(matcher.plans, zwgk.load_measures(reference_data_dir), coded, n_boot=20)
+    return {
+        "plans": matcher.plans, "comparison": comparison, "summary": zwgk.summarise_comparison(comparison, coded),
+        "coords": zwgk.compute_correspondence(panel),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_comparison_counts_are_the_measures_of_each_class(comparison_tables: dict, lang: str) -> None:
+    comparison, plans = comparison_tables["comparison"], comparison_tables["plans"]
+    fig = charts.plot_comparison_counts(comparison, plans, lang=lang)
+    counts = comparison.groupby(["plan_id", "comparison_class"]).size().to_dict()
+    assert [t.marker.color for t in fig.data] == ["#0072B2", "#56B4E9", "#E69F00"]  # alignment's copied / adapted / own colours
+    shown = {(plan_id, name): value for t in fig.data for (plan_id, name), value in zip(t.customdata, t.x, strict=True) if value}
+    assert shown == counts
+    assert sum(sum(t.x) for t in fig.data) == len(comparison)
+    assert [row[0] for row in fig.data[0].customdata] == ["jiangsu-changzhou-2018", "guangdong-jiangmen-xinhui-2018"]
+    if lang == "en":
+        assert {t.name for t in fig.data} == {"Same in both", "Same task, reworded", "Only in this plan"}
+
+
+def test_comparison_by_theme_shows_each_difference_and_its_interval(comparison_tables: dict) -> None:
+    summary, plans = comparison_tables["summary"], comparison_tables["plans"]
+    fig = charts.plot_comparison_by_theme(summary, plans, "jiangsu-changzhou-2018", "guangdong-jiangmen-xinhui-2018", lang="en")
+    rows = summary[summary["theme_id"] != "unclassified"].set_index("theme_id")
+    shown = {}
+    for trace in fig.data:
+        for (theme_id, _), x, plus, minus in zip(trace.customdata, trace.x, trace.error_x.array, trace.error_x.arrayminus, strict=True):
+            shown[theme_id] = (x, x - minus, x + plus, trace.marker.symbol == "circle")
+    assert set(shown) == set(rows.index)
+    for theme_id, (x, low, high, highlighted) in shown.items():
+        row = rows.loc[theme_id]
+        assert (x, low, high) == pytest.approx((row["share_difference"], row["difference_low"], row["difference_high"]))
+        assert highlighted == bool(row["is_clear_difference"])
+    assert "Changzhou 2018" in fig.layout.title.text and "Xinhui 2018" in fig.layout.title.text
+
+
+def test_comparison_map_rings_the_two_plans(comparison_tables: dict) -> None:
+    coords = comparison_tables["coords"]
+    fig = charts.plot_comparison_map(coords, ["jiangsu-changzhou-2018", "guangdong-jiangmen-xinhui-2018"], lang="zh")
+    ring = fig.data[-1]
+    plans = coords[coords["point_type"] == "plan"].set_index("point_id")
+    assert sorted(ring.customdata) == ["guangdong-jiangmen-xinhui-2018", "jiangsu-changzhou-2018"]
+    for plan_id, x, y in zip(ring.customdata, ring.x, ring.y, strict=True):
+        assert (x, y) == pytest.approx((plans.at[plan_id, "dim1"], plans.at[plan_id, "dim2"]))
+
+
+def test_comparison_charts_of_nothing_are_empty_figures_that_say_so(comparison_tables: dict) -> None:
+    plans = comparison_tables["plans"]
+    figures = [
+        charts.plot_comparison_counts(comparison_tables["comparison"].iloc[0:0], plans, lang="en"),
+        charts.plot_comparison_by_theme(comparison_tables["summary"].iloc[0:0], plans, "national-2018", "national-2019", lang="en"),
+    ]
+    for fig in figures:
+        assert not fig.data and fig.layout.title.text
+        assert "no measures" in fig.layout.annotations[0].text

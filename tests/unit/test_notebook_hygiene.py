@@ -11,9 +11,10 @@ from zwgk.figures.notebooks import list_notebooks
 NOTEBOOKS = list_notebooks()
 
 
-def test_there_are_the_five_notebooks() -> None:
+def test_there_are_the_six_notebooks() -> None:
     assert [p.stem for p in NOTEBOOKS] == [
         *("01_corpus", "02_similar_tasks", "03_themes_over_time", "04_jurisdiction_gaps", "05_upper_level_alignment"),
+        "06_compare_plans",
     ]
 
 
@@ -50,6 +51,8 @@ def test_parameters_are_the_documented_ones(path) -> None:
         expected |= {"focal_plan_id", "year_window", "peer_level"}
     if path.stem == "05_upper_level_alignment":
         expected |= {"focal_plan_id", "top_n"}
+    if path.stem == "06_compare_plans":
+        expected |= {"plan_a", "plan_b", "jurisdiction", "year_from", "year_to", "top_n"}
     assert expected <= set(parameters), f"missing parameters {expected - set(parameters)}"
     assert parameters["lang"] in ("zh", "en", "both") and parameters["figures_dir"] is None
 

@@ -10,9 +10,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from zwgk.figures.maps import plot_correspondence_map
 from zwgk.figures.style import (
     ALIGNMENT_COLOURS,
     CARRIED_COLOUR,
+    COMPARISON_COLOURS,
     DROPPED_COLOUR,
     PALETTE,
     SEQUENTIAL,
@@ -408,12 +410,118 @@ def plot_parent_coverage_by_theme(
     return apply_house_style(fig, title, _used_plans(plans, used, lang), lang, height=260 + 34 * len(frame), note=note)
 
 
+def _comparison_plans(comparison: pd.DataFrame) -> tuple[str, str]:
+    """Plan A's and plan B's ids, read from a `compare_plans` table (its ``side`` column)."""
+    ids = comparison.drop_duplicates("side").set_index("side")["plan_id"]
+    return str(ids["a"]), str(ids["b"])
+
+
+def plot_comparison_counts(comparison: pd.DataFrame, plans: pd.DataFrame, lang: str = "both") -> go.Figure:
+    """Two bars, one per plan of a `compare_plans` table: its measures the same in both, reworded, or only in it.
+
+    The colours are alignment's: the same measure as a copy, a reworded one as adapted, one only
+    this plan has as its own addition. Bar values are counts of measures.
+    """
+    title = make_title("两份计划的措施比较：相同、改写与独有", "Two plans compared: same, reworded, only in one", lang)
+    if comparison.empty or set(comparison["side"]) != {"a", "b"}:
+        return _plot_nothing(title, "两份计划中至少一份没有措施", "At least one of the two plans has no measures", lang)
+    plan_ids = list(_comparison_plans(comparison))
+    counts = comparison.groupby(["side", "comparison_class"]).size()
+    labels = _label_plans_with_level(plans, plan_ids, lang)
+    fig = go.Figure()
+    for key, classes in (("same", ("same", "same")), ("reworded", ("reworded", "reworded")), ("only_in_plan", ("only_in_a", "only_in_b"))):
+        values = [int(counts.get((side, name), 0)) for side, name in zip("ab", classes, strict=True)]
+        fig.add_bar(y=labels, x=values, name=make_label(key, lang), orientation="h", marker_color=COMPARISON_COLOURS[classes[0]],
+                    text=[str(v) if v else "" for v in values], textposition="inside", insidetextanchor="middle",
+                    customdata=np.stack([plan_ids, list(classes)], axis=-1),
+                    hovertemplate="%{y}: %{x}<extra>" + make_label(key, lang) + "</extra>")  # fmt: skip
+    fig.update_layout(
+        barmode="stack",
+        xaxis={"title": make_axis_label("n_measures_of_plan", lang)},
+        yaxis={"autorange": "reversed"},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "traceorder": "normal"},
+    )
+    note = join_languages(
+        "相同：近乎逐字相同；改写：对方计划有同一任务；独有：对方计划中没有相近措施。",
+        "Same: nearly word for word; reworded: the other plan has the same task; only: nothing close in the other plan.",
+        lang,
+    )
+    fig = apply_house_style(fig, title, _plan_labels(plans, plan_ids, lang), lang, height=520 if lang == "both" else 470, note=note)
+    top = 170 if lang == "both" else 125  # room for the legend above the bars, the title at the very top
+    return fig.update_layout(margin={"t": top}, title={"y": 1 - (50 if lang == "both" else 35) / fig.layout.height, "yanchor": "middle"})
+
+
+def plot_comparison_by_theme(summary: pd.DataFrame, plans: pd.DataFrame, plan_a: str, plan_b: str, lang: str = "both") -> go.Figure:
+    """Per theme: plan A's share of its measures minus plan B's (`summarise_comparison`), with its 95% interval.
+
+    A forest chart: themes whose interval leaves out zero (``is_clear_difference``) are drawn
+    in colour, the rest in grey. Unclassified measures are left out: they are not a theme.
+    """
+    (a_zh, b_zh), (a_en, b_en) = ([label_plans(plans, language).get(p, p) for p in (plan_a, plan_b)] for language in ("zh", "en"))
+    title = make_title(f"主题侧重之差：{a_zh} 对 {b_zh}", f"Emphasis by theme: {a_en} against {b_en}", lang)
+    frame = summary[summary["theme_id"] != UNCLASSIFIED].copy()
+    if frame.empty:
+        return _plot_nothing(title, "两份计划没有可按主题比较的措施", "The two plans have no measures to compare by theme", lang)
+    frame = frame.sort_values(["share_difference", "theme_id"], ascending=[False, True])
+    frame["theme_label"] = label_themes(frame, lang, wrap=True)
+    fig = go.Figure()
+    fig.add_vline(x=0, line={"color": "#888888", "width": 1})
+    names = {clear: join_languages(f"区间{word_zh}含 0", f"interval {word_en} 0", lang) for clear, word_zh, word_en in
+             ((True, "不", "excludes"), (False, "", "includes"))}  # fmt: skip
+    for clear, colour in ((True, COMPARISON_COLOURS["only_in_a"]), (False, "#999999")):
+        group = frame[frame["is_clear_difference"].astype(bool) == clear]
+        if group.empty:
+            continue
+        error = {"type": "data", "symmetric": False, "array": group["difference_high"] - group["share_difference"],
+                 "arrayminus": group["share_difference"] - group["difference_low"], "thickness": 2, "width": 5,
+                 "color": colour}  # fmt: skip
+        counts = group["n_a"].astype(str) + " : " + group["n_b"].astype(str)
+        fig.add_scatter(x=group["share_difference"], y=group["theme_label"], mode="markers", name=names[clear], error_x=error,
+                        marker={"size": 12, "color": colour, "symbol": "circle" if clear else "circle-open", "line": {"width": 2}},
+                        showlegend=True,
+                        customdata=np.stack([group["theme_id"], counts], axis=-1),
+                        hovertemplate="%{y}: %{x:+.1%}<br>n %{customdata[1]}<extra></extra>")  # fmt: skip
+    low, high = float(frame["difference_low"].min()), float(frame["difference_high"].max())
+    pad = 0.05 * max(high - low, 0.1)
+    axis_title = {"zh": f"措施占比之差：{a_zh} − {b_zh}", "en": f"Difference in share of measures: {a_en} − {b_en}"}
+    axis_title["both"] = axis_title["zh"] + "<br>" + axis_title["en"]
+    fig.update_layout(
+        xaxis={"title": axis_title[check_language(lang)], "tickformat": "+.0%", "range": [min(low, 0) - pad, max(high, 0) + pad]},
+        yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": frame["theme_label"].tolist()},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+    )
+    notes = (f"右侧：{a_zh} 更侧重；左侧：{b_zh} 更侧重。横线：95% 区间（Newcombe 法）。",
+             f"Right: more weight in {a_en}; left: more in {b_en}. Lines: 95% intervals (Newcombe).")  # fmt: skip
+    note = "<br>".join(notes) if lang == "both" else join_languages(*notes, lang)
+    row = 30 if lang != "both" else 46
+    fig = apply_house_style(fig, title, _plan_labels(plans, [plan_a, plan_b], lang), lang, height=320 + row * len(frame), note=note)
+    title_y = 1 - (45 if lang == "both" else 30) / fig.layout.height
+    return fig.update_layout(margin={"t": 170 if lang == "both" else 130}, title={"y": title_y})
+
+
+def plot_comparison_map(coords: pd.DataFrame, plan_ids: list[str], lang: str = "both") -> go.Figure:
+    """The correspondence map of all plans and themes (`zwgk.maps.plot_correspondence_map`) with ``plan_ids`` ringed.
+
+    Shows where two compared plans sit among all plans: close together, they weight the themes alike.
+    """
+    fig = plot_correspondence_map(coords, lang=lang)
+    ringed = coords[(coords["point_type"] == "plan") & coords["point_id"].isin(plan_ids)]
+    ring = {"size": 26, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": "#000000"}}
+    name = join_languages("比较的两份计划", "The two plans compared", lang)
+    fig.add_scatter(x=ringed["dim1"], y=ringed["dim2"], mode="markers", name=name, customdata=ringed["point_id"], marker=ring,
+                    hoverinfo="skip")  # fmt: skip
+    return fig
+
+
 __all__ = [
     "plot_accountability",
     "plot_agency_kinds",
     "plot_alignment_shares",
     "plot_alignment_timing",
     "plot_common_tasks",
+    "plot_comparison_by_theme",
+    "plot_comparison_counts",
+    "plot_comparison_map",
     "plot_compliance_gaps",
     "plot_emerging_fading",
     "plot_gap_ranking",

@@ -18,6 +18,9 @@ WIDTH = 1100
 # the plan leaves out is vermillion, one it carries is bluish green.
 ALIGNMENT_COLOURS = {"verbatim": PALETTE[0], "adapted": PALETTE[5], "local": PALETTE[1]}
 CARRIED_COLOUR = PALETTE[2]
+# Comparing two plans uses the same three colours: the same measure in both (as copied), the same
+# task reworded (as adapted), a measure only one plan has (as the plan's own addition).
+COMPARISON_COLOURS = {"same": PALETTE[0], "reworded": PALETTE[5], "only_in_a": PALETTE[1], "only_in_b": PALETTE[1]}
 DROPPED_COLOUR = PALETTE[3]
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -54,6 +57,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "parent_measure": ("上级计划的措施", "Parent plan's measure"),
     "days_after_parent": ("晚于上级计划印发的天数", "Days after the parent plan was issued"),
     "share_aligned": ("照搬或改写的措施占比", "Share copied or adapted"),
+    "same": ("两计划相同", "Same in both"),
+    "reworded": ("同一任务、措辞不同", "Same task, reworded"),
+    "only_in_plan": ("仅本计划有", "Only in this plan"),
+    "n_measures_of_plan": ("本计划的措施数", "Measures of the plan"),
     "national": ("国家级", "national"),
     "provincial": ("省级", "provincial"),
     "prefectural": ("地级", "prefectural"),
