@@ -50,7 +50,7 @@ if jurisdiction is not None:
 else:
     comparison = zwgk.compare_plans(plan_a, plan_b, matcher)
 plan_a, plan_b = comparison.drop_duplicates("side").set_index("side").loc[["a", "b"], "plan_id"]
-coded = zwgk.code_measures(matcher.measure_sources)
+coded = zwgk.code_measures(matcher.measure_sources, tasks=zwgk.load_tasks())
 summary = zwgk.summarise_comparison(comparison, coded)
 zh_a, zh_b = zwgk.label_plans(plans, "zh")[[plan_a, plan_b]]
 en_a, en_b = zwgk.label_plans(plans, "en")[[plan_a, plan_b]]
@@ -143,7 +143,7 @@ fig
 # %%
 edges = zwgk.compute_cooccurrence(zwgk.load_measures(), plan_ids=[plan_a, plan_b])
 nodes = zwgk.find_cooccurrence_communities(edges)
-fig = zwgk.maps.plot_cooccurrence_network(nodes, edges, plans[plans["plan_id"].isin([plan_a, plan_b])], lang=lang, n_colours=7)
+fig = zwgk.maps.plot_cooccurrence_network(nodes, edges, plans[plans["plan_id"].isin([plan_a, plan_b])], lang=lang)
 if export_figures:
     zwgk.export_figure(fig, "compare_cooccurrence", f"{zh_a} 与 {zh_b} 的词语共现网络 / {en_a} and {en_b}: word co-occurrence", out_dir=out_dir)
 fig

@@ -157,13 +157,13 @@ def _edge_trace(frame: pd.DataFrame, xy: pd.DataFrame, width: float, name: str) 
 
 
 def plot_cooccurrence_network(
-    nodes: pd.DataFrame, edges: pd.DataFrame, plans: pd.DataFrame, lang: str = "both", seed: int = 0, n_colours: int = 8
+    nodes: pd.DataFrame, edges: pd.DataFrame, plans: pd.DataFrame, lang: str = "both", seed: int = 0, n_colours: int = 7
 ) -> go.Figure:
     """Word co-occurrence network: node size by frequency, colour by community, wider lines for higher Jaccard.
 
     ``nodes`` is `find_cooccurrence_communities` output, ``edges`` `compute_cooccurrence`
     output and ``plans`` the plans the measures came from (for the source note). The layout
-    is deterministic (``seed``). Communities past ``n_colours`` are grey.
+    is deterministic (``seed``). Communities past ``n_colours`` are grey (7: the palette before its black, which hides the words).
     """
     xy = layout_network(nodes, edges, seed=seed)
     fig = go.Figure()
