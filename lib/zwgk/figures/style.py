@@ -39,6 +39,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "share_with_deadline_or_frequency": ("有时限或频次", "Deadline or frequency"),
     "share_with_quantified_target": ("有量化目标", "Quantified target"),
     "gap": ("缺口", "gap"),
+    # administrative levels (schema.LEVELS), the group names of every axis and legend that lists plans
+    "level_national": ("全国", "National"),
+    "level_provincial": ("省级", "Provincial"),
+    "level_prefectural": ("地级", "Prefectural"),
+    "level_county": ("县级", "County"),
+    "national_plans": ("全国计划（国务院）", "National plans (State Council)"),
+    "local_mean": ("地方计划平均", "Local plans (mean)"),
     "source": ("来源：zwgk，依据计划", "Source: zwgk, from plans"),
     "year_confound": (
         "注：不同年份的计划来自不同地区，年份间差异混合了时间与地区差异。",
