@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -14,10 +16,16 @@
 # %% [markdown]
 # # 1. The corpus: which plans there are, and how they are built
 #
-# Every year each city, district and county publishes a 政务公开工作要点. This notebook lists
-# the plans in `data/raw/` (jurisdiction, level, province, year), their size in tasks and
-# sentence-level measures, their layout and sections, the agencies they name, their deadlines,
-# and how much of each file the parser placed. It ends with a keyword-in-context search.
+# Every year the State Council (国务院办公厅) publishes the national 政务公开工作要点, and each
+# province, city, district and county publishes its own plan carrying it out. This notebook
+# lists the plans in `data/raw/` (jurisdiction, level, province, year, and the plan each one
+# carries out), their size in tasks and sentence-level measures, their layout and sections,
+# the agencies they name, their deadlines, and how much of each file the parser placed. It
+# ends with a keyword-in-context search.
+#
+# **Levels.** Every chart that lists plans groups them by administrative level, national
+# first: 全国 National (the State Council's plans), 省级 Provincial, 地级 Prefectural, 县级
+# County; within a level, by year.
 #
 # Parameters (papermill): `lang` switches chart labels between `zh`, `en` and `both`.
 
@@ -44,7 +52,9 @@ out_dir = Path(figures_dir) if figures_dir else None
 # measures, never counts of rows.
 
 # %%
-plans[["plan_id", "jurisdiction", "jurisdiction_en", "level", "province", "year", "layout", "n_tasks", "n_measures"]]
+zwgk.charts.order_plans(plans)[
+    ["plan_id", "jurisdiction", "jurisdiction_en", "level", "province", "year", "parent_plan_id", "layout", "n_tasks", "n_measures"]
+]
 
 # %%
 fig = zwgk.charts.plot_plan_sizes(plans, lang=lang)

@@ -21,11 +21,20 @@
 # nearest neighbours above a similarity threshold form clusters of *the same task*.
 # Clusters spanning two or more jurisdictions are the **common tasks**. (The README gives the
 # clustering's precision and recall against hand-made groups.)
+#
+# **National plans.** Local plans carry out the State Council's plan of their year, so much
+# of what they share comes from it. A common task here is one shared by two or more *local*
+# jurisdictions: the national plans never count towards it. With `include_national = True`
+# the national plans are compared too and shown as their own group (全国 National) in every
+# chart, so one can see which common tasks come from the national plan; with `False` they are
+# left out of every step (similarity index, clusters, text reuse). Charts group plans by level,
+# national first.
 
 # %% tags=["parameters"]
 lang = "both"
 query = "规范依申请公开工作流程"
 n_similar = 5
+include_national = True  # True: national plans compared and shown as their own group; False: local plans only
 export_figures = True
 figures_dir = None
 
@@ -36,10 +45,15 @@ import zwgk
 
 plans = zwgk.load_plans()
 measures = zwgk.load_measures()
+if not include_national:
+    plans = plans[plans["level"] != "national"]
+    measures = measures[measures["plan_id"].isin(plans["plan_id"])]
 sources = zwgk.load_measure_sources()
 index = zwgk.build_similarity_index(measures)
 clusters = zwgk.cluster_measures(measures)
-summary = zwgk.summarise_clusters(index, clusters, plans.set_index("plan_id")["jurisdiction"])
+# national plans map to no jurisdiction: a common task is shared by two or more local jurisdictions
+local_jurisdictions = plans.set_index("plan_id")["jurisdiction"].where(plans.set_index("plan_id")["level"] != "national")
+summary = zwgk.summarise_clusters(index, clusters, local_jurisdictions)
 out_dir = Path(figures_dir) if figures_dir else None
 
 # %% [markdown]
@@ -74,7 +88,11 @@ fig
 # %% [markdown]
 # ## Text reuse between plans
 # The share of each plan's measures that are near-verbatim copies (character alignment
-# ratio ≥ 0.8) of a measure in another plan, and the aligned spans of a few copies.
+# ratio ≥ 0.8) of a measure in another plan, and the aligned spans of a few copies. Rows and
+# columns are grouped by level: the national block shows how much of a local plan repeats the
+# State Council's wording. Each measure is checked against its few nearest measures in other
+# plans, so with the national plans included a local measure copied from them may hide a copy
+# in another local plan; set `include_national = False` for local-to-local reuse alone.
 
 # %%
 reuse = zwgk.find_text_reuse(index)

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -22,10 +24,17 @@
 # pooled difference between years mixes time and place. Each yearly row says how many
 # jurisdictions it rests on; only jurisdictions with plans in several years show change
 # within one place.
+#
+# **National plans.** The State Council's plans are never pooled with the local plans: the
+# yearly means are over local plans only. With `include_national = True` the national plans
+# are shown as their own series (dashed lines, their own table and legend group); with
+# `False` they are left out of every chart and table here. Charts group plans by level,
+# national first.
 
 # %% tags=["parameters"]
 lang = "both"
 min_change = 0.02
+include_national = True  # True: national plans shown as a separate series; False: left out (never pooled with local plans)
 export_figures = True
 figures_dir = None
 
@@ -38,37 +47,47 @@ plans = zwgk.load_plans()
 measures = zwgk.load_measures()
 coded = zwgk.code_measures(measures, tasks=zwgk.load_tasks())
 panel = zwgk.build_theme_panel(plans, measures, coded)
+local_panel = panel[panel["level"] != "national"]
+national_panel = panel[panel["level"] == "national"] if include_national else panel.iloc[:0]
+shown_plans = plans if include_national else plans[plans["level"] != "national"]
 out_dir = Path(figures_dir) if figures_dir else None
 
 # %% [markdown]
 # ## Theme shares by plan
 
 # %%
-fig = zwgk.charts.plot_theme_shares(panel, plans, lang=lang)
+fig = zwgk.charts.plot_theme_shares(panel[panel["plan_id"].isin(shown_plans["plan_id"])], shown_plans, lang=lang)
 if export_figures:
     zwgk.export_figure(fig, "themes_shares_by_plan", "主要主题的措施占比（95% 区间）/ Share of measures in the main themes", out_dir=out_dir)
 fig
 
 # %% [markdown]
 # ## Pooled by year
-# `mean_plan_share` weighs every plan equally; `n_jurisdictions` is how many places a year rests on.
+# Local plans only: `mean_plan_share` weighs every local plan equally; `n_jurisdictions` is how
+# many places a year rests on. The national plans' shares follow in their own table (one plan
+# a year, so no pooling).
 
 # %%
-by_year = zwgk.summarise_themes_by_year(panel)
+by_year = zwgk.summarise_themes_by_year(local_panel)
 by_year.pivot_table(index=["theme_id", "theme_zh"], columns="year", values="mean_plan_share").round(3)
 
 # %%
-fig = zwgk.charts.plot_theme_trends(by_year, plans, lang=lang)
+national_by_year = zwgk.summarise_themes_by_year(national_panel) if len(national_panel) else None
+national_panel.pivot_table(index=["theme_id", "theme_zh"], columns="year", values="share_measures").round(3)
+
+# %%
+fig = zwgk.charts.plot_theme_trends(by_year, shown_plans, lang=lang, national=national_by_year)
 if export_figures:
     zwgk.export_figure(fig, "themes_over_years", "主要主题的年度变化 / Main themes over the years", out_dir=out_dir)
 fig
 
 # %% [markdown]
 # ## Within jurisdictions: emerging and fading themes
-# Only jurisdictions with plans in more than one year appear here.
+# Only jurisdictions with plans in more than one year appear here. With the national plans
+# included, 全国 is one more place: the State Council's own plans compared from first to last year.
 
 # %%
-per_place = zwgk.summarise_themes_by_year(panel, by="jurisdiction")
+per_place = zwgk.summarise_themes_by_year(panel[panel["plan_id"].isin(shown_plans["plan_id"])], by="jurisdiction")
 trends = zwgk.find_emerging_fading(per_place, min_change=min_change)
 zwgk.compute_year_changes(per_place).sort_values("change")
 
@@ -81,27 +100,30 @@ fig
 # %% [markdown]
 # ## Keyness of each year
 # Words and themes that set each year apart from the others (Dunning's log-likelihood).
-# With one or two plans a year, this is also keyness of those places.
+# With one or two plans a year, this is also keyness of those places. Local plans only: a
+# year's national plan would otherwise make its wording look like the wording of that year.
 
 # %%
-tokens = zwgk.tokenize_measures(measures)
-years = measures["plan_id"].map(plans.set_index("plan_id")["year"])
+local_measures = measures[measures["plan_id"].isin(local_panel["plan_id"])]
+tokens = zwgk.tokenize_measures(local_measures)
+years = local_measures["plan_id"].map(plans.set_index("plan_id")["year"])
 for year in sorted(years.unique()):
     print(year, zwgk.compute_keyness(tokens, years == year).query("direction == 'over'").head(8)["term"].tolist())
 
 # %%
 latest = int(years.max())
 keyness = zwgk.compute_keyness(tokens, years == latest)
-fig = zwgk.charts.plot_keyness(keyness, plans, str(latest), lang=lang)
+fig = zwgk.charts.plot_keyness(keyness, plans[plans["plan_id"].isin(local_measures["plan_id"])], str(latest), lang=lang)
 if export_figures:
     zwgk.export_figure(fig, "themes_keyness_latest_year", f"{latest} 年的特征词 / Distinctive terms of {latest}", out_dir=out_dir)
 fig
 
 # %%
-zwgk.compute_keyness(coded["theme_id"], years == latest, min_count=1).head(10)
+zwgk.compute_keyness(coded.set_index("measure_id").loc[local_measures["measure_id"], "theme_id"], years == latest, min_count=1).head(10)
 
 # %% [markdown]
 # Plans behind each year, for reference:
 
 # %%
-plans.assign(label=zwgk.label_plans(plans, "both").str.replace("<br>", " ").to_numpy())[["year", "label", "level"]].sort_values("year")
+labelled = shown_plans.assign(label=zwgk.label_plans(shown_plans, "both").str.replace("<br>", " ").to_numpy())
+zwgk.charts.order_plans(labelled)[["level", "year", "label"]]

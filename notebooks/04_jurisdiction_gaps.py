@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -20,12 +22,18 @@
 #
 # **Year confound.** Peers from other years are flagged: a gap against a plan of another
 # year may be a change of time, not a difference of place.
+#
+# **National plans.** The State Council's plans are never peers (`select_peers` leaves them
+# out) and never count towards a common task (one shared by two or more local jurisdictions).
+# With `include_national = True` the charts of all plans show them as their own group
+# (全国 National, first), for reference; with `False` they are left out of those charts.
 
 # %% tags=["parameters"]
 focal_plan_id = "jiangsu-changzhou-2018"
 year_window = 3
 peer_level = "any"  # "same": same administrative level only; "any": all levels
 min_peer_share = 0.5
+include_national = True  # True: national plans shown as their own group in the all-plan charts; never peers either way
 lang = "both"
 export_figures = True
 figures_dir = None
@@ -41,6 +49,7 @@ measures = zwgk.load_measures()
 agencies = zwgk.load_agencies()
 coded = zwgk.code_measures(measures, tasks=tasks)
 panel = zwgk.build_theme_panel(plans, measures, coded)
+shown_plans = plans if include_national else plans[plans["level"] != "national"]
 same_level = peer_level == "same"
 focal_label = zwgk.label_plans(plans, lang).str.replace("<br>", " ")[focal_plan_id]
 out_dir = Path(figures_dir) if figures_dir else None
@@ -56,7 +65,7 @@ zwgk.select_peers(plans, focal_plan_id, year_window, same_level)[["plan_id", "ju
 
 # %%
 gaps = zwgk.find_theme_gaps(coded, measures, tasks, plans, focal_plan_id, year_window, same_level, min_peer_share)
-fig = zwgk.charts.plot_theme_heatmap(panel, plans, gaps=gaps, lang=lang)
+fig = zwgk.charts.plot_theme_heatmap(panel[panel["plan_id"].isin(shown_plans["plan_id"])], shown_plans, gaps=gaps, lang=lang)
 if export_figures:
     zwgk.export_figure(fig, "gaps_theme_heatmap", "各计划的主题构成（× 为缺口）/ Themes by plan (× = gap)", out_dir=out_dir)
 fig
@@ -79,7 +88,8 @@ fig
 # %%
 index = zwgk.build_similarity_index(measures)
 clusters = zwgk.cluster_measures(measures)
-summary = zwgk.summarise_clusters(index, clusters, plans.set_index("plan_id")["jurisdiction"])
+local_jurisdictions = plans.set_index("plan_id")["jurisdiction"].where(plans.set_index("plan_id")["level"] != "national")
+summary = zwgk.summarise_clusters(index, clusters, local_jurisdictions)
 zwgk.find_task_gaps(clusters, summary, measures, tasks, plans, focal_plan_id, year_window, same_level, min_peer_share)
 
 # %% [markdown]
@@ -88,8 +98,8 @@ zwgk.find_task_gaps(clusters, summary, measures, tasks, plans, focal_plan_id, ye
 # Prose plans name no agencies, so their lead share is missing, not zero.
 
 # %%
-accountability = zwgk.summarise_accountability(plans, tasks)
-fig = zwgk.charts.plot_accountability(accountability, plans, lang=lang)
+accountability = zwgk.summarise_accountability(shown_plans, tasks)
+fig = zwgk.charts.plot_accountability(accountability, shown_plans, lang=lang)
 if export_figures:
     zwgk.export_figure(fig, "gaps_accountability", "问责指标 / Accountability indicators", out_dir=out_dir)
 fig
@@ -98,7 +108,9 @@ fig
 # ## Which kinds of agency carry the tasks
 
 # %%
-fig = zwgk.charts.plot_agency_kinds(zwgk.summarise_agency_kinds(tasks, agencies), plans, lang=lang)
+shown = tasks["plan_id"].isin(shown_plans["plan_id"]), agencies["plan_id"].isin(shown_plans["plan_id"])
+kinds = zwgk.summarise_agency_kinds(tasks[shown[0]], agencies[shown[1]])
+fig = zwgk.charts.plot_agency_kinds(kinds, shown_plans, lang=lang)
 if export_figures:
     zwgk.export_figure(fig, "gaps_agency_kinds", "各类部门承担的任务占比 / Tasks per kind of agency", out_dir=out_dir)
 fig

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
@@ -10,6 +12,7 @@ from zwgk import charts
 from zwgk.analyses.similar import project_measures, summarise_task_presence
 from zwgk.figures.style import FONT_FAMILY, LANGUAGES, label_plans, label_themes
 from zwgk.processed.dataset import load_measure_sources
+from zwgk.schema import LEVELS
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +115,8 @@ def test_gap_and_keyness_charts(inputs: dict) -> None:
     keyness = zwgk.compute_keyness(tokens, inputs["measures"]["plan_id"] == "shandong-taian-2017")
     assert len(charts.plot_keyness(keyness, plans, "泰安市 2017", n_terms=10).data[0].y) == 10
     kinds = zwgk.summarise_agency_kinds(inputs["tasks"], inputs["agencies"])
-    assert set(charts.plot_agency_kinds(kinds, plans).data[0].x) == set(label_plans(plans[plans["plan_id"].isin(kinds["plan_id"])], "both"))
+    x_plans = charts.plot_agency_kinds(kinds, plans).data[0].x[1]  # the axis has two rows: level, plan
+    assert set(x_plans) == set(label_plans(plans[plans["plan_id"].isin(kinds["plan_id"])], "both"))
     trends = zwgk.find_emerging_fading(zwgk.summarise_themes_by_year(inputs["panel"], by="jurisdiction"))
     assert len(charts.plot_emerging_fading(trends, plans).data[0].x) == int((trends["status"] != "stable").sum())
     with pytest.raises(ValueError, match="label language"):
@@ -255,3 +259,148 @@ def test_comparison_charts_of_nothing_are_empty_figures_that_say_so(comparison_t
     for fig in figures:
         assert not fig.data and fig.layout.title.text
         assert "no measures" in fig.layout.annotations[0].text
+
+
+# National plans (the State Council's) next to the local ones: the seeds plus data/raw's national plans.
+
+
+@pytest.fixture(scope="module")
+def reference(reference_data_dir: Path) -> dict:
+    plans, tasks = zwgk.load_plans(reference_data_dir), zwgk.load_tasks(reference_data_dir)
+    measures, agencies = zwgk.load_measures(reference_data_dir), zwgk.load_agencies(reference_data_dir)
+    coded = zwgk.code_measures(measures)
+    index = zwgk.build_similarity_index(measures, cache_dir=reference_data_dir / "cache")
+    clusters = zwgk.cluster_measures(measures, cache_dir=reference_data_dir / "cache")
+    points = project_measures(index).merge(load_measure_sources(reference_data_dir), on="measure_id")
+    points = points.merge(coded[["measure_id", "theme_zh", "theme_en"]], on="measure_id")
+    return {
+        "plans": plans, "tasks": tasks, "measures": measures, "agencies": agencies, "coded": coded, "index": index,
+        "clusters": clusters, "points": points, "panel": zwgk.build_theme_panel(plans, measures, coded),
+    }  # fmt: skip
+
+
+def _local_jurisdictions(plans: pd.DataFrame) -> pd.Series:
+    by_id = plans.set_index("plan_id")
+    return by_id["jurisdiction"].where(by_id["level"] != "national")
+
+
+def _level_axes(data: dict, lang: str) -> dict[str, tuple]:
+    """The two-row (level, plan) axis of every chart that lists plans on an axis."""
+    plans, panel, index = data["plans"], data["panel"], data["index"]
+    summary = zwgk.summarise_clusters(index, data["clusters"], _local_jurisdictions(plans))
+    kinds = zwgk.summarise_agency_kinds(data["tasks"], data["agencies"])
+    return {
+        "plan_sizes": charts.plot_plan_sizes(plans, lang=lang).data[0].y,
+        "theme_heatmap": charts.plot_theme_heatmap(panel, plans, lang=lang).data[0].x,
+        "common_tasks": charts.plot_common_tasks(summarise_task_presence(data["clusters"], summary), plans, lang=lang).data[0].x,
+        "text_reuse": charts.plot_text_reuse(zwgk.summarise_text_reuse(index, zwgk.find_text_reuse(index)), plans, lang=lang).data[0].y,
+        "accountability": charts.plot_accountability(zwgk.summarise_accountability(plans, data["tasks"]), plans, lang=lang).data[0].x,
+        "agency_kinds": charts.plot_agency_kinds(kinds, plans, lang=lang).data[0].x,
+    }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_plan_axes_group_plans_by_level_national_first(reference: dict, lang: str) -> None:
+    plans = reference["plans"]
+    national = plans[plans["level"] == "national"]
+    assert len(national) == 5 and len(plans) == 10
+    names = {"zh": ["全国", "省级", "地级", "县级"], "en": ["National", "Provincial", "Prefectural", "County"]}
+    names["both"] = [f"{zh}<br>{en}" for zh, en in zip(names["zh"], names["en"], strict=True)]
+    rank = dict(zip(names[lang], range(len(LEVELS)), strict=True))
+    labels = label_plans(plans, lang)
+    for chart, (levels, plan_labels) in _level_axes(reference, lang).items():
+        ranks = [rank[level] for level in levels]  # every level name is one of the four, in the chosen language(s)
+        assert ranks == sorted(ranks), f"{chart}: plans not grouped by level"
+        shown = national.sort_values("year")["plan_id"]
+        if chart == "agency_kinds":  # only plans that name agencies have a column
+            shown = shown[shown.isin(reference["agencies"]["plan_id"])]
+        n = len(shown)
+        assert n >= 1 and list(plan_labels[:n]) == labels[shown].tolist(), f"{chart}: national plans not first, by year"
+        assert set(levels[:n]) == {names[lang][0]} and names[lang][0] not in levels[n:], chart
+
+
+def test_theme_shares_put_each_level_in_its_own_legend_group(reference: dict) -> None:
+    fig = charts.plot_theme_shares(reference["panel"], reference["plans"], lang="en")
+    levels = reference["plans"].set_index("plan_id")["level"]
+    groups = [
+        (trace.legendgroup, trace.legendgrouptitle.text, trace.marker.pattern.shape, levels[trace.customdata[0]]) for trace in fig.data
+    ]
+    assert [g[3] for g in groups[:5]] == ["national"] * 5  # national first
+    for group, title, shape, level in groups:
+        assert group == level and title == {"national": "National", "prefectural": "Prefectural", "county": "County"}[level]
+        assert (shape == "/") == (level == "national")  # national bars hatched: distinct even where colours repeat
+
+
+def test_pooled_years_without_national_plans_equal_the_local_only_data(reference: dict, inputs: dict) -> None:
+    panel = reference["panel"]
+    local, national = panel[panel["level"] != "national"], panel[panel["level"] == "national"]
+    by_year = zwgk.summarise_themes_by_year(local)
+    local_only = zwgk.summarise_themes_by_year(inputs["panel"])  # the seeds alone: no national plan was ever in the data
+    keys = ["year", "theme_id"]
+    pd.testing.assert_frame_equal(by_year.sort_values(keys, ignore_index=True), local_only.sort_values(keys, ignore_index=True))
+    national_by_year = zwgk.summarise_themes_by_year(national)
+    fig = charts.plot_theme_trends(by_year, reference["plans"], lang="en", national=national_by_year)
+    seeds_fig = charts.plot_theme_trends(local_only, inputs["plans"], lang="en")
+    line_keys = ("local_mean", "national_plans")  # the legend's key to the two line styles
+    solid = [t for t in fig.data if t.meta is None and t.legendgroup not in line_keys]
+    assert [(t.name, list(t.x), list(t.y)) for t in solid] == [(t.name, list(t.x), list(t.y)) for t in seeds_fig.data]
+    dashed = [t for t in fig.data if t.meta == "national"]
+    assert len(dashed) == len(solid) and all(t.line.dash == "dash" for t in dashed)
+    shares = national.set_index(["theme_en", "year"])["share_measures"]
+    for trace in dashed:
+        theme = trace.name.split(" · ")[0]
+        assert list(trace.y) == pytest.approx([shares[(theme, year)] for year in trace.x])  # one national plan a year: its own share
+    assert sorted(set(dashed[0].x)) == sorted(national["year"].unique())
+    assert {t.name for t in fig.data if t.legendgroup in line_keys} == {"Local plans (mean)", "National plans (State Council)"}
+
+
+def test_common_tasks_are_shared_by_local_jurisdictions(reference: dict) -> None:
+    plans, clusters = reference["plans"], reference["clusters"]
+    summary = zwgk.summarise_clusters(reference["index"], clusters, _local_jurisdictions(plans))
+    local = clusters.merge(plans[["plan_id", "jurisdiction", "level"]], on="plan_id").query("level != 'national'")
+    places = local.groupby("cluster_id")["jurisdiction"].nunique()
+    common = summary.loc[summary["is_common_task"], "cluster_id"]
+    assert len(common) and (places.reindex(common).fillna(0) >= 2).all()
+    with_national = zwgk.summarise_clusters(reference["index"], clusters, plans.set_index("plan_id")["jurisdiction"])
+    assert with_national["is_common_task"].sum() > len(common)  # counting 全国 as a place would add tasks only copied from it
+
+
+def test_measure_map_marks_national_measures(reference: dict) -> None:
+    points = reference["points"].assign(theme_label=label_themes(reference["points"], "en"))
+    fig = charts.plot_measure_map(points, reference["plans"], lang="en")
+    levels = reference["plans"].set_index("plan_id")["level"]
+    for trace in fig.data:
+        symbols = np.asarray(trace.marker.symbol)
+        assert ((symbols == "diamond") == (pd.Series(trace.customdata).map(levels) == "national").to_numpy()).all()
+    assert "◆ National" in fig.layout.annotations[-1].text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_ten_plans_leave_room_for_every_label(reference: dict, lang: str) -> None:
+    plans = reference["plans"]
+    for fig in (charts.plot_theme_heatmap(reference["panel"], plans, lang=lang),
+                charts.plot_accountability(zwgk.summarise_accountability(plans, reference["tasks"]), plans, lang=lang)):  # fmt: skip
+        margin = fig.layout.margin
+        side = 180 if isinstance(fig.data[0], go.Heatmap) else 420
+        assert (fig.layout.width - margin.l - margin.r - side) / len(plans) >= 80  # px per plan: two-line labels stay apart
+        assert fig.layout.annotations[-1].yshift < -80  # the source note moved below the level row
+
+
+@pytest.mark.parametrize("n_plans", [0, 1])
+def test_plan_charts_with_one_or_no_plan(reference: dict, n_plans: int) -> None:
+    plans = reference["plans"].iloc[:n_plans]
+    ids = plans["plan_id"]
+    panel, tasks, agencies = reference["panel"], reference["tasks"], reference["agencies"]
+    figs = [
+        charts.plot_plan_sizes(plans),
+        charts.plot_theme_heatmap(panel[panel["plan_id"].isin(ids)], plans),
+        charts.plot_theme_shares(panel[panel["plan_id"].isin(ids)], plans),
+        charts.plot_accountability(zwgk.summarise_accountability(plans, tasks), plans),
+        charts.plot_agency_kinds(
+            zwgk.summarise_agency_kinds(tasks[tasks["plan_id"].isin(ids)], agencies[agencies["plan_id"].isin(ids)]), plans
+        ),
+        charts.plot_text_reuse(pd.DataFrame(columns=["plan_id", "other_plan_id", "share_copied"]), plans),
+    ]
+    for fig in figs:
+        fig.to_json()  # a complete, serialisable figure
+        assert fig.layout.annotations[-1].text.startswith("来源")

@@ -18,6 +18,7 @@ from zwgk.figures.style import (
     DROPPED_COLOUR,
     PALETTE,
     SEQUENTIAL,
+    _estimate_width,
     apply_house_style,
     check_language,
     join_languages,
@@ -29,6 +30,11 @@ from zwgk.figures.style import (
 )
 from zwgk.schema import ALIGNMENT_CLASSES, LEVELS, UNCLASSIFIED
 
+# Bar fill patterns by level, so a plan's level reads even where colours cycle (10+ plans).
+LEVEL_PATTERNS = {"national": "/", "provincial": "x", "prefectural": "", "county": "."}
+# Map marker shapes by level.
+LEVEL_SYMBOLS = {"national": "diamond", "provincial": "square", "prefectural": "circle", "county": "triangle-up"}
+
 
 def _plan_labels(plans: pd.DataFrame, plan_ids: pd.Series | list, lang: str) -> list[str]:
     labels = label_plans(plans, lang)
@@ -39,17 +45,59 @@ def _used_plans(plans: pd.DataFrame, plan_ids: pd.Series | list, lang: str) -> l
     return sorted(set(_plan_labels(plans, list(pd.unique(pd.Series(plan_ids))), lang)))
 
 
+def order_plans(plans: pd.DataFrame) -> pd.DataFrame:
+    """Return the plans national first, then province, prefecture, county; by year within a level.
+
+    Every chart that lists plans uses this order, so the State Council's plans always sit
+    together, ahead of the local plans that carry them out.
+    """
+    rank = plans["level"].map({level: i for i, level in enumerate(LEVELS)}).fillna(len(LEVELS))
+    return plans.assign(_rank=rank).sort_values(["_rank", "year", "plan_id"]).drop(columns="_rank")
+
+
+def label_level(level: str, lang: str, wrap: bool = True) -> str:
+    """Return the name of an administrative level (全国 National, 省级 Provincial, 地级 Prefectural, 县级 County)."""
+    return make_axis_label(f"level_{level}", lang) if wrap else make_label(f"level_{level}", lang)
+
+
+def _level_axis(plans: pd.DataFrame, plan_ids: pd.Series | list, lang: str) -> list[list[str]]:
+    """Two-row category axis (level, plan): plotly draws each level once across its plans, with dividers."""
+    labels, levels = label_plans(plans, lang), plans.set_index("plan_id")["level"]
+    ids = list(plan_ids)
+    return [[label_level(levels[p], lang) for p in ids], [labels[p] for p in ids]]
+
+
+def _fit_level_axes(fig: go.Figure, lang: str, axes: str = "x") -> go.Figure:
+    """Make room for the level row of the two-row ``axes`` (x: below, y: left) and move the source note with it."""
+    footer = fig.layout.annotations[-1]
+    lines = 2 if lang == "both" else 1
+    if "x" in axes:
+        x = fig.data[0].x
+        fig.layout.margin.b += 26 * lines + 10
+        footer.yshift -= 26 * lines + 10
+        column = max([60.0, *(_estimate_width(v, 15) + 20 for v in x[1])])
+        colorbar = 180 if any(isinstance(trace, go.Heatmap) for trace in fig.data) else 420  # a colour bar, or a legend
+        fig.layout.width = max(fig.layout.width, int(fig.layout.margin.l + fig.layout.margin.r + colorbar + column * len(x[1])))
+    if "y" in axes:
+        y = fig.data[0].y
+        extra = int(max([0.0, *(_estimate_width(v, 15) for v in y[0])]) + max([0.0, *(_estimate_width(v, 15) for v in y[1])]))
+        fig.layout.margin.l += extra  # the house margin (80 + axis title) sized nothing on a two-row axis
+        footer.xshift -= extra
+    return fig
+
+
 def plot_plan_sizes(plans: pd.DataFrame, lang: str = "both") -> go.Figure:
     """Tasks and measures per plan: how much each plan asks, on one scale."""
-    ordered = plans.sort_values(["year", "plan_id"])
-    labels = _plan_labels(ordered, ordered["plan_id"], lang)
+    ordered = order_plans(plans)
+    axis = _level_axis(ordered, ordered["plan_id"], lang)
+    labels = axis[1]
     fig = go.Figure()
     for key, column, colour in (("tasks", "n_tasks", PALETTE[0]), ("measures", "n_measures", PALETTE[1])):
-        fig.add_bar(y=labels, x=ordered[column], name=make_label(key, lang), orientation="h", marker_color=colour,
+        fig.add_bar(y=axis, x=ordered[column], name=make_label(key, lang), orientation="h", marker_color=colour,
                     text=ordered[column], textposition="outside", customdata=ordered["plan_id"])  # fmt: skip
     fig.update_layout(barmode="group", xaxis_title=make_label("measures", lang), yaxis={"autorange": "reversed"})
     title = make_title("各计划的任务与措施数量", "Tasks and measures per plan", lang)
-    return apply_house_style(fig, title, labels, lang, height=160 + 70 * len(ordered))
+    return _fit_level_axes(apply_house_style(fig, title, labels, lang, height=220 + 70 * len(ordered)), lang, axes="y")
 
 
 def plot_theme_heatmap(panel: pd.DataFrame, plans: pd.DataFrame, gaps: pd.DataFrame | None = None, lang: str = "both") -> go.Figure:
@@ -57,7 +105,7 @@ def plot_theme_heatmap(panel: pd.DataFrame, plans: pd.DataFrame, gaps: pd.DataFr
     frame = panel[panel["theme_id"] != UNCLASSIFIED].copy()
     frame["theme_label"] = label_themes(frame, lang, wrap=True)
     order = frame.groupby("theme_label")["share_measures"].mean().sort_values(ascending=False).index.tolist()
-    plan_order = plans.sort_values(["year", "plan_id"])["plan_id"]
+    plan_order = order_plans(plans)["plan_id"]
     grid = frame.pivot_table(index="theme_label", columns="plan_id", values="share_measures").reindex(index=order, columns=plan_order)
     text = np.where(grid.to_numpy() > 0, (100 * grid).round(0).astype("Int64").astype(str).to_numpy(), "")
     if gaps is not None and len(gaps):
@@ -65,7 +113,8 @@ def plot_theme_heatmap(panel: pd.DataFrame, plans: pd.DataFrame, gaps: pd.DataFr
         for plan_id, theme_id in zip(gaps["plan_id"], gaps["theme_id"], strict=True):
             text[order.index(names[theme_id]), list(plan_order).index(plan_id)] = "×"
     x_labels = _plan_labels(plans, plan_order, lang)
-    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=x_labels, y=order, text=text, texttemplate="%{text}", colorscale=SEQUENTIAL,
+    x_axis = _level_axis(plans, plan_order, lang)
+    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=x_axis, y=order, text=text, texttemplate="%{text}", colorscale=SEQUENTIAL,
                                colorbar={"title": make_label("share_measures", lang), "tickformat": ".0%"},
                                hovertemplate="%{y}<br>%{x}<br>%{z:.1%}<extra></extra>"))  # fmt: skip
     fig.update_layout(yaxis={"autorange": "reversed", "tickfont": {"size": 13}}, xaxis={"side": "bottom", "tickangle": 0})
@@ -73,7 +122,8 @@ def plot_theme_heatmap(panel: pd.DataFrame, plans: pd.DataFrame, gaps: pd.DataFr
         "各计划的主题构成（措施占比，%；× 为相对同类计划的缺口）", "Themes by plan (% of measures; × = gap against peers)", lang
     )
     row = 44 if lang == "both" else 28
-    return apply_house_style(fig, title, x_labels, lang, height=300 + row * len(order), width=1200)
+    fig = apply_house_style(fig, title, x_labels, lang, height=300 + row * len(order), width=1200)
+    return _fit_level_axes(fig, lang)
 
 
 def plot_theme_shares(panel: pd.DataFrame, plans: pd.DataFrame, n_themes: int = 8, lang: str = "both") -> go.Figure:
@@ -84,22 +134,35 @@ def plot_theme_shares(panel: pd.DataFrame, plans: pd.DataFrame, n_themes: int = 
     frame["theme_label"] = label_themes(frame, lang, wrap=True)
     order = frame.groupby("theme_label")["share_measures"].mean().sort_values(ascending=False).index
     labels = label_plans(plans, lang)
+    levels = plans.set_index("plan_id")["level"]
+    rank = {plan_id: i for i, plan_id in enumerate(order_plans(plans)["plan_id"])}
     fig = go.Figure()
-    for i, (plan_id, group) in enumerate(frame.sort_values(["year", "plan_id"]).groupby("plan_id", sort=False)):
+    frame = frame.assign(_rank=frame["plan_id"].map(rank)).sort_values("_rank")
+    for i, (plan_id, group) in enumerate(frame.groupby("plan_id", sort=False)):
         group = group.set_index("theme_label").reindex(order)
         error = {"type": "data", "symmetric": False, "array": group["share_high"] - group["share_measures"],
                  "arrayminus": group["share_measures"] - group["share_low"], "thickness": 1.2}  # fmt: skip
+        level = levels[plan_id]
         fig.add_bar(y=list(order), x=group["share_measures"], name=labels[plan_id].replace("<br>", " "), error_x=error, orientation="h",
-                    marker_color=PALETTE[i % len(PALETTE)], customdata=[plan_id] * len(group))  # fmt: skip
+                    marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": LEVEL_PATTERNS.get(level, "")}},
+                    legendgroup=level, legendgrouptitle_text=label_level(level, lang, wrap=False),
+                    customdata=[plan_id] * len(group))  # fmt: skip
     fig.update_layout(barmode="group", xaxis={"title": make_axis_label("share_measures", lang), "tickformat": ".0%"},
-                      yaxis={"autorange": "reversed"}, legend={"traceorder": "normal"})  # fmt: skip
+                      yaxis={"autorange": "reversed"}, legend={"traceorder": "grouped"})  # fmt: skip
     title = make_title("主要主题的措施占比（95% 自助法区间）", "Share of measures in the main themes (95% bootstrap intervals)", lang)
-    height = 260 + n_themes * (26 + 16 * frame["plan_id"].nunique())
+    height = 260 + max(len(order), 1) * (26 + 16 * frame["plan_id"].nunique())
     return apply_house_style(fig, title, _used_plans(plans, frame["plan_id"], lang), lang, height=height)
 
 
-def plot_theme_trends(by_year: pd.DataFrame, plans: pd.DataFrame, n_themes: int = 6, lang: str = "both") -> go.Figure:
-    """Theme shares by year (plans weighted equally) with 95% bootstrap intervals; hover shows the places a year rests on."""
+def plot_theme_trends(
+    by_year: pd.DataFrame, plans: pd.DataFrame, n_themes: int = 6, lang: str = "both", national: pd.DataFrame | None = None
+) -> go.Figure:
+    """Theme shares by year (plans weighted equally) with 95% bootstrap intervals; hover shows the places a year rests on.
+
+    ``by_year`` is `summarise_themes_by_year` of the plans to pool (local plans, in the notebooks);
+    ``national``, the same table for the State Council's plans, draws them as a separate dashed
+    series per theme, so the national plans are shown beside the local mean, never averaged into it.
+    """
     frame = by_year[by_year["theme_id"] != UNCLASSIFIED].copy()
     top = frame.groupby("theme_id")["mean_plan_share"].mean().nlargest(n_themes).index
     frame = frame[frame["theme_id"].isin(top)].sort_values("year")
@@ -109,12 +172,28 @@ def plot_theme_trends(by_year: pd.DataFrame, plans: pd.DataFrame, n_themes: int 
         error = {"type": "data", "symmetric": False, "array": group["share_high"] - group["mean_plan_share"],
                  "arrayminus": group["mean_plan_share"] - group["share_low"], "thickness": 1.5, "width": 4}  # fmt: skip
         fig.add_scatter(x=group["year"], y=group["mean_plan_share"], mode="lines+markers", name=label, error_y=error,
-                        line={"color": PALETTE[i % len(PALETTE)], "width": 3}, customdata=group["n_jurisdictions"],
+                        line={"color": PALETTE[i % len(PALETTE)], "width": 3}, customdata=group["n_jurisdictions"], legendgroup=label,
                         hovertemplate="%{x}: %{y:.1%} (n=%{customdata})<extra>" + label.replace("<br>", " ") + "</extra>")  # fmt: skip
+        if national is not None and len(national):
+            _add_national_trend(fig, national[national["theme_id"] == group["theme_id"].iloc[0]].sort_values("year"), label, i, lang)
     fig.update_layout(yaxis={"title": make_axis_label("mean_plan_share", lang), "tickformat": ".0%"},
                       xaxis={"title": make_label("year", lang), "dtick": 1})  # fmt: skip
     title = make_title("主要主题的年度变化（95% 自助法区间）", "Main themes over the years (95% bootstrap intervals)", lang)
-    return apply_house_style(fig, title, label_plans(plans, lang).tolist(), lang, height=600, note=make_label("year_confound", lang))
+    if national is not None and len(national):
+        for dash, key in (("solid", "local_mean"), ("dash", "national_plans")):
+            line = {"color": "#555555", "dash": dash, "width": 2}  # a key to the two line styles, drawn last in the legend
+            fig.add_scatter(x=[None], y=[None], mode="lines", name=make_axis_label(key, lang), line=line, legendgroup=key, legendrank=2000)
+    note = make_label("year_confound", lang)
+    height = 600 if national is None else 720  # room in the legend for the two line styles
+    return apply_house_style(fig, title, label_plans(plans, lang).tolist(), lang, height=height, note=note)
+
+
+def _add_national_trend(fig: go.Figure, rows: pd.DataFrame, label: str, i: int, lang: str) -> None:
+    """One dashed line of a theme's share in the national plans, in the theme's colour, grouped with its local line."""
+    name = label.replace("<br>", " ") + " · " + label_level("national", lang, wrap=False)
+    fig.add_scatter(x=rows["year"], y=rows["mean_plan_share"], mode="lines+markers", name=name, legendgroup=label, showlegend=False,
+                    line={"color": PALETTE[i % len(PALETTE)], "width": 2, "dash": "dash"}, marker={"symbol": LEVEL_SYMBOLS["national"]},
+                    meta="national", hovertemplate="%{x}: %{y:.1%}<extra>" + name + "</extra>")  # fmt: skip
 
 
 def plot_emerging_fading(trends: pd.DataFrame, plans: pd.DataFrame, lang: str = "both") -> go.Figure:
@@ -152,7 +231,8 @@ def plot_measure_map(
     column. The ``n_colours`` largest groups get colours, the rest are grey (more colours cannot
     stay distinguishable).
     """
-    labels = label_plans(plans, lang).str.replace("<br>", " ")
+    levels = plans.set_index("plan_id")["level"]
+    labels = label_plans(plans, lang).str.replace("<br>", " ") + " · " + levels.map(lambda v: label_level(v, lang, wrap=False))
     top = points[colour].value_counts().index[:n_colours]
     other = join_languages("其他", "other", lang)
     groups = points.assign(group=points[colour].where(points[colour].isin(top), other))
@@ -167,10 +247,18 @@ def plot_measure_map(
         colour_value = "#BBBBBB" if value == other else PALETTE[list(top).index(value) % len(PALETTE)]
         fig.add_scattergl(x=group["x"], y=group["y"], mode="markers", name=str(value), text=hover, customdata=group["plan_id"],
                           hovertemplate="%{text}<extra></extra>",
-                          marker={"size": 9, "color": colour_value, "opacity": 0.85, "line": {"width": 0.5, "color": "white"}})  # fmt: skip
+                          marker={"size": 9, "color": colour_value, "opacity": 0.85, "line": {"width": 0.5, "color": "white"},
+                                  "symbol": group["plan_id"].map(levels).map(LEVEL_SYMBOLS).fillna("circle").tolist()})  # fmt: skip
     fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, legend={"font": {"size": 13}})
     title = make_title("措施语义地图（相近措施彼此靠近）", "Map of measures (similar measures lie close together)", lang)
-    return apply_house_style(fig, title, _used_plans(plans, points["plan_id"], lang), lang, height=750)
+    used = levels.reindex(pd.unique(points["plan_id"])).dropna().unique()
+    shapes = {"diamond": "◆", "square": "■", "circle": "●", "triangle-up": "▲"}
+    key = (
+        join_languages("形状", "Shape", lang)
+        + ": "
+        + "  ".join(f"{shapes[LEVEL_SYMBOLS[v]]} {label_level(v, lang, wrap=False)}" for v in LEVELS if v in set(used))
+    )
+    return apply_house_style(fig, title, _used_plans(plans, points["plan_id"], lang), lang, height=750, note=key)
 
 
 def plot_common_tasks(presence: pd.DataFrame, plans: pd.DataFrame, n_tasks: int = 25, lang: str = "both") -> go.Figure:
@@ -178,12 +266,13 @@ def plot_common_tasks(presence: pd.DataFrame, plans: pd.DataFrame, n_tasks: int 
     top = presence.drop_duplicates("cluster_id").head(n_tasks)["cluster_id"]
     frame = presence[presence["cluster_id"].isin(top)]
     names = frame.drop_duplicates("cluster_id").set_index("cluster_id")["label"]
-    plan_order = plans.sort_values(["year", "plan_id"])["plan_id"]
+    plan_order = order_plans(plans)["plan_id"]
     grid = frame.pivot_table(index="cluster_id", columns="plan_id", values="n_measures", fill_value=0).reindex(
         index=top, columns=plan_order, fill_value=0
     )
     x_labels = _plan_labels(plans, plan_order, lang)
-    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=x_labels, y=names.reindex(grid.index).to_numpy(), colorscale=SEQUENTIAL, zmin=0,
+    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=_level_axis(plans, plan_order, lang), y=names.reindex(grid.index).to_numpy(),
+                               colorscale=SEQUENTIAL, zmin=0,
                                text=np.where(grid.to_numpy() > 0, "●", ""), texttemplate="%{text}",
                                colorbar={"title": make_axis_label("n_measures_cell", lang), "dtick": 1},
                                hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>"))  # fmt: skip
@@ -191,24 +280,27 @@ def plot_common_tasks(presence: pd.DataFrame, plans: pd.DataFrame, n_tasks: int 
     title = make_title(
         "跨地区的共同任务（聚类标签与各计划的措施数）", "Common tasks across jurisdictions (cluster label, measures per plan)", lang
     )
-    return apply_house_style(fig, title, x_labels, lang, height=300 + 28 * len(grid), width=1200)
+    fig = apply_house_style(fig, title, x_labels, lang, height=300 + 28 * len(grid), width=1200)
+    return _fit_level_axes(fig, lang)
 
 
 def plot_text_reuse(reuse_summary: pd.DataFrame, plans: pd.DataFrame, lang: str = "both") -> go.Figure:
     """Plan x plan heatmap: share of the row plan's measures copied nearly verbatim in the column plan."""
-    plan_order = plans.sort_values(["year", "plan_id"])["plan_id"]
+    plan_order = order_plans(plans)["plan_id"]
     grid = reuse_summary.pivot_table(index="plan_id", columns="other_plan_id", values="share_copied").reindex(
         index=plan_order, columns=plan_order
     )
     labels = _plan_labels(plans, plan_order, lang)
     text = np.where(grid.to_numpy() > 0, (100 * grid).round(0).astype("Int64").astype(str).to_numpy(), "")
-    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=labels, y=labels, text=text, texttemplate="%{text}", colorscale=SEQUENTIAL, zmin=0,
+    axis = _level_axis(plans, plan_order, lang)
+    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=axis, y=axis, text=text, texttemplate="%{text}", colorscale=SEQUENTIAL, zmin=0,
                                colorbar={"title": make_axis_label("share", lang), "tickformat": ".0%"},
                                hovertemplate="%{y} → %{x}: %{z:.1%}<extra></extra>"))  # fmt: skip
     fig.update_layout(yaxis={"autorange": "reversed", "title": make_axis_label("plan", lang)},
                       xaxis={"title": make_label("other_plan", lang), "tickangle": 0})  # fmt: skip
     title = make_title("计划间的文本复用（近乎相同的措施占比，%）", "Text reuse between plans (% of measures copied nearly verbatim)", lang)
-    return apply_house_style(fig, title, labels, lang, height=620)
+    height = 420 + (60 if lang == "both" else 36) * len(plan_order)
+    return _fit_level_axes(apply_house_style(fig, title, labels, lang, height=height, width=1200), lang, axes="xy")
 
 
 def plot_gap_ranking(gaps: pd.DataFrame, plans: pd.DataFrame, focal: str, lang: str = "both") -> go.Figure:
@@ -231,23 +323,28 @@ def plot_gap_ranking(gaps: pd.DataFrame, plans: pd.DataFrame, focal: str, lang: 
 
 def plot_accountability(accountability: pd.DataFrame, plans: pd.DataFrame, lang: str = "both") -> go.Figure:
     """Share of tasks with a named lead agency, a deadline or frequency, a quantified target, per plan."""
-    ordered = accountability.sort_values(["year", "plan_id"])
+    ranks = order_plans(plans).reset_index(drop=True).reset_index().set_index("plan_id")["index"]
+    ordered = accountability.assign(_rank=accountability["plan_id"].map(ranks)).sort_values(["_rank", "plan_id"])
     labels = _plan_labels(plans, ordered["plan_id"], lang)
+    axis = _level_axis(plans, ordered["plan_id"], lang)
     fig = go.Figure()
     for i, column in enumerate(("share_with_lead", "share_with_deadline_or_frequency", "share_with_quantified_target")):
         values = ordered[column]
-        fig.add_bar(x=labels, y=values.fillna(0), name=make_label(column, lang), marker_color=PALETTE[i], customdata=ordered["plan_id"],
+        fig.add_bar(x=axis, y=values.fillna(0), name=make_label(column, lang), marker_color=PALETTE[i], customdata=ordered["plan_id"],
                     text=["n/a" if pd.isna(v) else f"{v:.0%}" for v in values], textposition="outside")  # fmt: skip
     fig.update_layout(
         barmode="group",
         xaxis={"tickangle": 0},
+        uniformtext={"minsize": 9, "mode": "show"},
         yaxis={"title": make_label("share_of_tasks", lang), "tickformat": ".0%", "range": [0, 1.15]},
     )
     note = join_languages("n/a：计划未列出任何牵头单位", "n/a: the plan names no agencies at all", lang)
     title = make_title(
         "问责指标：任务中有牵头单位、时限或量化目标的占比", "Accountability: tasks with a lead agency, a deadline, a number", lang
     )
-    return apply_house_style(fig, title, labels, lang, height=600, note=note)
+    fig.update_traces(textfont={"size": 11 if len(ordered) > 6 else 14})
+    fig = apply_house_style(fig, title, labels, lang, height=600, note=note)
+    return _fit_level_axes(fig, lang)
 
 
 def plot_agency_kinds(kinds: pd.DataFrame, plans: pd.DataFrame, n_kinds: int = 15, lang: str = "both") -> go.Figure:
@@ -256,17 +353,17 @@ def plot_agency_kinds(kinds: pd.DataFrame, plans: pd.DataFrame, n_kinds: int = 1
     frame["kind_label"] = {"zh": frame["agency_kind_zh"], "en": frame["agency_kind_en"],
                            "both": frame["agency_kind_zh"] + " " + frame["agency_kind_en"]}[lang]  # fmt: skip
     top = frame.groupby("kind_label")["share_of_tasks"].mean().nlargest(n_kinds).index
-    plan_order = plans[plans["plan_id"].isin(frame["plan_id"])].sort_values(["year", "plan_id"])["plan_id"]
+    plan_order = order_plans(plans[plans["plan_id"].isin(frame["plan_id"])])["plan_id"]
     grid = (
         frame.pivot_table(index="kind_label", columns="plan_id", values="share_of_tasks").reindex(index=top, columns=plan_order).fillna(0.0)
     )
     labels = _plan_labels(plans, plan_order, lang)
-    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=labels, y=list(top), colorscale=SEQUENTIAL, zmin=0,
+    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=_level_axis(plans, plan_order, lang), y=list(top), colorscale=SEQUENTIAL, zmin=0,
                                colorbar={"title": make_label("share_of_tasks", lang), "tickformat": ".0%"},
                                hovertemplate="%{y}<br>%{x}: %{z:.0%}<extra></extra>"))  # fmt: skip
     fig.update_layout(yaxis={"autorange": "reversed"}, xaxis={"side": "bottom", "tickangle": 0})
     title = make_title("各类部门承担的任务占比", "Share of tasks naming each kind of agency", lang)
-    return apply_house_style(fig, title, labels, lang, height=300 + 32 * len(top), width=1200)
+    return _fit_level_axes(apply_house_style(fig, title, labels, lang, height=300 + 32 * len(top), width=1200), lang)
 
 
 def _plot_nothing(title: str, reason_zh: str, reason_en: str, lang: str) -> go.Figure:
@@ -281,8 +378,16 @@ def _plot_nothing(title: str, reason_zh: str, reason_en: str, lang: str) -> go.F
 def _label_plans_with_level(plans: pd.DataFrame, plan_ids: list, lang: str) -> list[str]:
     """Plan labels with the administrative level (常州市 2018 · 地级), so levels read apart."""
     frame = plans.set_index("plan_id").loc[list(plan_ids)]
-    zh = label_plans(plans, "zh")[list(plan_ids)].to_numpy() + " · " + frame["level"].map(lambda v: make_label(v, "zh")).to_numpy()
-    en = label_plans(plans, "en")[list(plan_ids)].to_numpy() + " · " + frame["level"].map(lambda v: make_label(v, "en")).to_numpy()
+    zh = (
+        label_plans(plans, "zh")[list(plan_ids)].to_numpy()
+        + " · "
+        + frame["level"].map(lambda v: make_label(f"level_{v}", "zh")).to_numpy()
+    )
+    en = (
+        label_plans(plans, "en")[list(plan_ids)].to_numpy()
+        + " · "
+        + frame["level"].map(lambda v: make_label(f"level_{v}", "en")).to_numpy()
+    )
     return list({"zh": zh, "en": en, "both": zh + "<br>" + en}[check_language(lang)])
 
 

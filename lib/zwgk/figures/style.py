@@ -61,10 +61,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "reworded": ("同一任务、措辞不同", "Same task, reworded"),
     "only_in_plan": ("仅本计划有", "Only in this plan"),
     "n_measures_of_plan": ("本计划的措施数", "Measures of the plan"),
-    "national": ("国家级", "national"),
-    "provincial": ("省级", "provincial"),
-    "prefectural": ("地级", "prefectural"),
-    "county": ("县级", "county"),
+    # administrative levels (schema.LEVELS), the group names of every axis and legend that lists plans
+    "level_national": ("全国", "National"),
+    "level_provincial": ("省级", "Provincial"),
+    "level_prefectural": ("地级", "Prefectural"),
+    "level_county": ("县级", "County"),
+    "national_plans": ("全国计划（国务院）", "National plans (State Council)"),
+    "local_mean": ("地方计划平均", "Local plans (mean)"),
     "source": ("来源：zwgk，依据计划", "Source: zwgk, from plans"),
     "year_confound": (
         "注：不同年份的计划来自不同地区，年份间差异混合了时间与地区差异。",
