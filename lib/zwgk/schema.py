@@ -90,6 +90,9 @@ CHECK_FINDING_KINDS = (
 # How a local measure relates to its best match in the plan above it (`zwgk.analyses.alignment`):
 # copied nearly word for word, the same task reworded or localised, or the plan's own addition.
 ALIGNMENT_CLASSES = ("verbatim", "adapted", "local")
+# How a measure got its persisted cluster (`zwgk.analyses.similar.assignments`): by a full
+# clustering of the whole dataset, or by the incremental update when its plan was added.
+CLUSTER_ASSIGNMENT_KINDS = ("full", "incremental")
 # The theme of a measure no codebook rule matches.
 UNCLASSIFIED = "unclassified"
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
