@@ -6,6 +6,12 @@ similarity at or above a threshold: single-linkage agglomerative clustering with
 distance threshold on a mutual-kNN graph, which stops the chaining plain single linkage
 suffers from. It is deterministic and independent of input order (rows are put in
 measure_id order first; cluster ids come from their members).
+
+That is the full clustering: from scratch, so adding an unrelated plan may reshuffle a few
+clusters (TF-IDF weights and neighbour lists change). The dataset's clusters are persisted
+and updated incrementally instead (`zwgk.analyses.similar.assignments`: a cluster keeps its
+id, its founding name, until a full recluster); `cluster_measures()` without a measures table
+returns those.
 """
 
 from __future__ import annotations
