@@ -12,7 +12,7 @@ import pytest
 import zwgk
 from tests.helpers.datadir import SEED_FILES, copy_repository_plans, default_metadata, manifest_row, write_manifest
 from zwgk.analyses.similar import build_similarity_index, cluster_index, cluster_measures
-from zwgk.analyses.similar.assignments import FULL, INCREMENTAL, read_assignments, recluster, update_clusters
+from zwgk.analyses.similar.assignments import FULL, INCREMENTAL, assign_new_measures, read_assignments, recluster, update_clusters
 from zwgk.commands.cli import main
 from zwgk.paths import get_clusters_dir, get_manifest_path, get_raw_dir
 from zwgk.processed.build import build_dataset
@@ -111,6 +111,20 @@ def test_a_verbatim_copy_joins_the_cluster_of_its_original(seed_copy: Path, tmp_
     copy = copies[(copies["text"] == text) & ~copies["plan_id"].isin(SEED_FILES)]
     assert len(copy) == 1
     assert copy["cluster_id"].iloc[0] == before.loc[original, "cluster_id"]
+
+
+def test_the_update_is_independent_of_the_order_of_the_measures(seed_copy: Path) -> None:
+    recluster(seed_copy)
+    stored = read_assignments(seed_copy)[0]
+    measures = zwgk.load_measures(seed_copy)
+    plan = measures[measures["plan_id"] == "jiangsu-changzhou-2021"]
+    extra = plan.assign(plan_id="ceshi-2020", measure_id=plan["measure_id"].str.replace("jiangsu-changzhou-2021", "ceshi-2020"))
+    both = pd.concat([measures, extra], ignore_index=True)
+    ordered = assign_new_measures(stored, both)
+    shuffled = assign_new_measures(stored.sample(frac=1, random_state=3), both.sample(frac=1, random_state=4))
+    assert ordered.equals(shuffled)
+    copies = ordered.set_index("measure_id").loc[extra["measure_id"], "cluster_id"].to_numpy()
+    assert (copies == stored.set_index("measure_id").loc[plan["measure_id"], "cluster_id"].to_numpy()).mean() > 0.9
 
 
 def test_recluster_equals_a_fresh_full_clustering(seed_copy: Path) -> None:
