@@ -36,6 +36,11 @@ def get_processed_dir(data_dir: Path | None = None) -> Path:
     return (data_dir or get_data_dir()) / "processed"
 
 
+def get_clusters_dir(data_dir: Path | None = None) -> Path:
+    """Return the folder of the persisted cluster assignments (an analysis output kept with the dataset)."""
+    return (data_dir or get_data_dir()) / "clusters"
+
+
 def get_cache_dir() -> Path:
     """Return the folder of caches (tokens by content hash) that survive rebuilds."""
     return get_data_dir() / "cache"

@@ -97,6 +97,9 @@ COMPARISON_CLASSES = ("same", "reworded", "only_in_a", "only_in_b")
 # by source (plan, line), or by the left or right context of the hit, as concordancers sort.
 SEARCH_FIELDS = ("task_title", "section_path", "measure")
 SEARCH_SORT_ORDERS = ("source", "left", "right")
+# How a measure got its persisted cluster (`zwgk.analyses.similar.assignments`): by a full
+# clustering of the whole dataset, or by the incremental update when its plan was added.
+CLUSTER_ASSIGNMENT_KINDS = ("full", "incremental")
 # The theme of a measure no codebook rule matches.
 UNCLASSIFIED = "unclassified"
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"

@@ -1,4 +1,4 @@
-"""The ``zwgk`` command line: add, list, remove, build, report, evaluate, docs."""
+"""The ``zwgk`` command line: add, list, remove, build, cluster, report, evaluate, docs."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ def _run_add(args: argparse.Namespace) -> None:
     given = {name: getattr(args, name) for name in names if getattr(args, name)}
     for path in args.files:
         add_plan(path, given, replace=args.replace, strict=args.strict)
+    _update_persisted_clusters()
 
 
 def _run_list(args: argparse.Namespace) -> None:
@@ -46,6 +47,21 @@ def _run_list(args: argparse.Namespace) -> None:
 
 def _run_remove(args: argparse.Namespace) -> None:
     remove_plan(args.plan_id)
+    _update_persisted_clusters()
+
+
+def _update_persisted_clusters() -> None:
+    """Once a dataset has persisted clusters (`zwgk cluster`), adding or removing a plan keeps them current."""
+    from zwgk.analyses.similar.assignments import read_assignments, update_clusters
+
+    if read_assignments() is not None:
+        print(update_clusters().describe())
+
+
+def _run_cluster(args: argparse.Namespace) -> None:
+    from zwgk.analyses.similar.assignments import recluster, update_clusters
+
+    print((recluster() if args.full else update_clusters()).describe())
 
 
 def _run_report(args: argparse.Namespace) -> None:
@@ -68,7 +84,7 @@ def _run_docs(args: argparse.Namespace) -> None:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
-    "add": _run_add, "list": _run_list, "remove": _run_remove, "build": _run_build,
+    "add": _run_add, "list": _run_list, "remove": _run_remove, "build": _run_build, "cluster": _run_cluster,
     "report": _run_report, "evaluate": _run_evaluate, "docs": _run_docs,
 }  # fmt: skip
 
@@ -88,6 +104,8 @@ def make_parser() -> argparse.ArgumentParser:
     commands.add_parser("remove", help="remove a plan (its file and manifest row) and rebuild").add_argument("plan_id")
     build = commands.add_parser("build", help="build data/processed from data/raw (skipped when current)")
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    cluster = commands.add_parser("cluster", help="update the persisted common-task clusters in data/clusters (new plans only)")
+    cluster.add_argument("--full", action="store_true", help="recluster every measure from scratch (cluster ids may change)")
     report = commands.add_parser("report", help="execute every notebook headless and refresh figures/ and its gallery")
     report.add_argument("--lang", choices=["zh", "en", "both"], default="both", help="label language of the charts")
     commands.add_parser("evaluate", help="print the evaluation figures (themes, segmentation, clustering, stability)")

@@ -6,6 +6,12 @@ similarity at or above a threshold: single-linkage agglomerative clustering with
 distance threshold on a mutual-kNN graph, which stops the chaining plain single linkage
 suffers from. It is deterministic and independent of input order (rows are put in
 measure_id order first; cluster ids come from their members).
+
+That is the full clustering: from scratch, so adding an unrelated plan may reshuffle a few
+clusters (TF-IDF weights and neighbour lists change). The dataset's clusters are persisted
+and updated incrementally instead (`zwgk.analyses.similar.assignments`: a cluster keeps its
+id, its founding name, until a full recluster); `cluster_measures()` without a measures table
+returns those.
 """
 
 from __future__ import annotations
@@ -23,8 +29,31 @@ from zwgk.analyses.similar.index import DEFAULT_NEIGHBOURS, SimilarityIndex, bui
 DEFAULT_THRESHOLD = 0.25
 
 
-def _make_cluster_id(member_ids: list[str]) -> str:
+def make_cluster_id(member_ids: list[str]) -> str:
+    """Name a cluster after its first member in measure_id order (a full clustering names every cluster this way)."""
     return "c-" + hashlib.sha1(min(member_ids).encode()).hexdigest()[:10]
+
+
+def find_mutual_edges(
+    index: SimilarityIndex, threshold: float = DEFAULT_THRESHOLD, k: int = DEFAULT_NEIGHBOURS, method: str = "auto"
+) -> pd.DataFrame:
+    """Return the links of the clustering: pairs of measures from different plans that are each
+    among the other's top ``k`` and score at least ``threshold`` (query_row, neighbour_row, score; both directions).
+
+    The full clustering and the incremental update (`zwgk.analyses.similar.assignments`) use these same links.
+    """
+    n = index.matrix.shape[0]
+    edges = find_neighbours(index, k=k, method=method)
+    forward = edges["query_row"].to_numpy(np.int64) * n + edges["neighbour_row"].to_numpy(np.int64)
+    backward = edges["neighbour_row"].to_numpy(np.int64) * n + edges["query_row"].to_numpy(np.int64)
+    return edges[np.isin(backward, forward) & (edges["score"].to_numpy() >= threshold)].reset_index(drop=True)
+
+
+def add_cluster_sizes(assignments: pd.DataFrame) -> pd.DataFrame:
+    """Return measure_id, plan_id, cluster_id with each cluster's size and number of plans (the `cluster_measures` columns)."""
+    out = assignments[["measure_id", "plan_id", "cluster_id"]].copy()
+    sizes = out.groupby("cluster_id")["plan_id"].agg(cluster_size="size", n_plans="nunique")
+    return out.join(sizes, on="cluster_id")
 
 
 def cluster_index(
@@ -32,37 +61,45 @@ def cluster_index(
 ) -> pd.DataFrame:
     """Cluster the measures of an index you already built (see the module docstring); one row per measure.
 
-    `cluster_measures` does the same from a measures table, building the index itself.
+    This is the full clustering, from scratch. `cluster_measures` does the same from a measures
+    table, or reads the persisted assignments of the dataset.
     """
     n = index.matrix.shape[0]
-    edges = find_neighbours(index, k=k, method=method)
-    forward = edges["query_row"].to_numpy(np.int64) * n + edges["neighbour_row"].to_numpy(np.int64)
-    backward = edges["neighbour_row"].to_numpy(np.int64) * n + edges["query_row"].to_numpy(np.int64)
-    edges = edges[np.isin(backward, forward) & (edges["score"].to_numpy() >= threshold)]
+    edges = find_mutual_edges(index, threshold, k, method)
     graph = sparse.coo_matrix((np.ones(len(edges)), (edges["query_row"], edges["neighbour_row"])), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     measure_ids = index.measures["measure_id"].tolist()
     members: dict[int, list[str]] = {}
     for row, label in enumerate(labels):
         members.setdefault(int(label), []).append(measure_ids[row])
-    cluster_ids = {label: _make_cluster_id(ids) for label, ids in members.items()}
+    cluster_ids = {label: make_cluster_id(ids) for label, ids in members.items()}
     out = index.measures[["measure_id", "plan_id"]].copy()
     out["cluster_id"] = [cluster_ids[int(label)] for label in labels]
-    sizes = out.groupby("cluster_id")["plan_id"].agg(cluster_size="size", n_plans="nunique")
-    return out.join(sizes, on="cluster_id")
+    return add_cluster_sizes(out)
 
 
 def cluster_measures(
-    measures: pd.DataFrame | None = None, threshold: float = DEFAULT_THRESHOLD, k: int = DEFAULT_NEIGHBOURS, cache_dir: Path | None = None
+    measures: pd.DataFrame | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    k: int = DEFAULT_NEIGHBOURS,
+    cache_dir: Path | None = None,
+    data_dir: Path | None = None,
 ) -> pd.DataFrame:
     """Return one row per measure: measure_id, plan_id, cluster_id, cluster_size, n_plans.
 
-    Without ``measures``, clusters every measure of the current dataset.
+    With ``measures``, clusters them from scratch. Without, returns the clusters of the
+    dataset (of ``data_dir``, default the data folder): its persisted assignments brought up to
+    date in memory when they exist with these parameters (stable ids across added plans, see
+    `zwgk.analyses.similar.assignments`), else a full clustering of every measure.
     """
     if measures is None:
+        from zwgk.analyses.similar.assignments import read_current_clusters
         from zwgk.processed.dataset import load_measures
 
-        measures = load_measures()
+        persisted = read_current_clusters(data_dir, threshold, k, cache_dir)
+        if persisted is not None:
+            return persisted
+        measures = load_measures(data_dir)
     return cluster_index(build_similarity_index(measures, cache_dir), threshold, k)
 
 

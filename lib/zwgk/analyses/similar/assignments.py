@@ -1,0 +1,242 @@
+"""Persisted cluster assignments: common tasks that keep their ids when plans are added or removed.
+
+Clustering from scratch (`cluster_index`) reshuffles: one unrelated plan changes the TF-IDF
+weights and the neighbour lists, so some seed pairs split and some cluster ids (a hash of the
+members) change. So the dataset keeps its assignments in ``data/clusters/`` (beside
+``processed/``, an analysis output, not a built table):
+
+- ``assignments.parquet``: measure_id, plan_id, cluster_id, assigned (full | incremental)
+  and text_sha1 (a measure whose text changed under the same id counts as removed and added);
+- ``parameters.json``: threshold, k and method of the clustering.
+
+`update_clusters` brings them up to date. Measures of removed plans are dropped; a cluster
+that loses members keeps its id (ids are names fixed at creation: the hash of the founding
+first member, never recomputed). Measures of new plans are linked by the full clustering's own
+rule (`find_mutual_edges`: mutual top-k in other plans, cosine ≥ threshold) on an index of the
+whole current dataset; the new measures linked among themselves form groups, and each group
+joins the existing cluster of its strongest link to an existing measure (ties: smaller
+measure ids), or else becomes a new cluster. Existing measures never move and existing
+clusters are never merged, so adding a plan changes no existing assignment. `recluster`
+recomputes everything from scratch (the explicit ``zwgk cluster --full``); it equals
+`cluster_index` on the current dataset.
+
+The vectorizer is refitted on all current measures at each update rather than persisted: old
+assignments do not depend on it, new plans' words get weights (a frozen vocabulary would
+ignore them), and the links of new measures are exactly those a full clustering of the
+current dataset would use. Results are deterministic and independent of the order of the
+measures; they depend on the order plans were added in (adding A then B may differ from
+adding both at once), which is the price of stability.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from zwgk.analyses.similar.clusters import DEFAULT_THRESHOLD, add_cluster_sizes, cluster_index, find_mutual_edges, make_cluster_id
+from zwgk.analyses.similar.index import DEFAULT_NEIGHBOURS, build_similarity_index
+from zwgk.paths import get_clusters_dir, get_data_dir
+from zwgk.schema import CLUSTER_ASSIGNMENT_KINDS
+
+FULL, INCREMENTAL = CLUSTER_ASSIGNMENT_KINDS
+ASSIGNMENT_COLUMNS = ("measure_id", "plan_id", "cluster_id", "assigned", "text_sha1")
+ASSIGNMENTS_FILE = "assignments.parquet"
+PARAMETERS_FILE = "parameters.json"
+
+
+@dataclass(frozen=True)
+class ClusterParameters:
+    """The parameters a persisted clustering was made with; an update keeps them."""
+
+    threshold: float = DEFAULT_THRESHOLD
+    k: int = DEFAULT_NEIGHBOURS
+    method: str = "auto"
+
+
+@dataclass(frozen=True)
+class ClusterUpdate:
+    """What an update or a recluster did, for the command line."""
+
+    n_measures: int
+    n_clusters: int
+    n_kept: int
+    n_added: int
+    n_removed: int
+    n_joined: int  # added measures that joined an existing cluster
+    n_new_clusters: int
+    full: bool
+
+    def describe(self) -> str:
+        """One line for the user."""
+        if self.full:
+            return f"clustered {self.n_measures} measures from scratch into {self.n_clusters} clusters"
+        return (
+            f"{self.n_measures} measures in {self.n_clusters} clusters: {self.n_kept} kept, {self.n_removed} removed, "
+            f"{self.n_added} added ({self.n_joined} joined existing clusters, {self.n_new_clusters} new clusters)"
+        )
+
+
+def _hash_texts(texts: pd.Series) -> np.ndarray:
+    return np.array([hashlib.sha1(text.encode("utf-8")).hexdigest()[:16] for text in texts], dtype=object)
+
+
+def _keys(frame: pd.DataFrame) -> pd.Series:
+    return frame["measure_id"].astype(str) + "\0" + frame["text_sha1"].astype(str)
+
+
+def _cache_dir(data_dir: Path | None) -> Path:
+    return (data_dir or get_data_dir()) / "cache"
+
+
+def _new_cluster_id(members: list[str], taken: set[str]) -> str:
+    """The founding name of a new cluster; a measure that founded a cluster still in use (its plan was re-added) gets a suffix."""
+    cluster_id, attempt = make_cluster_id(members), 1
+    while cluster_id in taken:
+        cluster_id = make_cluster_id([f"{min(members)}#{attempt}"])
+        attempt += 1
+    return cluster_id
+
+
+def assign_new_measures(
+    stored: pd.DataFrame, measures: pd.DataFrame, parameters: ClusterParameters = ClusterParameters(), cache_dir: Path | None = None
+) -> pd.DataFrame:
+    """Bring ``stored`` assignments up to date with ``measures`` (measure_id, plan_id, text); see the module docstring.
+
+    Pure: reads and writes nothing but the token cache. Returns the ASSIGNMENT_COLUMNS in measure_id order.
+    """
+    current = measures[["measure_id", "plan_id", "text"]].sort_values("measure_id", ignore_index=True)
+    current["text_sha1"] = _hash_texts(current["text"])
+    kept = stored[_keys(stored).isin(set(_keys(current)))].merge(current[["measure_id"]], on="measure_id")
+    fresh = ~_keys(current).isin(set(_keys(kept)))
+    if not fresh.any():
+        return kept.loc[:, list(ASSIGNMENT_COLUMNS)].sort_values("measure_id", ignore_index=True)
+    index = build_similarity_index(current, cache_dir)  # measure_id order, the same rows as ``current``
+    ids = index.measures["measure_id"].to_numpy()
+    is_new = fresh.to_numpy()
+    edges = find_mutual_edges(index, parameters.threshold, parameters.k, parameters.method)
+    query, neighbour = edges["query_row"].to_numpy(), edges["neighbour_row"].to_numpy()
+    groups = _group_new_measures(is_new, query, neighbour)
+    outer = edges[is_new[query] & ~is_new[neighbour]]
+    links = pd.DataFrame({"group": groups[outer["query_row"]], "score": outer["score"].to_numpy()})
+    links["existing"], links["new"] = ids[outer["neighbour_row"]], ids[outer["query_row"]]
+    best = links.sort_values(["group", "score", "existing", "new"], ascending=[True, False, True, True]).drop_duplicates("group")
+    existing_cluster = dict(zip(kept["measure_id"], kept["cluster_id"], strict=True))
+    joined = {int(g): existing_cluster[m] for g, m in zip(best["group"], best["existing"], strict=True)}
+    taken = set(kept["cluster_id"])
+    added = current.loc[is_new, ["measure_id", "plan_id", "text_sha1"]].assign(group=groups[is_new])
+    names = {}
+    for group, members in added.groupby("group", sort=False)["measure_id"]:  # first appearance = measure_id order
+        names[group] = joined.get(int(group)) or _new_cluster_id(members.tolist(), taken)
+        taken.add(names[group])
+    added = added.assign(cluster_id=added["group"].map(names), assigned=INCREMENTAL)
+    out = pd.concat([kept, added[list(ASSIGNMENT_COLUMNS)]], ignore_index=True)
+    return out.loc[:, list(ASSIGNMENT_COLUMNS)].sort_values("measure_id", ignore_index=True)
+
+
+def _group_new_measures(is_new: np.ndarray, query: np.ndarray, neighbour: np.ndarray) -> np.ndarray:
+    """Connected components of the new measures over their links among themselves; -1 for existing measures."""
+    inner = is_new[query] & is_new[neighbour]
+    n = len(is_new)
+    graph = sparse.coo_matrix((np.ones(inner.sum()), (query[inner], neighbour[inner])), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return np.where(is_new, labels, -1)
+
+
+def make_full_assignments(
+    measures: pd.DataFrame, parameters: ClusterParameters = ClusterParameters(), cache_dir: Path | None = None
+) -> pd.DataFrame:
+    """Cluster ``measures`` from scratch and return them as persisted assignments (assigned ``full``)."""
+    clusters = cluster_index(build_similarity_index(measures, cache_dir), parameters.threshold, parameters.k, parameters.method)
+    out = clusters[["measure_id", "plan_id", "cluster_id"]].assign(assigned=FULL)
+    texts = measures.set_index("measure_id")["text"].reindex(out["measure_id"])
+    out["text_sha1"] = _hash_texts(texts)
+    return out.loc[:, list(ASSIGNMENT_COLUMNS)].reset_index(drop=True)
+
+
+def read_assignments(data_dir: Path | None = None) -> tuple[pd.DataFrame, ClusterParameters] | None:
+    """Return the persisted assignments and their parameters, or None when the dataset has none yet."""
+    folder = get_clusters_dir(data_dir)
+    table, parameters = folder / ASSIGNMENTS_FILE, folder / PARAMETERS_FILE
+    if not (table.exists() and parameters.exists()):
+        return None
+    values = json.loads(parameters.read_text(encoding="utf-8"))
+    return pd.read_parquet(table).loc[:, list(ASSIGNMENT_COLUMNS)], ClusterParameters(**values)
+
+
+def _write_assignments(assignments: pd.DataFrame, parameters: ClusterParameters, data_dir: Path | None) -> None:
+    """Write both files through temporary names, so a reader never sees half of an update."""
+    folder = get_clusters_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    table, values = folder / (ASSIGNMENTS_FILE + ".tmp"), folder / (PARAMETERS_FILE + ".tmp")
+    assignments.to_parquet(table, index=False)
+    values.write_text(json.dumps(parameters.__dict__, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(table, folder / ASSIGNMENTS_FILE)
+    os.replace(values, folder / PARAMETERS_FILE)
+
+
+def _summarise(before: pd.DataFrame | None, after: pd.DataFrame, full: bool) -> ClusterUpdate:
+    old = set(_keys(before)) if before is not None else set()
+    new = set(_keys(after))
+    fresh = after[~_keys(after).isin(old)]
+    old_clusters = set(before["cluster_id"]) if before is not None else set()
+    return ClusterUpdate(
+        n_measures=len(after), n_clusters=after["cluster_id"].nunique(), n_kept=len(new & old), n_added=len(new - old),
+        n_removed=len(old - new), n_joined=int(fresh["cluster_id"].isin(old_clusters).sum()),
+        n_new_clusters=len(set(fresh["cluster_id"]) - old_clusters), full=full,
+    )  # fmt: skip
+
+
+def recluster(data_dir: Path | None = None, parameters: ClusterParameters | None = None) -> ClusterUpdate:
+    """Cluster every measure of the dataset from scratch and persist it (``zwgk cluster --full``).
+
+    Without ``parameters``, keeps those of the persisted clustering (else the defaults). Cluster
+    ids may change: this is the explicit reshuffle.
+    """
+    from zwgk.processed.dataset import load_measures
+
+    stored = read_assignments(data_dir)
+    parameters = parameters or (stored[1] if stored else ClusterParameters())
+    assignments = make_full_assignments(load_measures(data_dir), parameters, _cache_dir(data_dir))
+    _write_assignments(assignments, parameters, data_dir)
+    return _summarise(stored[0] if stored else None, assignments, full=True)
+
+
+def update_clusters(data_dir: Path | None = None) -> ClusterUpdate:
+    """Bring the persisted assignments up to date with the dataset without moving any kept measure (``zwgk cluster``).
+
+    The first time (nothing persisted yet) this is a full clustering.
+    """
+    from zwgk.processed.dataset import load_measures
+
+    stored = read_assignments(data_dir)
+    if stored is None:
+        return recluster(data_dir)
+    before, parameters = stored
+    after = assign_new_measures(before, load_measures(data_dir), parameters, _cache_dir(data_dir))
+    if not after.equals(before.sort_values("measure_id", ignore_index=True)):
+        _write_assignments(after, parameters, data_dir)
+    return _summarise(before, after, full=False)
+
+
+def read_current_clusters(
+    data_dir: Path | None = None, threshold: float = DEFAULT_THRESHOLD, k: int = DEFAULT_NEIGHBOURS, cache_dir: Path | None = None
+) -> pd.DataFrame | None:
+    """The persisted clusters brought up to date in memory (nothing written), as `cluster_measures` returns them.
+
+    None when nothing is persisted or it was made with another threshold or k.
+    """
+    from zwgk.processed.dataset import load_measures
+
+    stored = read_assignments(data_dir)
+    if stored is None or (stored[1].threshold, stored[1].k) != (threshold, k):
+        return None
+    current = assign_new_measures(stored[0], load_measures(data_dir), stored[1], cache_dir or _cache_dir(data_dir))
+    return add_cluster_sizes(current)
