@@ -50,7 +50,9 @@ if not include_national:
     measures = measures[measures["plan_id"].isin(plans["plan_id"])]
 sources = zwgk.load_measure_sources()
 index = zwgk.build_similarity_index(measures)
-clusters = zwgk.cluster_measures(measures)
+# the dataset's common tasks as kept in data/clusters (ids stay when plans are added; `zwgk cluster`);
+# without the national plans, the local plans are clustered afresh
+clusters = zwgk.cluster_measures() if include_national else zwgk.cluster_measures(measures)
 # national plans map to no jurisdiction: a common task is shared by two or more local jurisdictions
 local_jurisdictions = plans.set_index("plan_id")["jurisdiction"].where(plans.set_index("plan_id")["level"] != "national")
 summary = zwgk.summarise_clusters(index, clusters, local_jurisdictions)

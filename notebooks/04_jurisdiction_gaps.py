@@ -87,7 +87,7 @@ fig
 
 # %%
 index = zwgk.build_similarity_index(measures)
-clusters = zwgk.cluster_measures(measures)
+clusters = zwgk.cluster_measures()  # the dataset's common tasks, ids kept stable across added plans (data/clusters)
 local_jurisdictions = plans.set_index("plan_id")["jurisdiction"].where(plans.set_index("plan_id")["level"] != "national")
 summary = zwgk.summarise_clusters(index, clusters, local_jurisdictions)
 zwgk.find_task_gaps(clusters, summary, measures, tasks, plans, focal_plan_id, year_window, same_level, min_peer_share)
