@@ -54,6 +54,7 @@ def export_figure(fig: go.Figure, name: str, caption: str, out_dir: Path | None 
     """
     out_dir = out_dir or FIGURES_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
+    fig = _fix_trace_ids(fig, name)
     written = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -73,6 +74,15 @@ def export_figure(fig: go.Figure, name: str, caption: str, out_dir: Path | None 
         json.dumps({"name": name, "caption": caption}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     return written
+
+
+def _fix_trace_ids(fig: go.Figure, name: str) -> go.Figure:
+    """A copy of ``fig`` whose traces have ids derived from ``name``: plotly draws a random one into the SVG otherwise."""
+    fig = go.Figure(fig)
+    for i, trace in enumerate(fig.data):
+        if trace.uid is None:
+            trace.uid = hashlib.sha1(f"{name}:trace:{i}".encode()).hexdigest()[:6]
+    return fig
 
 
 def _fix_svg_ids(path: Path, name: str) -> None:
