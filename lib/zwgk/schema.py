@@ -143,9 +143,9 @@ FIELDS: dict[str, Field] = {
         allowed=LEVELS,
     ),
     "parent_jurisdiction": Field(
-        "string", "Prefecture above a county-level jurisdiction, in Chinese; empty for prefectures.", "江门市", nullable=True
+        "string", "Prefecture above a county-level jurisdiction, in Chinese; empty for prefectures.", "扬州市", nullable=True
     ),
-    "parent_jurisdiction_en": Field("string", "Parent jurisdiction in English.", "Jiangmen", nullable=True),
+    "parent_jurisdiction_en": Field("string", "Parent jurisdiction in English.", "Yangzhou", nullable=True),
     "parent_plan_id": Field(
         "string",
         "The nearest plan above this one in the dataset: same year, next level up its administrative chain (prefecture, "

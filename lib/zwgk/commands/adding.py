@@ -425,18 +425,19 @@ def summarise_plan(plan_id: str, data_dir: Path, verb: str = "added") -> list[st
     return lines + [f"  warning: {w}" for w in warnings]
 
 
-def _format_alignment(plan_id: str, parent_id: str, plans: pd.DataFrame, data_dir: Path) -> list[str]:
+SHOWN_CHILDREN = 20
+
+
+def _format_alignment(plan_id: str, parent_id: str, plans: pd.DataFrame, sources: pd.DataFrame) -> list[str]:
     """Shares verbatim / adapted / local of ``plan_id`` against ``parent_id`` and the share of the parent carried."""
     from zwgk.analyses.alignment import align_with_parent, find_parent_coverage, summarise_alignment
     from zwgk.analyses.matching import MeasureMatcher
-    from zwgk.processed.dataset import load_measure_sources
 
     sizes = plans.set_index("plan_id")["n_measures"]
     limit = get_input_limits().compare_max_measures
     if max(sizes[plan_id], sizes[parent_id]) > limit:
         sized = f"{sizes[plan_id]:,} and {sizes[parent_id]:,} measures"
         return [f"  {plan_id} against {parent_id}: skipped ({sized}; at most {limit:,} a plan, config/limits.yaml)"]
-    sources = load_measure_sources(data_dir)
     matcher = MeasureMatcher(sources[sources["plan_id"].isin([plan_id, parent_id])], plans)
     alignment, coverage = align_with_parent(plan_id, parent_id, matcher), find_parent_coverage(plan_id, parent_id, matcher)
     row = summarise_alignment(alignment, coverage, plans.assign(parent_plan_id=parent_id)).iloc[0]
@@ -448,19 +449,28 @@ def _format_alignment(plan_id: str, parent_id: str, plans: pd.DataFrame, data_di
 
 
 def compare_with_parent(plan_id: str, data_dir: Path) -> list[str]:
-    """How the plan follows its parent plan, and how the plans it is now the parent of follow it (measures aligned by text)."""
-    from zwgk.processed.dataset import load_plans
+    """How the plan follows its parent plan, and how the plans it is now the parent of follow it (measures aligned by text).
+
+    A national plan may become the parent of thousands: the first `SHOWN_CHILDREN` are aligned
+    here, the rest counted (notebook 05 aligns them all).
+    """
+    from zwgk.processed.dataset import load_measure_sources, load_plans
 
     plans = load_plans(data_dir)
     plan = plans.set_index("plan_id").loc[plan_id]
     children = sorted(plans.loc[plans["parent_plan_id"] == plan_id, "plan_id"])
     if pd.isna(plan["parent_plan_id"]) and not children:
         return []
+    pairs = ([(plan_id, str(plan["parent_plan_id"]))] if pd.notna(plan["parent_plan_id"]) else []) + [
+        (child, plan_id) for child in children[:SHOWN_CHILDREN]
+    ]
+    sources = load_measure_sources(data_dir)
+    sources = sources[sources["plan_id"].isin({p for pair in pairs for p in pair})]
     lines = ["aligned with the plan above (verbatim / adapted / local; see the README's alignment section):"]
-    if pd.notna(plan["parent_plan_id"]):
-        lines += _format_alignment(plan_id, str(plan["parent_plan_id"]), plans, data_dir)
-    for child in children:
-        lines += _format_alignment(child, plan_id, plans, data_dir)
+    for child, parent in pairs:
+        lines += _format_alignment(child, parent, plans, sources)
+    if len(children) > SHOWN_CHILDREN:
+        lines.append(f"  … and {len(children) - SHOWN_CHILDREN:,} more plans below {plan_id} (notebook 05 aligns them all)")
     return lines
 
 

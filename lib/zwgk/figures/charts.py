@@ -376,7 +376,7 @@ def _plot_nothing(title: str, reason_zh: str, reason_en: str, lang: str) -> go.F
 
 
 def _label_plans_with_level(plans: pd.DataFrame, plan_ids: list, lang: str) -> list[str]:
-    """Plan labels with the administrative level (常州市 2018 · 地级), so levels read apart."""
+    """Plan labels with the administrative level (无锡市 2018 · 地级), so levels read apart."""
     frame = plans.set_index("plan_id").loc[list(plan_ids)]
     zh = (
         label_plans(plans, "zh")[list(plan_ids)].to_numpy()
