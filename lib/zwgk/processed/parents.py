@@ -19,30 +19,37 @@ from zwgk.errors import ManifestError
 from zwgk.ingest.manifest import ManifestEntry
 from zwgk.schema import LEVELS
 
+# (jurisdiction, year) → the plans of that place and year, in table order, as (rank, province, plan_id):
+# one pass over the plans, so finding every chain costs time linear in the number of plans.
+_Places = dict[tuple[str, int], list[tuple[int, str, str]]]
 
-def _find_plan(plans: pd.DataFrame, jurisdiction: object, province: object, year: int, below_rank: int) -> str | None:
+
+def _index_places(plans: pd.DataFrame) -> _Places:
+    places: _Places = {}
+    for row in plans[["jurisdiction", "year", "rank", "province", "plan_id"]].itertuples(index=False):
+        places.setdefault((row.jurisdiction, int(row.year)), []).append((int(row.rank), row.province, row.plan_id))
+    return places
+
+
+def _find_plan(places: _Places, jurisdiction: object, province: object, year: int, below_rank: int) -> str | None:
     """The plan of ``jurisdiction`` (in ``province``) for ``year`` at a level above ``below_rank``, if any."""
     if not isinstance(jurisdiction, str) or not jurisdiction:
         return None
-    found = plans[
-        (plans["jurisdiction"] == jurisdiction)
-        & (plans["year"] == year)
-        & (plans["rank"] < below_rank)
-        & ((plans["province"] == province) | (plans["jurisdiction"] == province))
-    ]
-    return str(found["plan_id"].iloc[0]) if len(found) else None
+    for rank, plan_province, plan_id in places.get((jurisdiction, year), []):
+        if rank < below_rank and (plan_province == province or jurisdiction == province):
+            return str(plan_id)
+    return None
 
 
-def _find_chain(plans: pd.DataFrame, plan: pd.Series) -> list[str]:
+def _find_chain(places: _Places, national: dict[int, str], plan: tuple) -> list[str]:
     """Plans above ``plan`` in the same year, nearest first: prefecture, province, nation."""
-    rank = int(plan["rank"])
-    national = plans[(plans["level"] == "national") & (plans["year"] == plan["year"]) & (plans["rank"] < rank)]
+    year, rank = int(plan.year), int(plan.rank)
     found = [
-        _find_plan(plans, plan["parent_jurisdiction"], plan["province"], int(plan["year"]), rank),
-        _find_plan(plans, plan["province"], plan["province"], int(plan["year"]), rank),
-        str(national["plan_id"].iloc[0]) if len(national) else None,
+        _find_plan(places, plan.parent_jurisdiction, plan.province, year, rank),
+        _find_plan(places, plan.province, plan.province, year, rank),
+        national.get(year) if rank > 0 else None,
     ]
-    return list(dict.fromkeys(plan_id for plan_id in found if plan_id and plan_id != plan["plan_id"]))
+    return list(dict.fromkeys(plan_id for plan_id in found if plan_id and plan_id != plan.plan_id))
 
 
 def _follow_override(
@@ -69,7 +76,11 @@ def assign_parent_plans(plans: pd.DataFrame, entries: list[ManifestEntry], manif
     dataset or makes a cycle.
     """
     ranked = plans.assign(rank=plans["level"].map({level: rank for rank, level in enumerate(LEVELS)}))
-    chains = {str(plan["plan_id"]): _find_chain(ranked, plan) for _, plan in ranked.iterrows()}
+    places = _index_places(ranked)
+    national: dict[int, str] = {}
+    for row in ranked[ranked["level"] == LEVELS[0]].itertuples(index=False):
+        national.setdefault(int(row.year), str(row.plan_id))
+    chains = {str(plan.plan_id): _find_chain(places, national, plan) for plan in ranked.itertuples(index=False)}
     overrides = {entry.plan_id: entry.parent_plan_id for entry in entries if entry.parent_plan_id}
     lines = {entry.plan_id: entry.line for entry in entries}
     resolved = {plan_id: _follow_override(plan_id, overrides, chains, manifest, lines) for plan_id in chains}
