@@ -12,6 +12,7 @@ the README gives their held-out figures for alignment and for comparison.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,18 +24,31 @@ from zwgk.analyses.similar.reuse import align_texts
 
 COPY_RATIO = 0.70
 SAME_TASK_SCORE = 0.20
+KEPT_PAIRS = 8  # pairs whose index and matches are kept: alignment, coverage and comparison reuse them
 _SIDE = ["plan_id", "measure_id", "task_id", "text", "line_start", "line_end"]
 MATCH_COLUMNS = [*_SIDE, *(f"other_{column}" for column in _SIDE), "score", "ratio", "is_copy", "is_same_task"]
 
 
 @dataclass
 class MeasureMatcher:
-    """The dataset's measures with their sources (`load_measure_sources`) and its plans; one index per pair, kept."""
+    """The dataset's measures with their sources (`load_measure_sources`) and its plans.
+
+    The index and matches of the last `KEPT_PAIRS` pairs are kept, so aligning a plan and then
+    its parent's coverage matches once, while aligning 30,000 plans holds a few indexes, not all.
+    """
 
     measure_sources: pd.DataFrame
     plans: pd.DataFrame
     cache_dir: Path | None = None
-    _indexes: dict[tuple[str, str], SimilarityIndex] = field(default_factory=dict, repr=False)
+    _indexes: OrderedDict[tuple[str, str], SimilarityIndex] = field(default_factory=OrderedDict, repr=False)
+    _matches: OrderedDict[tuple[str, str], pd.DataFrame] = field(default_factory=OrderedDict, repr=False)
+    _by_id: pd.DataFrame | None = field(default=None, repr=False)
+
+    def sources_by_id(self) -> pd.DataFrame:
+        """The measure sources indexed by measure_id (built once: every match looks rows up in it)."""
+        if self._by_id is None:
+            self._by_id = self.measure_sources.set_index("measure_id")
+        return self._by_id
 
     def check_plan(self, plan_id: str) -> None:
         """Raise `KeyError` naming ``plan_id`` when the dataset has no such plan."""
@@ -46,8 +60,15 @@ class MeasureMatcher:
         key = (min(plan_a, plan_b), max(plan_a, plan_b))
         if key not in self._indexes:
             pair = self.measure_sources[self.measure_sources["plan_id"].isin(key)]
-            self._indexes[key] = build_similarity_index(pair, self.cache_dir)
+            _keep(self._indexes, key, build_similarity_index(pair, self.cache_dir))
         return self._indexes[key]
+
+
+def _keep(kept: OrderedDict, key: tuple[str, str], value: object) -> None:
+    """Remember ``value``, forgetting the oldest beyond `KEPT_PAIRS`."""
+    kept[key] = value
+    while len(kept) > KEPT_PAIRS:
+        kept.popitem(last=False)
 
 
 def load_matcher(data_dir: Path | None = None, cache_dir: Path | None = None) -> MeasureMatcher:
@@ -63,8 +84,7 @@ def make_empty(columns: list[str]) -> pd.DataFrame:
 
 
 def _sources(matcher: MeasureMatcher, ids: np.ndarray) -> pd.DataFrame:
-    sources = matcher.measure_sources.set_index("measure_id")
-    return sources.loc[ids, ["plan_id", "task_id", "text", "line_start", "line_end"]].reset_index()[_SIDE]
+    return matcher.sources_by_id().loc[ids, ["plan_id", "task_id", "text", "line_start", "line_end"]].reset_index()[_SIDE]
 
 
 def match_measures(matcher: MeasureMatcher, plan_a: str, plan_b: str) -> pd.DataFrame:
@@ -72,6 +92,12 @@ def match_measures(matcher: MeasureMatcher, plan_a: str, plan_b: str) -> pd.Data
 
     Counterpart columns are prefixed ``other_``; they are empty when ``plan_b`` has no measures.
     """
+    if (plan_a, plan_b) not in matcher._matches:
+        _keep(matcher._matches, (plan_a, plan_b), _match(matcher, plan_a, plan_b))
+    return matcher._matches[(plan_a, plan_b)].copy()
+
+
+def _match(matcher: MeasureMatcher, plan_a: str, plan_b: str) -> pd.DataFrame:
     for plan_id in (plan_a, plan_b):
         matcher.check_plan(plan_id)
     index = matcher.index_pair(plan_a, plan_b)
