@@ -11,6 +11,10 @@ from zwgk.ingest.manifest import MANIFEST_COLUMNS
 from zwgk.paths import REPO_DIR
 
 REPO_RAW = REPO_DIR / "data" / "raw"
+# The manifest rows of the repository's own plans (the five seeds and the State Council's plans) as
+# committed: tests read these rows and the raw files they name (checked against their sha256),
+# never the working manifest, so adding, replacing or removing a plan does not change any test.
+REPOSITORY_PLANS = REPO_DIR / "tests" / "data" / "repository_plans.csv"
 SEED_FILES = {
     "jiangsu-changzhou-2018": "jiangsu-changzhou-2018.txt",
     "guangdong-jiangmen-xinhui-2018": "guangdong-jiangmen-xinhui-2018.txt",
@@ -63,20 +67,34 @@ def make_data_dir(data_dir: Path, files: dict[str, bytes], **metadata: object) -
     return data_dir
 
 
+def read_repository_rows(plan_files: list[str] | None = None) -> list[dict[str, str]]:
+    """The committed manifest rows of the repository's plans (all, or those of ``plan_files``)."""
+    with open(REPOSITORY_PLANS, encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if plan_files is None or row["file"] in plan_files]
+    if plan_files is not None:
+        assert sorted(row["file"] for row in rows) == sorted(plan_files), f"a plan file is not in {REPOSITORY_PLANS}"
+    return rows
+
+
+def read_repository_plan(file: str, sha256: str) -> bytes:
+    """The bytes of one of the repository's raw plans, checked against the sha256 the tests were written for."""
+    data = (REPO_RAW / file).read_bytes()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise AssertionError(f"{REPO_RAW / file} is not the file the tests were written for; restore it with `git checkout -- data/raw`")
+    return data
+
+
 def copy_repository_plans(data_dir: Path, plan_files: list[str]) -> Path:
-    """Create ``data_dir/raw`` with the repository's ``plan_files`` and their manifest rows as recorded."""
+    """Create ``data_dir/raw`` with the repository's ``plan_files`` and their committed manifest rows."""
     raw = data_dir / "raw"
     raw.mkdir(parents=True, exist_ok=True)
-    with open(REPO_RAW / "plans.csv", encoding="utf-8", newline="") as handle:
-        rows = [row for row in csv.DictReader(handle) if row["file"] in plan_files]
-    assert sorted(row["file"] for row in rows) == sorted(plan_files), "a plan file is not in the repository's manifest"
+    rows = read_repository_rows(plan_files)
     for row in rows:
-        (raw / row["file"]).write_bytes((REPO_RAW / row["file"]).read_bytes())
+        (raw / row["file"]).write_bytes(read_repository_plan(row["file"], row["sha256"]))
     write_manifest(raw / "plans.csv", rows)
     return data_dir
 
 
 def list_national_files() -> list[str]:
-    """The State Council's plans in the repository's manifest (level national)."""
-    with open(REPO_RAW / "plans.csv", encoding="utf-8", newline="") as handle:
-        return sorted(row["file"] for row in csv.DictReader(handle) if row["level"] == "national")
+    """The State Council's plans among the repository's plans (level national)."""
+    return sorted(row["file"] for row in read_repository_rows() if row["level"] == "national")

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import zwgk
-from tests.helpers.datadir import REPO_RAW, manifest_row, write_manifest
+from tests.helpers.datadir import manifest_row, read_repository_plan, read_repository_rows, write_manifest
 from zwgk.errors import ManifestError
 from zwgk.processed.build import build_dataset
 
@@ -147,11 +147,10 @@ def chain(reference_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     data_dir = tmp_path_factory.mktemp("chain")
     raw = data_dir / "raw"
     raw.mkdir()
-    with open(REPO_RAW / "plans.csv", encoding="utf-8", newline="") as handle:
-        national_row = next(row for row in csv.DictReader(handle) if row["file"] == "national-2018.txt")
+    national_row = read_repository_rows(["national-2018.txt"])[0]
     files = {
         "national-2018.txt": (
-            (REPO_RAW / "national-2018.txt").read_bytes(),
+            read_repository_plan("national-2018.txt", national_row["sha256"]),
             {k: v for k, v in national_row.items() if k not in {"file", "sha256"}},
         ),
         "province.txt": (

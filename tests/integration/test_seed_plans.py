@@ -311,18 +311,11 @@ def test_measures_are_offsets_into_their_task(seed_data_dir: Path, tasks: pd.Dat
     assert set(tasks.index[tasks.n_measures == 0]) == {"guangdong-jiangmen-xinhui-2018-t012"}
 
 
-def test_ids_do_not_change_when_a_plan_is_added(seed_data_dir: Path, new_data_dir) -> None:
-    from tests.helpers.datadir import REPO_RAW
+def test_ids_do_not_change_when_a_plan_is_added(seed_data_dir: Path, tmp_path: Path) -> None:
+    from tests.helpers.datadir import SEED_FILES, copy_repository_plans
 
-    four = {name: (REPO_RAW / name).read_bytes() for name in sorted(p.name for p in REPO_RAW.glob("*.txt"))[:4]}
-    import csv
-
-    with open(REPO_RAW / "plans.csv", encoding="utf-8") as handle:
-        rows = [row for row in csv.DictReader(handle) if row["file"] in four]
-    data_dir = new_data_dir(four)
-    from tests.helpers.datadir import write_manifest
-
-    write_manifest(data_dir / "raw" / "plans.csv", rows)
+    four = sorted(SEED_FILES.values())[:4]
+    data_dir = copy_repository_plans(tmp_path / "four", four)
     subset = zwgk.load_measures(data_dir)
     full = zwgk.load_measures(seed_data_dir)
     merged = subset.merge(full, on="measure_id", suffixes=("_subset", "_full"))
