@@ -21,9 +21,14 @@ def get_data_dir() -> Path:
     return Path(override).resolve() if override else REPO_DIR / "data"
 
 
+def resolve_data_dir(data_dir: Path | str | None = None) -> Path:
+    """Return ``data_dir`` as a Path (a researcher may pass a string), or the data folder when None."""
+    return Path(data_dir) if data_dir else get_data_dir()
+
+
 def get_raw_dir(data_dir: Path | None = None) -> Path:
     """Return the folder of raw plan files and their manifest (of ``data_dir``, default the data folder)."""
-    return (data_dir or get_data_dir()) / "raw"
+    return resolve_data_dir(data_dir) / "raw"
 
 
 def get_manifest_path(data_dir: Path | None = None) -> Path:
@@ -33,12 +38,12 @@ def get_manifest_path(data_dir: Path | None = None) -> Path:
 
 def get_processed_dir(data_dir: Path | None = None) -> Path:
     """Return the folder of the built parquet tables."""
-    return (data_dir or get_data_dir()) / "processed"
+    return resolve_data_dir(data_dir) / "processed"
 
 
 def get_clusters_dir(data_dir: Path | None = None) -> Path:
     """Return the folder of the persisted cluster assignments (an analysis output kept with the dataset)."""
-    return (data_dir or get_data_dir()) / "clusters"
+    return resolve_data_dir(data_dir) / "clusters"
 
 
 def get_cache_dir() -> Path:

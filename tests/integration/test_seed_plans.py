@@ -349,3 +349,9 @@ def test_the_self_check_is_silent_on_every_seed(plans: pd.DataFrame, seed_data_d
     assert all(len(findings) == 0 for findings in plans["check_findings"])
     warnings = "\n".join((read_build_info(seed_data_dir) or {})["warnings"])
     assert "the numbering" not in warnings and "characters are in tasks" not in warnings
+
+
+def test_a_data_folder_may_be_given_as_a_string(seed_data_dir: Path) -> None:
+    from_string = zwgk.load_measures(str(seed_data_dir))
+    assert from_string.equals(zwgk.load_measures(seed_data_dir))
+    assert zwgk.load_measure_sources(str(seed_data_dir))["measure_id"].tolist() == from_string["measure_id"].tolist()

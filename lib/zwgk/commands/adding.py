@@ -24,7 +24,7 @@ from zwgk.ingest.gazetteer import Unit, filter_units, find_in_text, find_jurisdi
 from zwgk.ingest.manifest import MANIFEST_COLUMNS, make_plan_id, read_manifest
 from zwgk.parse.dispatch import PlanSource, parse_plan_bytes
 from zwgk.parse.frontmatter import infer_plan_identity
-from zwgk.paths import get_data_dir, get_manifest_path, get_raw_dir
+from zwgk.paths import get_manifest_path, get_raw_dir, resolve_data_dir
 from zwgk.processed.build import BuildError, build_dataset
 from zwgk.processed.transaction import change_raw_files, hold_data_lock, mark_step, remove_file, write_file_atomic
 from zwgk.schema import ALIGNMENT_CLASSES
@@ -314,7 +314,7 @@ def add_plan(
     With ``strict``, a plan the self-check finds anything wrong with is refused before
     anything is touched; otherwise it is added and the findings are printed prominently.
     """
-    path, data_dir = Path(path), data_dir or get_data_dir()
+    path, data_dir = Path(path), resolve_data_dir(data_dir)
     given = {key: value.strip() if isinstance(value, str) else value for key, value in (given or {}).items()}
     data = path.read_bytes()
     source = parse_plan_bytes(data, path)
@@ -375,7 +375,7 @@ def _add_locked(
 
 def remove_plan(plan_id: str, data_dir: Path | None = None, log: Callable[[str], None] = print) -> None:
     """Remove a plan's file and manifest row, and rebuild (all restored if the rebuild fails)."""
-    data_dir = data_dir or get_data_dir()
+    data_dir = resolve_data_dir(data_dir)
     manifest = get_manifest_path(data_dir)
     with hold_data_lock(data_dir, log):  # from the manifest read to the processed write
         entries = [e for e in read_manifest(manifest) if e.plan_id == plan_id]

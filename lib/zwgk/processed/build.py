@@ -26,7 +26,7 @@ from zwgk.ingest.manifest import ManifestEntry, check_raw_file, find_unlisted_fi
 from zwgk.parallel import map_processes
 from zwgk.parse.dispatch import PlanSource, parse_plan_bytes
 from zwgk.parse.frontmatter import infer_jurisdiction_year
-from zwgk.paths import CONFIG_DIR, PACKAGE_DIR, get_data_dir, get_manifest_path, get_processed_dir, get_raw_dir
+from zwgk.paths import CONFIG_DIR, PACKAGE_DIR, get_manifest_path, get_processed_dir, get_raw_dir, resolve_data_dir
 from zwgk.processed.parents import assign_parent_plans
 from zwgk.processed.rows import PlanRows, build_plan_rows
 from zwgk.processed.transaction import RETIRED_PREFIX, STAGING_PREFIX, hold_data_lock, mark_step, sync_folder
@@ -326,7 +326,7 @@ def build_dataset(data_dir: Path | None = None, *, force: bool = False, log: Cal
     Raises `BuildError` (listing every plan that failed, with file and line) or
     `ManifestError`; on any error nothing is written.
     """
-    data_dir = data_dir or get_data_dir()
+    data_dir = resolve_data_dir(data_dir)
     with hold_data_lock(data_dir, log):
         return _build_locked(data_dir, force, log or (lambda message: None))
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from zwgk.paths import get_data_dir, get_processed_dir
+from zwgk.paths import get_processed_dir, resolve_data_dir
 from zwgk.processed.build import build_dataset, is_dataset_current
 from zwgk.processed.transaction import needs_recovery
 from zwgk.schema import FIELDS, LIST, TABLES
@@ -21,7 +21,7 @@ from zwgk.schema import FIELDS, LIST, TABLES
 
 def ensure_dataset(data_dir: Path | None = None) -> Path:
     """Rebuild the dataset if it is missing or stale; return the processed folder."""
-    data_dir = data_dir or get_data_dir()
+    data_dir = resolve_data_dir(data_dir)
     if needs_recovery(data_dir) or not is_dataset_current(data_dir):
         build_dataset(data_dir, log=print)  # recovers an interrupted command and rechecks, under the lock
     return get_processed_dir(data_dir)
