@@ -164,6 +164,7 @@ def test_report_with_parameters_exports_to_its_own_folder_with_a_gallery(
     argv = ["report", "-p", "focal_plan_id=jiangsu-changzhou-2021", "-p", "lang=en", "-p", "year_window=2", "--notebook", "04"]
     assert main(argv) == 0, capsys.readouterr().err
     folder = tmp_path / "figures" / "runs" / "focal_plan_id-jiangsu-changzhou-2021--lang-en--year_window-2"
+    assert f"figures and their gallery: {folder / 'index.html'}" in capsys.readouterr().out
     assert _gallery_names(folder / "index.html") == ["gaps_theme_heatmap", "gaps_focal_ranking", "gaps_accountability", "gaps_agency_kinds"]
     caption = json.loads((folder / "gaps_focal_ranking.json").read_text(encoding="utf-8"))["caption"]
     assert caption.startswith("Changzhou 2021")

@@ -65,17 +65,19 @@ def _run_cluster(args: argparse.Namespace) -> None:
 
 
 def _run_report(args: argparse.Namespace) -> None:
-    from zwgk.figures.notebooks import check_parameters, parse_parameter, run_notebooks, select_notebooks
+    from zwgk.figures.notebooks import check_parameters, choose_figures_dir, parse_parameter, run_notebooks, select_notebooks
 
     notebooks = select_notebooks(args.notebook)
     parameters = dict(parse_parameter(text) for text in args.parameter)
     if args.lang:
         parameters["lang"] = args.lang
-    figures_dir = args.figures_dir or parameters.pop("figures_dir", None)
+    given_dir = args.figures_dir or parameters.pop("figures_dir", None)
     check_parameters(parameters, notebooks)  # before the build: a typo fails at once
+    figures_dir = Path(given_dir) if given_dir else choose_figures_dir(parameters, notebooks)
     build_dataset(log=print)
-    for path in run_notebooks(parameters, notebooks=notebooks, figures_dir=Path(figures_dir) if figures_dir else None):
+    for path in run_notebooks(parameters, notebooks=notebooks, figures_dir=figures_dir):
         print(f"executed {path}")
+    print(f"figures and their gallery: {figures_dir / 'index.html'}")
 
 
 def _run_evaluate(args: argparse.Namespace) -> None:
