@@ -1,8 +1,10 @@
 # zwgk task runner. The README's two commands:
 #   make all    build the dataset from data/raw, execute every notebook headless, export every figure
 #   make test   run the test suite
-# Both set up everything first: a virtual environment in .venv with the package and its
-# dependencies, and (as root on Debian) the system packages chromium and fonts-noto-cjk.
+#   make lab    open the notebooks in JupyterLab
+# All set up everything first: a virtual environment in .venv with the package and its
+# dependencies, (as root on Debian) the system packages chromium and fonts-noto-cjk, and the
+# git filter that strips notebook outputs when they are staged (scripts/install_git_filters.sh).
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,11 +12,12 @@ BIN := $(VENV)/bin
 STAMP := .make
 SYSTEM_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: all setup data report evaluate benchmark test lint docs clean
+.PHONY: all setup data report lab evaluate benchmark test lint docs clean
 
 all: report
 
 setup: $(STAMP)/python $(STAMP)/system
+	@bash scripts/install_git_filters.sh $(BIN)/python
 
 $(STAMP)/python: pyproject.toml
 	@mkdir -p $(STAMP)
@@ -34,6 +37,11 @@ data: setup
 
 report: data
 	$(BIN)/zwgk report
+
+# Notebooks open paired with their .py scripts (jupytext); saving keeps outputs in your copy,
+# the git filter keeps them out of commits. Figures of a notebook run by hand go to figures/_scratch/.
+lab: data
+	$(BIN)/jupyter lab notebooks/
 
 evaluate: data
 	$(BIN)/zwgk evaluate

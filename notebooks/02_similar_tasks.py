@@ -8,7 +8,7 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
 # ---
@@ -36,7 +36,7 @@ query = "规范依申请公开工作流程"
 n_similar = 5
 include_national = True  # True: national plans compared and shown as their own group; False: local plans only
 export_figures = True
-figures_dir = None
+figures_dir = None  # None: figures/_scratch/ (git-ignored) when run by hand; `zwgk report` passes figures/ or figures/runs/…
 
 # %%
 from pathlib import Path

@@ -8,7 +8,7 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
 # ---
@@ -36,7 +36,7 @@ min_peer_share = 0.5
 include_national = True  # True: national plans shown as their own group in the all-plan charts; never peers either way
 lang = "both"
 export_figures = True
-figures_dir = None
+figures_dir = None  # None: figures/_scratch/ (git-ignored) when run by hand; `zwgk report` passes figures/ or figures/runs/…
 
 # %%
 from pathlib import Path

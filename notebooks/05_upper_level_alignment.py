@@ -8,7 +8,7 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
 # ---
@@ -30,7 +30,7 @@ focal_plan_id = "jiangsu-changzhou-2018"
 top_n = 15
 lang = "both"
 export_figures = True
-figures_dir = None
+figures_dir = None  # None: figures/_scratch/ (git-ignored) when run by hand; `zwgk report` passes figures/ or figures/runs/…
 
 # %%
 from pathlib import Path

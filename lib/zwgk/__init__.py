@@ -62,6 +62,7 @@ __version__ = "0.1.0"
 _LAZY_MODULES = {
     "charts": "zwgk.figures.charts",
     "export": "zwgk.figures.export",
+    "explore": "zwgk.figures.explore",
     "maps": "zwgk.figures.maps",
     "style": "zwgk.figures.style",
 }
@@ -104,6 +105,7 @@ __all__ = [
     "compute_keyness",
     "compute_year_changes",
     "diff_years",
+    "explore",
     "export",
     "export_figure",
     "find_cooccurrence_communities",

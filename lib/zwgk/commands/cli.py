@@ -65,11 +65,19 @@ def _run_cluster(args: argparse.Namespace) -> None:
 
 
 def _run_report(args: argparse.Namespace) -> None:
-    from zwgk.figures.notebooks import run_notebooks
+    from zwgk.figures.notebooks import check_parameters, choose_figures_dir, parse_parameter, run_notebooks, select_notebooks
 
+    notebooks = select_notebooks(args.notebook)
+    parameters = dict(parse_parameter(text) for text in args.parameter)
+    if args.lang:
+        parameters["lang"] = args.lang
+    given_dir = args.figures_dir or parameters.pop("figures_dir", None)
+    check_parameters(parameters, notebooks)  # before the build: a typo fails at once
+    figures_dir = Path(given_dir) if given_dir else choose_figures_dir(parameters, notebooks)
     build_dataset(log=print)
-    for path in run_notebooks({"lang": args.lang}):
+    for path in run_notebooks(parameters, notebooks=notebooks, figures_dir=figures_dir):
         print(f"executed {path}")
+    print(f"figures and their gallery: {figures_dir / 'index.html'}")
 
 
 def _run_evaluate(args: argparse.Namespace) -> None:
@@ -106,8 +114,17 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     cluster = commands.add_parser("cluster", help="update the persisted common-task clusters in data/clusters (new plans only)")
     cluster.add_argument("--full", action="store_true", help="recluster every measure from scratch (cluster ids may change)")
-    report = commands.add_parser("report", help="execute every notebook headless and refresh figures/ and its gallery")
-    report.add_argument("--lang", choices=["zh", "en", "both"], default="both", help="label language of the charts")
+    report = commands.add_parser("report", help="execute the notebooks headless and refresh a figures folder and its gallery")
+    report.add_argument("--lang", choices=["zh", "en", "both"], help="label language of the charts (same as -p lang=…)")
+    report.add_argument(
+        "-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
+        help="a notebook parameter (repeatable), e.g. -p focal_plan_id=jiangsu-changzhou-2021; values read as YAML scalars",
+    )  # fmt: skip
+    report.add_argument("--notebook", action="append", metavar="NN", help="run only this notebook (repeatable): 04 or 04_jurisdiction_gaps")
+    report.add_argument(
+        "--figures-dir", type=Path,
+        help="export here (default: figures/ at the notebooks' defaults, else figures/runs/<the parameters that differ>)",
+    )  # fmt: skip
     commands.add_parser("evaluate", help="print the evaluation figures (themes, segmentation, clustering, stability)")
     commands.add_parser("docs", help="regenerate the field dictionary in data/README.md")
     return parser

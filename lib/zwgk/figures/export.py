@@ -1,23 +1,33 @@
 """Export figures for policy briefs (interactive HTML, PNG at scale 2, SVG) and the gallery
-``figures/index.html``. PNG and SVG use kaleido with Debian's chromium; fonts-noto-cjk renders
-the Chinese. A caption file beside each figure feeds the gallery."""
+``index.html`` of every folder exported to. PNG and SVG use kaleido with Debian's chromium;
+fonts-noto-cjk renders the Chinese. A caption file beside each figure feeds the gallery.
+
+Where figures go: ``zwgk report`` passes its folder (``figures/`` for the default run); a
+notebook run by hand in JupyterLab passes none and writes to ``figures/_scratch/`` (git-ignored),
+so trying things out never overwrites the tracked figures."""
 
 from __future__ import annotations
 
 import atexit
+import csv
 import hashlib
 import html
 import json
+import os
 import re
 import warnings
 from pathlib import Path
 
 import plotly.graph_objects as go
 
-from zwgk.paths import FIGURES_DIR
+from zwgk.paths import FIGURES_DIR, get_manifest_path
 
 PNG_SCALE = 2
 FORMATS = ("html", "png", "svg")
+SCRATCH_DIR = FIGURES_DIR / "_scratch"  # interactive runs export here (git-ignored)
+# Set by ``run_notebooks`` for each kernel it starts: the notebook exporting, for the gallery's order.
+NOTEBOOK_VARIABLE = "ZWGK_NOTEBOOK"
+_EXPORTED: dict[str, int] = {}  # figures exported by this process, per notebook: their order in the gallery
 
 
 _SERVER = {"running": False}
@@ -47,12 +57,13 @@ def _stop_export_server() -> None:
 
 
 def export_figure(fig: go.Figure, name: str, caption: str, out_dir: Path | None = None, formats: tuple[str, ...] = FORMATS) -> list[Path]:
-    """Write ``fig`` as ``name``.html/.png/.svg with its caption; return the paths written.
+    """Write ``fig`` as ``name``.html/.png/.svg with its caption, refresh the folder's gallery; return the paths written.
 
     The HTML loads plotly.js from a file beside it (no network needed) and has a fixed div
-    id, so rerunning on the same data rewrites the same bytes.
+    id, so rerunning on the same data rewrites the same bytes. Without ``out_dir`` (a notebook
+    run by hand) the figures go to ``figures/_scratch/``, never over the tracked ``figures/``.
     """
-    out_dir = out_dir or FIGURES_DIR
+    out_dir = Path(out_dir) if out_dir else SCRATCH_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
     fig = _fix_trace_ids(fig, name)
     written = []
@@ -70,10 +81,22 @@ def export_figure(fig: go.Figure, name: str, caption: str, out_dir: Path | None 
             if fmt == "svg":
                 _fix_svg_ids(path, name)
             written.append(path)
-    (out_dir / f"{name}.json").write_text(
-        json.dumps({"name": name, "caption": caption}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    notebook = find_exporting_notebook()
+    order = _EXPORTED.setdefault(f"{notebook}:{name}", len(_EXPORTED))
+    meta = {"name": name, "caption": caption, "notebook": notebook, "order": order}
+    (out_dir / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_gallery(out_dir)
     return written
+
+
+def find_exporting_notebook() -> str:
+    """Return the name of the notebook exporting (``04_jurisdiction_gaps``), or "" outside one.
+
+    ``zwgk report`` names it for each kernel it starts; JupyterLab tells its kernels their
+    notebook's path in ``JPY_SESSION_NAME``. The gallery orders figures by it.
+    """
+    named = os.environ.get(NOTEBOOK_VARIABLE) or os.environ.get("JPY_SESSION_NAME") or ""
+    return Path(named).stem if named else ""
 
 
 def _fix_trace_ids(fig: go.Figure, name: str) -> go.Figure:
@@ -106,6 +129,8 @@ body {{ font-family: "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microso
 figure {{ margin: 0; border: 1px solid #ddd; padding: 0.75rem; }}
 img {{ width: 100%; height: auto; }}
 figcaption {{ font-size: 0.95rem; margin-top: 0.5rem; }}
+.notebook {{ color: #666; font-size: 0.85rem; }}
+footer {{ margin-top: 2rem; color: #555; font-size: 0.9rem; }}
 </style>
 </head>
 <body>
@@ -114,22 +139,48 @@ figcaption {{ font-size: 0.95rem; margin-top: 0.5rem; }}
 <div class="grid">
 {items}
 </div>
+<footer><p>{footer}</p></footer>
 </body>
 </html>
 """
 
 
 def write_gallery(out_dir: Path | None = None) -> Path:
-    """Write ``index.html``: every exported figure with its caption, linking to the HTML version."""
-    out_dir = out_dir or FIGURES_DIR
+    """Write ``index.html``: every figure of ``out_dir`` with its caption, linking to the HTML version.
+
+    Figures are ordered by notebook, then as each notebook exports them; the footer names the
+    data they were drawn from (see ``describe_data``), so a gallery says which data it shows.
+    """
+    out_dir = Path(out_dir) if out_dir else SCRATCH_DIR
+    metas = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(out_dir.glob("*.json"))]
+    metas.sort(key=lambda m: (m.get("notebook") or "~", m.get("order", 0), m["name"]))  # figures of no notebook last
     items = []
-    for meta_path in sorted(out_dir.glob("*.json")):
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    for meta in metas:
         name, caption = html.escape(meta["name"]), html.escape(meta["caption"])
+        notebook = html.escape(meta.get("notebook") or "")
         items.append(
             f'<figure><a href="{name}.html"><img src="{name}.png" alt="{caption}"></a>'
-            f'<figcaption>{caption} (<a href="{name}.svg">SVG</a>)</figcaption></figure>'
+            f'<figcaption>{caption} (<a href="{name}.svg">SVG</a>)'
+            + (f' <span class="notebook">{notebook}</span>' if notebook else "")
+            + "</figcaption></figure>"
         )
     path = out_dir / "index.html"
-    path.write_text(_PAGE.format(items="\n".join(items)), encoding="utf-8")
+    path.write_text(_PAGE.format(items="\n".join(items), footer=html.escape(describe_data())), encoding="utf-8")
     return path
+
+
+def describe_data(manifest: Path | None = None) -> str:
+    """Return one line naming the data the figures show: plans, years and the raw manifest's sha256.
+
+    Taken from ``data/raw/plans.csv`` (of ``ZWGK_DATA_DIR``), not from the build: rebuilding the
+    same raw data gives the same line, so the gallery is the same bytes.
+    """
+    manifest = manifest or get_manifest_path()
+    if not manifest.is_file():
+        return f"Data: unknown (no manifest at {manifest})."
+    content = manifest.read_bytes()
+    rows = list(csv.DictReader(content.decode("utf-8-sig").splitlines()))
+    years = sorted(int(row["year"]) for row in rows if (row.get("year") or "").strip().isdigit())
+    span = f", {years[0]}–{years[-1]}" if years else ""
+    digest = hashlib.sha256(content).hexdigest()[:12]
+    return f"Data: {len(rows)} plans{span}; raw manifest plans.csv sha256 {digest} (the same on every rebuild of the same raw data)."
