@@ -179,8 +179,21 @@ def test_notebooks_02_and_03_run_on_one_plan(one_plan_data_dir: Path, tmp_path: 
     assert "No common tasks" in text and any("one plan only" in reason for reason in reasons)
     text, reasons = read_outputs(themes)
     assert "No jurisdiction has plans of two or more years" in text
-    assert any("Emerging" not in r and "two years" in r for r in reasons)
+    assert any("No jurisdiction has plans of two years" in reason for reason in reasons)
+    assert any("No distinctive terms" in reason for reason in reasons)
     assert len(list((tmp_path / "figures").glob("*.png"))) >= 6
+
+
+def test_notebook_05_runs_to_the_end_without_parent_plans(seed_data_dir: Path, tmp_path: Path) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ZWGK_DATA_DIR", str(seed_data_dir))  # local plans only: their parents are not in the dataset
+        [output] = run_notebooks(
+            {"lang": "en"}, [NOTEBOOKS / "05_upper_level_alignment.ipynb"], tmp_path / "executed", tmp_path / "figures"
+        )
+    text, reasons = read_outputs(output)
+    assert "No plan has its parent plan in the dataset" in text and "jiangsu-changzhou-2018 has no parent plan" in text
+    assert len(reasons) == 4 and all(reason.isascii() for reason in reasons)
+    assert reasons.count("No plan has a parent plan in the dataset") == 2
 
 
 def test_notebook_06_names_the_plans_of_a_place_for_a_year_without_one(seed_data_dir: Path, tmp_path: Path) -> None:
@@ -191,4 +204,6 @@ def test_notebook_06_names_the_plans_of_a_place_for_a_year_without_one(seed_data
         patch.setenv("ZWGK_DATA_DIR", str(seed_data_dir))
         run_notebooks(parameters, [NOTEBOOKS / "06_compare_plans.ipynb"], tmp_path / "executed", tmp_path / "figures")
     assert caught.value.ename == "UnknownPlanError"
-    assert "unknown plan of place and year '常州市 2019'; did you mean: jiangsu-changzhou-2018, jiangsu-changzhou-2021" in caught.value.evalue
+    assert (
+        "unknown plan of place and year '常州市 2019'; did you mean: jiangsu-changzhou-2018, jiangsu-changzhou-2021" in caught.value.evalue
+    )

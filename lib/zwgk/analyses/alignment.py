@@ -169,6 +169,6 @@ def find_dropped_parent_measures(coverage: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
     out["n_dropping"] = out["n_plans"] - out["n_carrying"]
     out["share_dropping"] = out["n_dropping"] / out["n_plans"]
-    dropping = coverage[~coverage["is_carried"]].groupby("parent_measure_id")["plan_id"].apply(sorted)
+    dropping = coverage[~coverage["is_carried"].astype(bool)].groupby("parent_measure_id")["plan_id"].apply(sorted)
     out["dropped_by"] = [dropping.get(measure_id, []) for measure_id in out["parent_measure_id"]]
     return out.sort_values(["share_dropping", "n_dropping", "parent_measure_id"], ascending=[False, False, True], ignore_index=True)

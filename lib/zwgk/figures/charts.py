@@ -512,6 +512,8 @@ def plot_alignment_shares(summary: pd.DataFrame, plans: pd.DataFrame, lang: str 
 def plot_compliance_gaps(dropped: pd.DataFrame, plans: pd.DataFrame, top_n: int = 15, lang: str = "both") -> go.Figure:
     """The parent measures most often left out by the plans below them (`find_dropped_parent_measures`), with the parent's year."""
     title = make_title("上级计划中最常未被承接的措施", "The parent plans' measures most often dropped by the plans below", lang)
+    if dropped.empty:
+        return _plot_nothing(title, "没有计划在数据集中有上级计划", "No plan has a parent plan in the dataset", lang)
     frame = dropped[dropped["n_dropping"] > 0].head(top_n)
     if frame.empty:
         return _plot_nothing(title, "下级计划承接了上级计划的全部措施", "The plans below carry every measure of their parents", lang)
