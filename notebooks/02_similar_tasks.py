@@ -29,6 +29,9 @@
 # chart, so one can see which common tasks come from the national plan; with `False` they are
 # left out of every step (similarity index, clusters, text reuse). Charts group plans by level,
 # national first.
+#
+# **Few plans.** Common tasks need local plans of two or more jurisdictions, text reuse two
+# plans: with fewer, the notebook says so, the tables are empty and the charts state why.
 
 # %% tags=["parameters"]
 lang = "both"
@@ -64,7 +67,10 @@ out_dir = Path(figures_dir) if figures_dir else None
 # representative measure (the one most similar to the rest).
 
 # %%
-summary[summary["is_common_task"]].head(20)
+common = summary[summary["is_common_task"]]
+if common.empty:
+    print(f"No common tasks: they need local plans of two or more jurisdictions; this dataset has {local_jurisdictions.nunique()}.")
+common.head(20)
 
 # %%
 fig = zwgk.charts.plot_common_tasks(zwgk.summarise_task_presence(clusters, summary), plans, lang=lang)
@@ -98,6 +104,8 @@ fig
 
 # %%
 reuse = zwgk.find_text_reuse(index)
+if plans["plan_id"].nunique() < 2:
+    print("No text reuse to measure: one plan only.")
 fig = zwgk.charts.plot_text_reuse(zwgk.summarise_text_reuse(index, reuse), plans, lang=lang)
 if export_figures:
     zwgk.export_figure(fig, "similar_text_reuse", "计划间的文本复用 / Text reuse between plans", out_dir=out_dir)

@@ -30,6 +30,10 @@
 # are shown as their own series (dashed lines, their own table and legend group); with
 # `False` they are left out of every chart and table here. Charts group plans by level,
 # national first.
+#
+# **Few plans.** With one year of local plans there is no trend, and without a place that has
+# plans of two years no theme emerges or fades within a place: the notebook says so and those
+# charts state why they are empty.
 
 # %% tags=["parameters"]
 lang = "both"
@@ -89,6 +93,8 @@ fig
 # %%
 per_place = zwgk.summarise_themes_by_year(panel[panel["plan_id"].isin(shown_plans["plan_id"])], by="jurisdiction")
 trends = zwgk.find_emerging_fading(per_place, min_change=min_change)
+if per_place.groupby("jurisdiction")["year"].nunique().max() < 2:
+    print("No jurisdiction has plans of two or more years: nothing emerges or fades within a place.")
 zwgk.compute_year_changes(per_place).sort_values("change")
 
 # %%
@@ -112,6 +118,8 @@ for year in sorted(years.unique()):
 
 # %%
 latest = int(years.max())
+if years.nunique() < 2:
+    print(f"Local plans of one year only ({latest}): no other year to set its words against.")
 keyness = zwgk.compute_keyness(tokens, years == latest)
 fig = zwgk.charts.plot_keyness(keyness, plans[plans["plan_id"].isin(local_measures["plan_id"])], str(latest), lang=lang)
 if export_figures:

@@ -27,6 +27,11 @@
 # out) and never count towards a common task (one shared by two or more local jurisdictions).
 # With `include_national = True` the charts of all plans show them as their own group
 # (全国 National, first), for reference; with `False` they are left out of those charts.
+#
+# **No peers.** A plan alone at its level and years (say, the only prefecture of its year)
+# has no peers: the notebook says so, its gap tables are empty and the gap chart states why.
+# Widen `year_window` or set `peer_level = "any"` to find some. A `focal_plan_id` that is not
+# in the dataset stops at the first cell with the list of valid ids, closest first.
 
 # %% tags=["parameters"]
 focal_plan_id = "jiangsu-changzhou-2018"
@@ -44,6 +49,7 @@ from pathlib import Path
 import zwgk
 
 plans = zwgk.load_plans()
+zwgk.check_plan_ids(focal_plan_id, plans["plan_id"])  # a typo stops here, listing the valid ids
 tasks = zwgk.load_tasks()
 measures = zwgk.load_measures()
 agencies = zwgk.load_agencies()
@@ -56,9 +62,14 @@ out_dir = Path(figures_dir) if figures_dir else None
 
 # %% [markdown]
 # ## Peers
+# An empty table means no peers: then there are no gaps to find below, and the charts say so.
 
 # %%
-zwgk.select_peers(plans, focal_plan_id, year_window, same_level)[["plan_id", "jurisdiction", "level", "year", "year_gap", "is_other_year"]]
+peers = zwgk.select_peers(plans, focal_plan_id, year_window, same_level)
+if peers.empty:
+    print(f"{focal_plan_id} has no peers ({peer_level} level, within {year_window} year(s)): no gaps to find.")
+    print('Widen year_window or set peer_level = "any" to find peers.')
+peers[["plan_id", "jurisdiction", "level", "year", "year_gap", "is_other_year"]]
 
 # %% [markdown]
 # ## Themes by plan, with the focal plan's gaps marked ×

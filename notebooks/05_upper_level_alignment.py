@@ -24,6 +24,11 @@
 #
 # The thresholds were set on a hand-labelled sample (see the README for precision and recall):
 # a class is a good guess per measure, not a verdict. Always read the two texts side by side.
+#
+# **No parent.** A plan whose parent is not in the dataset (the State Council's own plans, or a
+# dataset without them) has nothing to align: the notebook says so, its tables are empty and
+# the charts state why. A `focal_plan_id` not in the dataset stops at the first cell with the
+# list of valid ids, closest first.
 
 # %% tags=["parameters"]
 focal_plan_id = "jiangsu-changzhou-2018"
@@ -38,6 +43,7 @@ from pathlib import Path
 import zwgk
 
 plans = zwgk.load_plans()
+zwgk.check_plan_ids(focal_plan_id, plans["plan_id"])  # a typo stops here, listing the valid ids
 matcher = zwgk.load_matcher()
 alignment = zwgk.align_plans_with_parents(matcher)
 coverage = zwgk.find_coverage_of_parents(matcher)
@@ -45,6 +51,8 @@ summary = zwgk.summarise_alignment(alignment, coverage, matcher.plans)
 dropped = zwgk.find_dropped_parent_measures(coverage)
 focal_label = zwgk.label_plans(plans, lang).str.replace("<br>", " ")[focal_plan_id]
 out_dir = Path(figures_dir) if figures_dir else None
+if summary.empty:
+    print("No plan has its parent plan in the dataset: nothing to align (add the plans above them).")
 
 # %% [markdown]
 # ## 1. Each plan's parent chain
@@ -62,6 +70,8 @@ plans[["plan_id", "jurisdiction", "level", "year", "issue_date", "parent_plan_id
 # %%
 focal_alignment = zwgk.align_with_parent(focal_plan_id, matcher=matcher)
 focal_coverage = zwgk.find_parent_coverage(focal_plan_id, matcher=matcher)
+if focal_alignment.empty:
+    print(f"{focal_plan_id} has no parent plan in the dataset: nothing to align.")
 focal_alignment["alignment_class"].value_counts()
 
 # %% [markdown]

@@ -26,6 +26,10 @@
 # The thresholds are alignment's (notebook 5); the README gives their precision and recall on
 # a hand-labelled sample of cross-plan pairs. A class is a good guess per measure, not a
 # verdict: read the two texts side by side.
+#
+# **Wrong ids or years.** A plan id not in the dataset, or a year in which the place has no
+# plan, stops at the first cell with the ids to choose from, closest first. Plans without
+# measures in common leave the tables empty and the charts say why.
 
 # %% tags=["parameters"]
 plan_a = "jiangsu-changzhou-2018"

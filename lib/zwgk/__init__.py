@@ -52,7 +52,7 @@ from zwgk.analyses.similar import (
 from zwgk.analyses.themes import code_measures, codebook_table
 from zwgk.analyses.timelines import compute_year_changes, find_emerging_fading, summarise_themes_by_year
 from zwgk.analyses.tokens import tokenize_measures
-from zwgk.errors import DatasetValidationError, ManifestError, PlanParseError, ZwgkError
+from zwgk.errors import DatasetValidationError, ManifestError, PlanParseError, UnknownPlanError, ZwgkError, check_plan_ids
 from zwgk.processed.build import BuildError, build_dataset, format_accounting, parse_plan_file
 from zwgk.processed.dataset import load_agencies, load_measure_sources, load_measures, load_plans, load_source_lines, load_tasks
 
@@ -88,6 +88,7 @@ __all__ = [
     "DatasetValidationError",
     "ManifestError",
     "PlanParseError",
+    "UnknownPlanError",
     "ZwgkError",
     "align_plans_with_parents",
     "align_with_parent",
@@ -95,6 +96,7 @@ __all__ = [
     "build_similarity_index",
     "build_theme_panel",
     "charts",
+    "check_plan_ids",
     "cluster_index",
     "cluster_measures",
     "code_measures",

@@ -73,7 +73,7 @@ def test_one_place_across_years(matcher: zwgk.analyses.matching.MeasureMatcher) 
             assert row["other_measure_id"] == counterpart, measure_id
     counts = diff.groupby(["side", "comparison_class"]).size().to_dict()
     assert sum(counts.values()) == 62 + 50
-    with pytest.raises(KeyError, match="常州市 2019: no plan"):
+    with pytest.raises(KeyError, match=r"unknown plan of place and year '常州市 2019'; did you mean: jiangsu-changzhou-2018"):
         zwgk.diff_years("常州市", 2018, 2019, matcher)
 
 

@@ -20,6 +20,7 @@ import re
 import pandas as pd
 
 from zwgk.analyses.matching import MeasureMatcher, load_matcher, make_empty, match_measures
+from zwgk.errors import check_plan_ids
 from zwgk.schema import ALIGNMENT_CLASSES, ANALYSIS_OUTPUTS
 
 _DATE = re.compile(r"(\d{4})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})")
@@ -34,9 +35,9 @@ def classify_alignment(is_copy: bool, is_same_task: bool) -> str:
 
 
 def _find_parent(matcher: MeasureMatcher, plan_id: str, parent_plan_id: str | None) -> str | None:
-    matcher.check_plan(plan_id)
+    check_plan_ids(plan_id, matcher.plans["plan_id"])
     if parent_plan_id is not None:
-        matcher.check_plan(parent_plan_id)
+        check_plan_ids(parent_plan_id, matcher.plans["plan_id"])
         return parent_plan_id
     parent = matcher.plans.set_index("plan_id").at[plan_id, "parent_plan_id"]
     return None if pd.isna(parent) else str(parent)
@@ -168,6 +169,6 @@ def find_dropped_parent_measures(coverage: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
     out["n_dropping"] = out["n_plans"] - out["n_carrying"]
     out["share_dropping"] = out["n_dropping"] / out["n_plans"]
-    dropping = coverage[~coverage["is_carried"]].groupby("parent_measure_id")["plan_id"].apply(sorted)
+    dropping = coverage[~coverage["is_carried"].astype(bool)].groupby("parent_measure_id")["plan_id"].apply(sorted)
     out["dropped_by"] = [dropping.get(measure_id, []) for measure_id in out["parent_measure_id"]]
     return out.sort_values(["share_dropping", "n_dropping", "parent_measure_id"], ascending=[False, False, True], ignore_index=True)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from zwgk.analyses.matching import MeasureMatcher, load_matcher, make_empty, match_measures
+from zwgk.errors import UnknownPlanError, check_plan_ids
 from zwgk.schema import ANALYSIS_OUTPUTS, COMPARISON_CLASSES
 
 COMPARISON_COLUMNS = list(ANALYSIS_OUTPUTS["compare_plans"])
@@ -38,6 +39,7 @@ def compare_plans(plan_a: str, plan_b: str, matcher: MeasureMatcher | None = Non
     shown so a reader can judge). Rows of plan A come first, each side in measure order.
     """
     matcher = matcher or load_matcher()
+    check_plan_ids([plan_a, plan_b], matcher.plans["plan_id"])
     if plan_a == plan_b:
         raise ValueError(f"compare two different plans, not {plan_a} with itself")
     frames = []
@@ -50,13 +52,21 @@ def compare_plans(plan_a: str, plan_b: str, matcher: MeasureMatcher | None = Non
 
 
 def find_plan_of(plans: pd.DataFrame, jurisdiction: str, year: int, province: str | None = None) -> str:
-    """The plan id of ``jurisdiction`` (Chinese or English name, or a plan id's place) in ``year``; `KeyError` if none or several."""
+    """The plan id of ``jurisdiction`` (Chinese or English name, or a plan id's place) in ``year``.
+
+    `UnknownPlanError` (listing the place's plans) if it has none that year; `KeyError` if several.
+    """
     names = plans[["jurisdiction", "jurisdiction_en"]].apply(lambda column: column.str.casefold())
     found = plans[(names == jurisdiction.casefold()).any(axis=1) & (plans["year"] == year)]
     if province is not None:
         found = found[found["province"].isin([province]) | found["province_en"].str.casefold().eq(province.casefold())]
+    if found.empty:  # name the place's plans (all plans if the place is unknown), closest first
+        places = plans[(names == jurisdiction.casefold()).any(axis=1)]
+        raise UnknownPlanError(
+            f"{jurisdiction} {year}", (places if len(places) else plans)["plan_id"].tolist(), what="plan of place and year"
+        )
     if len(found) != 1:
-        what = "no plan" if found.empty else f"{len(found)} plans ({', '.join(found['plan_id'])}); pass province"
+        what = f"{len(found)} plans ({', '.join(found['plan_id'])}); pass province"
         raise KeyError(f"{jurisdiction} {year}: {what}")
     return str(found["plan_id"].iloc[0])
 

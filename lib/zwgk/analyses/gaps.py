@@ -11,11 +11,20 @@ from __future__ import annotations
 
 import pandas as pd
 
+from zwgk.errors import check_plan_ids
 from zwgk.schema import UNCLASSIFIED
+
+GAP_COLUMNS = ["peer_share", "n_peers_covering", "n_peers", "peers_covering", "includes_other_year_peers", "peer_sources",
+               "peer_measure_ids", "peer_texts"]  # fmt: skip
 
 
 def select_peers(plans: pd.DataFrame, plan_id: str, year_window: int = 1, same_level: bool = True) -> pd.DataFrame:
-    """Return the peer plans of ``plan_id`` with ``is_other_year`` and ``year_gap`` columns."""
+    """Return the peer plans of ``plan_id`` with ``is_other_year`` and ``year_gap`` columns.
+
+    Raises `UnknownPlanError` (listing the valid ids) when ``plan_id`` is not in ``plans``;
+    no peers is an empty table, not an error.
+    """
+    check_plan_ids(plan_id, plans["plan_id"])
     focal = plans.set_index("plan_id").loc[plan_id]
     peers = plans[
         (plans["jurisdiction"] != focal["jurisdiction"])
@@ -62,18 +71,7 @@ def _gap_rows(units: pd.DataFrame, key: str, plan_id: str, peers: pd.DataFrame, 
                      "includes_other_year_peers": bool(group["is_other_year"].any()),
                      "peer_sources": sorted(group["source"].unique()), "peer_measure_ids": sorted(group["measure_id"]),
                      "peer_texts": sorted(group["peer_text"])})  # fmt: skip
-    columns = [
-        key,
-        "peer_share",
-        "n_peers_covering",
-        "n_peers",
-        "peers_covering",
-        "includes_other_year_peers",
-        "peer_sources",
-        "peer_measure_ids",
-        "peer_texts",
-    ]
-    return pd.DataFrame(rows, columns=columns).sort_values(["peer_share", key], ascending=[False, True], ignore_index=True)
+    return pd.DataFrame(rows, columns=[key, *GAP_COLUMNS]).sort_values(["peer_share", key], ascending=[False, True], ignore_index=True)
 
 
 def find_theme_gaps(
@@ -83,7 +81,7 @@ def find_theme_gaps(
     """Themes at least ``min_peer_share`` of the peers cover and ``plan_id`` does not."""
     peers = select_peers(plans, plan_id, year_window, same_level)
     if peers.empty:
-        return pd.DataFrame(columns=["theme_id", "peer_share"])
+        return pd.DataFrame(columns=["theme_id", *GAP_COLUMNS, "theme_zh", "theme_en", "plan_id"])  # no peers: no gaps, same columns
     units = measures[["measure_id", "plan_id", "task_id", "text"]].merge(
         coded[["measure_id", "theme_id", "theme_zh", "theme_en"]], on="measure_id"
     )
@@ -105,7 +103,7 @@ def find_task_gaps(
     """
     peers = select_peers(plans, plan_id, year_window, same_level)
     if peers.empty:
-        return pd.DataFrame(columns=["cluster_id", "peer_share"])
+        return pd.DataFrame(columns=["cluster_id", *GAP_COLUMNS, "label", "plan_id"])  # no peers: no gaps, same columns
     common = summary.loc[summary["is_common_task"], ["cluster_id", "label"]]
     units = measures[["measure_id", "plan_id", "task_id", "text"]].merge(clusters[["measure_id", "cluster_id"]], on="measure_id")
     units = units[units["cluster_id"].isin(common["cluster_id"])]

@@ -25,6 +25,7 @@ from zwgk.figures.style import (
     label_plans,
     label_themes,
     make_axis_label,
+    make_empty_figure,
     make_label,
     make_title,
 )
@@ -88,6 +89,10 @@ def _fit_level_axes(fig: go.Figure, lang: str, axes: str = "x") -> go.Figure:
 
 def plot_plan_sizes(plans: pd.DataFrame, lang: str = "both") -> go.Figure:
     """Tasks and measures per plan: how much each plan asks, on one scale."""
+    if plans.empty:
+        return _plot_nothing(
+            make_title("各计划的任务与措施数量", "Tasks and measures per plan", lang), "没有计划", "No plans to show", lang
+        )
     ordered = order_plans(plans)
     axis = _level_axis(ordered, ordered["plan_id"], lang)
     labels = axis[1]
@@ -102,6 +107,13 @@ def plot_plan_sizes(plans: pd.DataFrame, lang: str = "both") -> go.Figure:
 
 def plot_theme_heatmap(panel: pd.DataFrame, plans: pd.DataFrame, gaps: pd.DataFrame | None = None, lang: str = "both") -> go.Figure:
     """Plan x theme heatmap of the share of measures; peer gaps (plan_id, theme_id) marked ×."""
+    if _is_empty(panel, plans):
+        return _plot_nothing(
+            make_title("各计划的主题构成", "Themes by plan", lang),
+            "没有计划的措施可按主题比较",
+            "No plan has measures to compare by theme",
+            lang,
+        )
     frame = panel[panel["theme_id"] != UNCLASSIFIED].copy()
     frame["theme_label"] = label_themes(frame, lang, wrap=True)
     order = frame.groupby("theme_label")["share_measures"].mean().sort_values(ascending=False).index.tolist()
@@ -128,6 +140,13 @@ def plot_theme_heatmap(panel: pd.DataFrame, plans: pd.DataFrame, gaps: pd.DataFr
 
 def plot_theme_shares(panel: pd.DataFrame, plans: pd.DataFrame, n_themes: int = 8, lang: str = "both") -> go.Figure:
     """Share of measures in the most common themes, per plan, with 95% bootstrap intervals."""
+    if _is_empty(panel, plans):
+        return _plot_nothing(
+            make_title("主要主题的措施占比", "Share of measures in the main themes", lang),
+            "没有计划的措施可按主题比较",
+            "No plan has measures to compare by theme",
+            lang,
+        )
     frame = panel[panel["theme_id"] != UNCLASSIFIED].copy()
     top = frame.groupby("theme_id")["share_measures"].mean().nlargest(n_themes).index
     frame = frame[frame["theme_id"].isin(top)]
@@ -163,6 +182,13 @@ def plot_theme_trends(
     ``national``, the same table for the State Council's plans, draws them as a separate dashed
     series per theme, so the national plans are shown beside the local mean, never averaged into it.
     """
+    if by_year.empty:
+        return _plot_nothing(
+            make_title("主要主题的年度变化", "Main themes over the years", lang),
+            "没有地方计划可按年份汇总",
+            "No local plans to pool by year",
+            lang,
+        )
     frame = by_year[by_year["theme_id"] != UNCLASSIFIED].copy()
     top = frame.groupby("theme_id")["mean_plan_share"].mean().nlargest(n_themes).index
     frame = frame[frame["theme_id"].isin(top)].sort_values("year")
@@ -198,6 +224,13 @@ def _add_national_trend(fig: go.Figure, rows: pd.DataFrame, label: str, i: int, 
 
 def plot_emerging_fading(trends: pd.DataFrame, plans: pd.DataFrame, lang: str = "both") -> go.Figure:
     """Change in each theme's share between a jurisdiction's first and last plan."""
+    if trends.empty or trends["status"].eq("stable").all():
+        return _plot_nothing(
+            make_title("新兴与淡出的主题", "Emerging and fading themes", lang),
+            "没有地区有两个年份以上的计划，或没有主题的占比变化超过阈值",
+            "No jurisdiction has plans of two years, or no theme changed past the threshold",
+            lang,
+        )
     frame = trends[trends["status"] != "stable"].copy()
     frame["theme_label"] = label_themes(frame, lang)
     if "jurisdiction" in frame:
@@ -214,6 +247,13 @@ def plot_emerging_fading(trends: pd.DataFrame, plans: pd.DataFrame, lang: str = 
 
 def plot_keyness(keyness: pd.DataFrame, plans: pd.DataFrame, target: str, n_terms: int = 15, lang: str = "both") -> go.Figure:
     """The terms that set ``target`` (a plan or year label) apart from the rest (log-likelihood)."""
+    if keyness.empty or not keyness["direction"].eq("over").any():
+        return _plot_nothing(
+            make_title(f"{target} 的特征词", f"Distinctive terms of {target}", lang),
+            "没有特征词：没有其他计划可比较，或词语太少",
+            "No distinctive terms: no other plans to compare with, or too few words",
+            lang,
+        )
     frame = keyness[keyness["direction"] == "over"].nlargest(n_terms, "g2").sort_values("log_ratio")
     fig = go.Figure(go.Bar(x=frame["log_ratio"], y=frame["term"], orientation="h", marker_color=PALETTE[0], customdata=frame["g2"],
                            hovertemplate="%{y}: log2 ratio %{x:.2f}, G2 %{customdata:.1f}<extra></extra>"))  # fmt: skip
@@ -231,6 +271,8 @@ def plot_measure_map(
     column. The ``n_colours`` largest groups get colours, the rest are grey (more colours cannot
     stay distinguishable).
     """
+    if _is_empty(points, plans):
+        return _plot_nothing(make_title("措施语义地图", "Map of measures", lang), "没有措施可绘制", "No measures to map", lang)
     levels = plans.set_index("plan_id")["level"]
     labels = label_plans(plans, lang).str.replace("<br>", " ") + " · " + levels.map(lambda v: label_level(v, lang, wrap=False))
     top = points[colour].value_counts().index[:n_colours]
@@ -263,6 +305,13 @@ def plot_measure_map(
 
 def plot_common_tasks(presence: pd.DataFrame, plans: pd.DataFrame, n_tasks: int = 25, lang: str = "both") -> go.Figure:
     """Common-task x plan matrix: which plans include each task shared across jurisdictions."""
+    if _is_empty(presence, plans):
+        return _plot_nothing(
+            make_title("跨地区的共同任务", "Common tasks across jurisdictions", lang),
+            "没有共同任务：至少需要两个地区的地方计划",
+            "No common tasks: they need local plans of two or more jurisdictions",
+            lang,
+        )
     top = presence.drop_duplicates("cluster_id").head(n_tasks)["cluster_id"]
     frame = presence[presence["cluster_id"].isin(top)]
     names = frame.drop_duplicates("cluster_id").set_index("cluster_id")["label"]
@@ -286,6 +335,13 @@ def plot_common_tasks(presence: pd.DataFrame, plans: pd.DataFrame, n_tasks: int 
 
 def plot_text_reuse(reuse_summary: pd.DataFrame, plans: pd.DataFrame, lang: str = "both") -> go.Figure:
     """Plan x plan heatmap: share of the row plan's measures copied nearly verbatim in the column plan."""
+    if _is_empty(reuse_summary, plans):
+        return _plot_nothing(
+            make_title("计划间的文本复用", "Text reuse between plans", lang),
+            "没有可比较的计划对（只有一份计划）",
+            "No pairs of plans to compare (one plan only)",
+            lang,
+        )
     plan_order = order_plans(plans)["plan_id"]
     grid = reuse_summary.pivot_table(index="plan_id", columns="other_plan_id", values="share_copied").reindex(
         index=plan_order, columns=plan_order
@@ -305,6 +361,13 @@ def plot_text_reuse(reuse_summary: pd.DataFrame, plans: pd.DataFrame, lang: str 
 
 def plot_gap_ranking(gaps: pd.DataFrame, plans: pd.DataFrame, focal: str, lang: str = "both") -> go.Figure:
     """The focal plan's gaps, ranked by the share of peers that cover each theme; hover lists sources."""
+    if gaps.empty:
+        return _plot_nothing(
+            make_title(f"{focal}：同类计划覆盖而本计划缺少的主题", f"{focal}: themes peers cover and this plan lacks", lang),
+            "没有缺口：没有同类计划，或本计划覆盖了同类计划的全部常见主题",
+            "No gaps: no peers, or the plan covers every theme most peers cover",
+            lang,
+        )
     frame = gaps.sort_values(["peer_share", "theme_id"], ascending=[True, False]).copy()
     frame["theme_label"] = label_themes(frame, lang, wrap=True)
     hover = frame["peers_covering"].map("、".join) + "<br>" + frame["peer_sources"].map(lambda s: "<br>".join(s[:6]))
@@ -323,6 +386,8 @@ def plot_gap_ranking(gaps: pd.DataFrame, plans: pd.DataFrame, focal: str, lang: 
 
 def plot_accountability(accountability: pd.DataFrame, plans: pd.DataFrame, lang: str = "both") -> go.Figure:
     """Share of tasks with a named lead agency, a deadline or frequency, a quantified target, per plan."""
+    if _is_empty(accountability, plans):
+        return _plot_nothing(make_title("问责指标", "Accountability", lang), "没有任务可汇总", "No tasks to summarise", lang)
     ranks = order_plans(plans).reset_index(drop=True).reset_index().set_index("plan_id")["index"]
     ordered = accountability.assign(_rank=accountability["plan_id"].map(ranks)).sort_values(["_rank", "plan_id"])
     labels = _plan_labels(plans, ordered["plan_id"], lang)
@@ -349,6 +414,13 @@ def plot_accountability(accountability: pd.DataFrame, plans: pd.DataFrame, lang:
 
 def plot_agency_kinds(kinds: pd.DataFrame, plans: pd.DataFrame, n_kinds: int = 15, lang: str = "both") -> go.Figure:
     """Plan x agency-kind heatmap: the share of a plan's tasks that name each kind of agency."""
+    if _is_empty(kinds, plans):
+        return _plot_nothing(
+            make_title("各类部门承担的任务占比", "Share of tasks naming each kind of agency", lang),
+            "没有计划列出牵头或责任部门",
+            "No plan names lead or responsible agencies",
+            lang,
+        )
     frame = kinds.copy()
     frame["kind_label"] = {"zh": frame["agency_kind_zh"], "en": frame["agency_kind_en"],
                            "both": frame["agency_kind_zh"] + " " + frame["agency_kind_en"]}[lang]  # fmt: skip
@@ -366,13 +438,14 @@ def plot_agency_kinds(kinds: pd.DataFrame, plans: pd.DataFrame, n_kinds: int = 1
     return _fit_level_axes(apply_house_style(fig, title, labels, lang, height=300 + 32 * len(top), width=1200), lang)
 
 
+def _is_empty(*frames: pd.DataFrame) -> bool:
+    """True when any of the chart's tables has no rows: nothing to draw, so the chart says why (`_plot_nothing`)."""
+    return any(frame is None or frame.empty for frame in frames)
+
+
 def _plot_nothing(title: str, reason_zh: str, reason_en: str, lang: str) -> go.Figure:
-    """An empty chart whose title says why it is empty (no data is not an error)."""
-    fig = go.Figure()
-    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False})
-    fig.add_annotation(text=join_languages(reason_zh, reason_en, lang), xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
-                       font={"size": 18})  # fmt: skip
-    return apply_house_style(fig, title, [], lang, height=400)
+    """An empty chart whose title says why it is empty (no data is not an error); see `make_empty_figure`."""
+    return make_empty_figure(title, reason_zh, reason_en, lang)
 
 
 def _label_plans_with_level(plans: pd.DataFrame, plan_ids: list, lang: str) -> list[str]:
@@ -439,6 +512,8 @@ def plot_alignment_shares(summary: pd.DataFrame, plans: pd.DataFrame, lang: str 
 def plot_compliance_gaps(dropped: pd.DataFrame, plans: pd.DataFrame, top_n: int = 15, lang: str = "both") -> go.Figure:
     """The parent measures most often left out by the plans below them (`find_dropped_parent_measures`), with the parent's year."""
     title = make_title("上级计划中最常未被承接的措施", "The parent plans' measures most often dropped by the plans below", lang)
+    if dropped.empty:
+        return _plot_nothing(title, "没有计划在数据集中有上级计划", "No plan has a parent plan in the dataset", lang)
     frame = dropped[dropped["n_dropping"] > 0].head(top_n)
     if frame.empty:
         return _plot_nothing(title, "下级计划承接了上级计划的全部措施", "The plans below carry every measure of their parents", lang)
@@ -609,6 +684,13 @@ def plot_comparison_map(coords: pd.DataFrame, plan_ids: list[str], lang: str = "
 
     Shows where two compared plans sit among all plans: close together, they weight the themes alike.
     """
+    if _is_empty(coords):
+        return _plot_nothing(
+            make_title("比较的两份计划在全部计划中的位置", "The two plans among all plans", lang),
+            "对应分析至少需要两份计划和两个主题",
+            "Correspondence analysis needs two or more plans and themes",
+            lang,
+        )
     fig = plot_correspondence_map(coords, lang=lang)
     ringed = coords[(coords["point_type"] == "plan") & coords["point_id"].isin(plan_ids)]
     ring = {"size": 26, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": "#000000"}}

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from zwgk.figures.style import PALETTE, apply_house_style, join_languages, label_plans, make_title
+from zwgk.figures.style import PALETTE, apply_house_style, join_languages, label_plans, make_empty_figure, make_title
 
 PLAN_COLOUR = PALETTE[0]
 THEME_COLOUR = PALETTE[3]
@@ -88,6 +88,13 @@ def plot_correspondence_map(coords: pd.DataFrame, lang: str = "both", n_theme_la
     contribute most to the two dimensions are labelled (the rest crowd the centre, where a
     label says little); every point names itself on hover.
     """
+    if coords.empty:
+        return make_empty_figure(
+            make_title("计划与主题的对应分析图", "Correspondence analysis of plans and themes", lang),
+            "对应分析至少需要两份计划和两个主题",
+            "Correspondence analysis needs two or more plans and themes",
+            lang,
+        )
     frame = coords.copy()
     frame["label"] = _label_points(frame, lang)
     frame["text"] = _place_labels(frame, n_theme_labels)
@@ -165,6 +172,13 @@ def plot_cooccurrence_network(
     output and ``plans`` the plans the measures came from (for the source note). The layout
     is deterministic (``seed``). Communities past ``n_colours`` are grey (7: the palette before its black, which hides the words).
     """
+    if nodes.empty:
+        return make_empty_figure(
+            make_title("词语共现网络", "Word co-occurrence network", lang),
+            "没有在同一措施中共同出现的词语",
+            "No words occur together in a measure",
+            lang,
+        )
     xy = layout_network(nodes, edges, seed=seed)
     fig = go.Figure()
     if len(edges):

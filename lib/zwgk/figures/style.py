@@ -182,3 +182,18 @@ def apply_house_style(
         font={"size": 12, "color": "#555555"}, align="left",
     )  # fmt: skip
     return fig
+
+
+EMPTY_REASON = "empty_reason"  # the name of the annotation that says why a chart is empty
+
+
+def make_empty_figure(title: str, reason_zh: str, reason_en: str, lang: str) -> go.Figure:
+    """An empty chart whose middle says why it is empty: no data is not an error, and the figure still exports.
+
+    The reason's annotation is named `EMPTY_REASON`, so tests and callers can read it back.
+    """
+    fig = go.Figure()
+    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False})
+    fig.add_annotation(text=join_languages(reason_zh, reason_en, lang), xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
+                       font={"size": 18}, name=EMPTY_REASON)  # fmt: skip
+    return apply_house_style(fig, title, [], lang, height=400)
