@@ -439,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if labelled.note:
         print(f"NOTE: {labelled.note}")
-    if dev.note or labelled.split == "all":
+    if dev.note or labelled.split in ("all", "dev"):
         print("NOTE: the tuned row was chosen on the dev groups, which overlap the groups scored: its figures are optimistic")
     with tempfile.TemporaryDirectory(prefix="zwgk-bertopic-") as cache:
         _, token_seconds, _ = measure_stage(lambda: zwgk.tokenize_measures(measures, cache_dir=Path(cache)))
