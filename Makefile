@@ -43,8 +43,11 @@ report: data
 lab: data
 	$(BIN)/jupyter lab notebooks/
 
+# The BERTopic comparison needs the optional extra (BERTopic, with torch pinned to the CPU build).
 evaluate: data
+	$(BIN)/python -m pip install --quiet -e '.[bertopic]'
 	$(BIN)/zwgk evaluate
+	$(BIN)/python benchmarks/bertopic_comparison.py
 
 benchmark: data
 	$(BIN)/python benchmarks/national_corpus.py
