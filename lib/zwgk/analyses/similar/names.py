@@ -48,13 +48,12 @@ def make_task_name(title: str | None, text: str, settings: NameSettings | None =
     title = "" if title is None or pd.isna(title) else _QUOTES.sub("", _LEADING.sub("", str(title))).strip(" 。；;，,")
     if title_is_specific and settings.min_title_chars <= len(title) <= settings.max_name_chars and title not in settings.generic_titles:
         return title
-    clauses = [clause.strip() for clause in _CLAUSE_END.split(_QUOTES.sub("", _LEADING.sub("", str(text)))) if clause.strip()]
     name = ""
-    for clause in clauses:
-        name += clause
-        if len(name) >= settings.min_title_chars:
+    for clause in re.split(f"(?<={_CLAUSE_END.pattern})", _QUOTES.sub("", _LEADING.sub("", str(text))).strip()):
+        name += clause  # a short first clause keeps its separator and takes the next (教育、生态环境)
+        if len(name.rstrip("，。；：！？、,;:!? ")) >= settings.min_title_chars:
             break
-    return _trim_at_word(name or str(text).strip(), settings.max_name_chars)
+    return _trim_at_word(name.rstrip("，。；：！？、,;:!? ") or str(text).strip(), settings.max_name_chars)
 
 
 def name_clusters(summary: pd.DataFrame, titles: pd.Series | None = None, settings: NameSettings | None = None) -> pd.DataFrame:
