@@ -169,3 +169,23 @@ def find_missing_terms(texts: Iterable[str], glossary: Glossary | None = None) -
 def has_cjk(text: str) -> bool:
     """Whether ``text`` holds a Chinese character or CJK punctuation (what an English chart must not show)."""
     return bool(CJK_PATTERN.search(str(text)))
+
+
+def find_dataset_missing_terms(data_dir: Path | None = None, glossary: Glossary | None = None) -> pd.DataFrame:
+    """The Chinese the dataset's English charts would write in pinyin: words of the measures and common-task names.
+
+    Words are the tokens keyness and cluster labels are made of (counted by frequency); names
+    are the automatic and curated names of the common tasks. Most frequent first: add the top
+    of this list to the glossary (`zwgk glossary` prints it).
+    """
+    from zwgk.analyses.similar import build_similarity_index, cluster_measures, summarise_clusters
+    from zwgk.analyses.tokens import tokenize_measures
+    from zwgk.processed.dataset import load_measures, load_plans, load_tasks
+
+    measures, plans = load_measures(data_dir), load_plans(data_dir)
+    words = [word for row in tokenize_measures(measures) for word in row]
+    index = build_similarity_index(measures)
+    summary = summarise_clusters(
+        index, cluster_measures(data_dir=data_dir), plans.set_index("plan_id")["jurisdiction"], tasks=load_tasks(data_dir)
+    )
+    return find_missing_terms([*words, *summary.loc[summary["is_common_task"], "name_zh"]], glossary)
