@@ -181,3 +181,16 @@ def test_decisions_survive_a_full_recluster_and_an_added_plan(tmp_path: Path) ->
     _check_decisions(cluster_measures(data_dir=data_dir, curated=curated), picked)
     measures = zwgk.load_measures(data_dir)
     _check_decisions(cluster_measures(measures, cache_dir=data_dir / "cache", curated=curated), picked)  # the full path
+
+
+def test_zwgk_glossary_lists_the_terms_english_charts_write_in_pinyin(
+    seed_data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    from zwgk.commands.cli import main
+
+    monkeypatch.setenv("ZWGK_DATA_DIR", str(seed_data_dir))
+    assert main(["glossary", "--top", "5"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "not in" in lines[0] and "glossary.yaml" in lines[0] and len(lines) == 6
+    term, count, pinyin = lines[1].split("\t")
+    assert has_cjk(term) and int(count) >= 1 and not has_cjk(pinyin)
