@@ -59,7 +59,7 @@ zwgk.charts.order_plans(plans)[
 # %%
 fig = zwgk.charts.plot_plan_sizes(plans, lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "corpus_plan_sizes", "各计划的任务与措施数量 / Tasks and measures per plan", out_dir=out_dir)
+    zwgk.export_figure(fig, "corpus_plan_sizes", zwgk.join_languages("各计划的任务与措施数量", "Tasks and measures per plan", lang), out_dir=out_dir)
 fig
 
 # %% [markdown]

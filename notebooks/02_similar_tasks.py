@@ -58,24 +58,27 @@ index = zwgk.build_similarity_index(measures)
 clusters = zwgk.cluster_measures() if include_national else zwgk.cluster_measures(measures)
 # national plans map to no jurisdiction: a common task is shared by two or more local jurisdictions
 local_jurisdictions = plans.set_index("plan_id")["jurisdiction"].where(plans.set_index("plan_id")["level"] != "national")
-summary = zwgk.summarise_clusters(index, clusters, local_jurisdictions)
+summary = zwgk.summarise_clusters(index, clusters, local_jurisdictions, tasks=zwgk.load_tasks())
 out_dir = Path(figures_dir) if figures_dir else None
 
 # %% [markdown]
 # ## Common tasks
-# Each cluster has a label from its distinctive terms (class-based TF-IDF) and a
-# representative measure (the one most similar to the rest).
+# Each cluster has a label from its distinctive terms (class-based TF-IDF), a
+# representative measure (the one most similar to the rest) and a readable name (name_zh,
+# name_en): the representative's task title when short and specific, else its first clause;
+# English from the glossary (data/codebook/glossary.yaml; `zwgk glossary` lists missing terms).
+# Rename, merge or split tasks by measure ids in data/codebook/common_tasks.yaml.
 
 # %%
 common = summary[summary["is_common_task"]]
 if common.empty:
     print(f"No common tasks: they need local plans of two or more jurisdictions; this dataset has {local_jurisdictions.nunique()}.")
-common.head(20)
+common[["name_zh", "name_en", "n_measures", "n_jurisdictions", "label", "representative_text"]].head(20)
 
 # %%
 fig = zwgk.charts.plot_common_tasks(zwgk.summarise_task_presence(clusters, summary), plans, lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "similar_common_tasks", "跨地区的共同任务 / Common tasks across jurisdictions", out_dir=out_dir)
+    zwgk.export_figure(fig, "similar_common_tasks", zwgk.join_languages("跨地区的共同任务", "Common tasks across jurisdictions", lang), out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -90,7 +93,7 @@ points = zwgk.project_measures(index).merge(sources, on="measure_id").merge(code
 points["theme_label"] = zwgk.label_themes(points, lang)
 fig = zwgk.charts.plot_measure_map(points, plans, lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "similar_measure_map", "措施语义地图 / Map of measures", out_dir=out_dir)
+    zwgk.export_figure(fig, "similar_measure_map", zwgk.join_languages("措施语义地图", "Map of measures", lang), out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -108,7 +111,7 @@ if plans["plan_id"].nunique() < 2:
     print("No text reuse to measure: one plan only.")
 fig = zwgk.charts.plot_text_reuse(zwgk.summarise_text_reuse(index, reuse), plans, lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "similar_text_reuse", "计划间的文本复用 / Text reuse between plans", out_dir=out_dir)
+    zwgk.export_figure(fig, "similar_text_reuse", zwgk.join_languages("计划间的文本复用", "Text reuse between plans", lang), out_dir=out_dir)
 fig
 
 # %%

@@ -62,7 +62,7 @@ out_dir = Path(figures_dir) if figures_dir else None
 # %%
 fig = zwgk.charts.plot_theme_shares(panel[panel["plan_id"].isin(shown_plans["plan_id"])], shown_plans, lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "themes_shares_by_plan", "主要主题的措施占比（95% 区间）/ Share of measures in the main themes", out_dir=out_dir)
+    zwgk.export_figure(fig, "themes_shares_by_plan", zwgk.join_languages("主要主题的措施占比（95% 区间）", "Share of measures in the main themes", lang), out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -82,7 +82,7 @@ national_panel.pivot_table(index=["theme_id", "theme_zh"], columns="year", value
 # %%
 fig = zwgk.charts.plot_theme_trends(by_year, shown_plans, lang=lang, national=national_by_year)
 if export_figures:
-    zwgk.export_figure(fig, "themes_over_years", "主要主题的年度变化 / Main themes over the years", out_dir=out_dir)
+    zwgk.export_figure(fig, "themes_over_years", zwgk.join_languages("主要主题的年度变化", "Main themes over the years", lang), out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -100,7 +100,7 @@ zwgk.compute_year_changes(per_place).sort_values("change")
 # %%
 fig = zwgk.charts.plot_emerging_fading(trends, plans, lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "themes_emerging_fading", "新兴与淡出的主题 / Emerging and fading themes", out_dir=out_dir)
+    zwgk.export_figure(fig, "themes_emerging_fading", zwgk.join_languages("新兴与淡出的主题", "Emerging and fading themes", lang), out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -123,7 +123,7 @@ if years.nunique() < 2:
 keyness = zwgk.compute_keyness(tokens, years == latest)
 fig = zwgk.charts.plot_keyness(keyness, plans[plans["plan_id"].isin(local_measures["plan_id"])], str(latest), lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "themes_keyness_latest_year", f"{latest} 年的特征词 / Distinctive terms of {latest}", out_dir=out_dir)
+    zwgk.export_figure(fig, "themes_keyness_latest_year", zwgk.join_languages(f"{latest} 年的特征词", f"Distinctive terms of {latest}", lang), out_dir=out_dir)
 fig
 
 # %%

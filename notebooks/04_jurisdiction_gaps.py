@@ -57,7 +57,7 @@ coded = zwgk.code_measures(measures, tasks=tasks)
 panel = zwgk.build_theme_panel(plans, measures, coded)
 shown_plans = plans if include_national else plans[plans["level"] != "national"]
 same_level = peer_level == "same"
-focal_label = zwgk.label_plans(plans, lang).str.replace("<br>", " ")[focal_plan_id]
+focal_zh, focal_en = (zwgk.label_plans(plans, language)[focal_plan_id] for language in ("zh", "en"))
 out_dir = Path(figures_dir) if figures_dir else None
 
 # %% [markdown]
@@ -78,7 +78,7 @@ peers[["plan_id", "jurisdiction", "level", "year", "year_gap", "is_other_year"]]
 gaps = zwgk.find_theme_gaps(coded, measures, tasks, plans, focal_plan_id, year_window, same_level, min_peer_share)
 fig = zwgk.charts.plot_theme_heatmap(panel[panel["plan_id"].isin(shown_plans["plan_id"])], shown_plans, gaps=gaps, lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "gaps_theme_heatmap", "各计划的主题构成（× 为缺口）/ Themes by plan (× = gap)", out_dir=out_dir)
+    zwgk.export_figure(fig, "gaps_theme_heatmap", zwgk.join_languages("各计划的主题构成（× 为缺口）", "Themes by plan (× = gap)", lang), out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -88,9 +88,9 @@ fig
 gaps[["theme_id", "theme_zh", "theme_en", "peer_share", "peers_covering", "includes_other_year_peers", "peer_sources"]]
 
 # %%
-fig = zwgk.charts.plot_gap_ranking(gaps, plans, focal_label, lang=lang)
+fig = zwgk.charts.plot_gap_ranking(gaps, plans, focal_plan_id, lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "gaps_focal_ranking", f"{focal_label}：相对同类计划的主题缺口 / theme gaps against peers", out_dir=out_dir)
+    zwgk.export_figure(fig, "gaps_focal_ranking", zwgk.join_languages(f"{focal_zh}：相对同类计划的主题缺口", f"{focal_en}: theme gaps against peers", lang), out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -100,7 +100,7 @@ fig
 index = zwgk.build_similarity_index(measures)
 clusters = zwgk.cluster_measures()  # the dataset's common tasks, ids kept stable across added plans (data/clusters)
 local_jurisdictions = plans.set_index("plan_id")["jurisdiction"].where(plans.set_index("plan_id")["level"] != "national")
-summary = zwgk.summarise_clusters(index, clusters, local_jurisdictions)
+summary = zwgk.summarise_clusters(index, clusters, local_jurisdictions, tasks=tasks)
 zwgk.find_task_gaps(clusters, summary, measures, tasks, plans, focal_plan_id, year_window, same_level, min_peer_share)
 
 # %% [markdown]
@@ -112,7 +112,7 @@ zwgk.find_task_gaps(clusters, summary, measures, tasks, plans, focal_plan_id, ye
 accountability = zwgk.summarise_accountability(shown_plans, tasks)
 fig = zwgk.charts.plot_accountability(accountability, shown_plans, lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "gaps_accountability", "问责指标 / Accountability indicators", out_dir=out_dir)
+    zwgk.export_figure(fig, "gaps_accountability", zwgk.join_languages("问责指标", "Accountability indicators", lang), out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -123,5 +123,5 @@ shown = tasks["plan_id"].isin(shown_plans["plan_id"]), agencies["plan_id"].isin(
 kinds = zwgk.summarise_agency_kinds(tasks[shown[0]], agencies[shown[1]])
 fig = zwgk.charts.plot_agency_kinds(kinds, shown_plans, lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "gaps_agency_kinds", "各类部门承担的任务占比 / Tasks per kind of agency", out_dir=out_dir)
+    zwgk.export_figure(fig, "gaps_agency_kinds", zwgk.join_languages("各类部门承担的任务占比", "Tasks per kind of agency", lang), out_dir=out_dir)
 fig

@@ -49,7 +49,7 @@ alignment = zwgk.align_plans_with_parents(matcher)
 coverage = zwgk.find_coverage_of_parents(matcher)
 summary = zwgk.summarise_alignment(alignment, coverage, matcher.plans)
 dropped = zwgk.find_dropped_parent_measures(coverage)
-focal_label = zwgk.label_plans(plans, lang).str.replace("<br>", " ")[focal_plan_id]
+focal_zh, focal_en = (zwgk.label_plans(plans, language)[focal_plan_id] for language in ("zh", "en"))
 out_dir = Path(figures_dir) if figures_dir else None
 if summary.empty:
     print("No plan has its parent plan in the dataset: nothing to align (add the plans above them).")
@@ -108,7 +108,7 @@ additions[["measure_id", "text", "line_start", "line_end", "parent_text", "score
 # %%
 fig = zwgk.charts.plot_alignment_shares(summary, plans, lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "alignment_shares", "各计划对上级计划的承接：照搬、改写与新增 / How each plan follows its parent", out_dir=out_dir)
+    zwgk.export_figure(fig, "alignment_shares", zwgk.join_languages("各计划对上级计划的承接：照搬、改写与新增", "How each plan follows its parent", lang), out_dir=out_dir)
 fig
 
 # %%
@@ -126,7 +126,7 @@ dropped[["parent_plan_id", "parent_measure_id", "parent_text", "n_plans", "n_dro
 # %%
 fig = zwgk.charts.plot_compliance_gaps(dropped, plans, top_n=top_n, lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "alignment_compliance_gaps", "最常未被承接的上级措施 / Parent measures most often dropped", out_dir=out_dir)
+    zwgk.export_figure(fig, "alignment_compliance_gaps", zwgk.join_languages("最常未被承接的上级措施", "Parent measures most often dropped", lang), out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -143,7 +143,7 @@ summary[summary["days_after_parent"].notna()][["plan_id", "issued", "parent_issu
 # %%
 fig = zwgk.charts.plot_alignment_timing(summary, plans, lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "alignment_timing", "印发时间与承接程度 / Timing and alignment", out_dir=out_dir)
+    zwgk.export_figure(fig, "alignment_timing", zwgk.join_languages("印发时间与承接程度", "Timing and alignment", lang), out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -160,5 +160,5 @@ by_theme[by_theme["plan_id"] == focal_plan_id]
 # %%
 fig = zwgk.charts.plot_parent_coverage_by_theme(by_theme, focal_plan_id, plans, lang=lang, themes=coded)
 if export_figures:
-    zwgk.export_figure(fig, "alignment_focal_themes", f"{focal_label}：按主题的上级措施承接率 / parent's measures carried, by theme", out_dir=out_dir)
+    zwgk.export_figure(fig, "alignment_focal_themes", zwgk.join_languages(f"{focal_zh}：按主题的上级措施承接率", f"{focal_en}: parent's measures carried, by theme", lang), out_dir=out_dir)
 fig

@@ -81,7 +81,7 @@ comparison.groupby(["side", "comparison_class"]).size().unstack(fill_value=0)
 # %%
 fig = zwgk.charts.plot_comparison_counts(comparison, plans, lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "compare_counts", f"{zh_a} 与 {zh_b}：相同、改写与独有的措施 / {en_a} and {en_b}: same, reworded, own measures", out_dir=out_dir)
+    zwgk.export_figure(fig, "compare_counts", zwgk.join_languages(f"{zh_a} 与 {zh_b}：相同、改写与独有的措施", f"{en_a} and {en_b}: same, reworded, own measures", lang), out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -122,7 +122,7 @@ summary[["theme_zh", "theme_en", "n_a", "n_b", "share_a", "share_b", "share_diff
 # %%
 fig = zwgk.charts.plot_comparison_by_theme(summary, plans, plan_a, plan_b, lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "compare_by_theme", f"{zh_a} 与 {zh_b}：按主题的侧重之差 / {en_a} and {en_b}: emphasis by theme", out_dir=out_dir)
+    zwgk.export_figure(fig, "compare_by_theme", zwgk.join_languages(f"{zh_a} 与 {zh_b}：按主题的侧重之差", f"{en_a} and {en_b}: emphasis by theme", lang), out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -136,7 +136,7 @@ panel = zwgk.build_theme_panel(plans, zwgk.load_measures(), coded)
 coords = zwgk.compute_correspondence(panel)
 fig = zwgk.charts.plot_comparison_map(coords, [plan_a, plan_b], lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "compare_map", f"{zh_a} 与 {zh_b} 在全部计划中的位置 / {en_a} and {en_b} among all plans", out_dir=out_dir)
+    zwgk.export_figure(fig, "compare_map", zwgk.join_languages(f"{zh_a} 与 {zh_b} 在全部计划中的位置", f"{en_a} and {en_b} among all plans", lang), out_dir=out_dir)
 fig
 
 # %% [markdown]
@@ -149,5 +149,5 @@ edges = zwgk.compute_cooccurrence(zwgk.load_measures(), plan_ids=[plan_a, plan_b
 nodes = zwgk.find_cooccurrence_communities(edges)
 fig = zwgk.maps.plot_cooccurrence_network(nodes, edges, plans[plans["plan_id"].isin([plan_a, plan_b])], lang=lang)
 if export_figures:
-    zwgk.export_figure(fig, "compare_cooccurrence", f"{zh_a} 与 {zh_b} 的词语共现网络 / {en_a} and {en_b}: word co-occurrence", out_dir=out_dir)
+    zwgk.export_figure(fig, "compare_cooccurrence", zwgk.join_languages(f"{zh_a} 与 {zh_b} 的词语共现网络", f"{en_a} and {en_b}: word co-occurrence", lang), out_dir=out_dir)
 fig

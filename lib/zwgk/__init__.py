@@ -68,6 +68,7 @@ _LAZY_MODULES = {
 }
 _LAZY_FUNCTIONS = {
     "export_figure": ("zwgk.figures.export", "export_figure"),
+    "join_languages": ("zwgk.figures.style", "join_languages"),
     "label_plans": ("zwgk.figures.style", "label_plans"),
     "label_themes": ("zwgk.figures.style", "label_themes"),
 }
@@ -119,6 +120,7 @@ __all__ = [
     "find_text_reuse",
     "find_theme_gaps",
     "format_accounting",
+    "join_languages",
     "label_plans",
     "label_themes",
     "load_agencies",

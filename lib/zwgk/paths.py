@@ -54,5 +54,8 @@ def get_cache_dir() -> Path:
 # Analysis configuration researchers edit: the jieba lexicon and the theme codebook.
 LEXICON_DIR = REPO_DIR / "data" / "lexicon"
 CODEBOOK_PATH = REPO_DIR / "data" / "codebook" / "themes.yaml"
+# The bilingual glossary (English in charts) and the researcher's decisions on common tasks.
+GLOSSARY_PATH = REPO_DIR / "data" / "codebook" / "glossary.yaml"
+COMMON_TASKS_PATH = REPO_DIR / "data" / "codebook" / "common_tasks.yaml"
 FIGURES_DIR = REPO_DIR / "figures"
 NOTEBOOKS_DIR = REPO_DIR / "notebooks"

@@ -478,7 +478,7 @@ ANALYSIS_OUTPUTS: dict[str, tuple[str, ...]] = {
     "cluster_measures": ("measure_id", "plan_id", "cluster_id", "cluster_size", "n_plans"),
     "summarise_clusters": (
         *("cluster_id", "n_measures", "n_plans", "n_jurisdictions", "label"),
-        *("representative_measure_id", "representative_text", "is_common_task"),
+        *("representative_measure_id", "representative_text", "is_common_task", "name_zh", "name_en"),
     ),
     "find_text_reuse": ("measure_id", "plan_id", "other_measure_id", "other_plan_id", "similarity", "ratio", "aligned_spans"),
     "summarise_text_reuse": ("plan_id", "other_plan_id", "n_measures", "n_copied", "share_copied"),

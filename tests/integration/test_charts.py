@@ -159,7 +159,7 @@ def test_compliance_gaps_are_the_most_dropped_parent_measures(alignment_tables: 
     top = dropped[dropped["n_dropping"] > 0].head(7)
     assert list(fig.data[0].x) == pytest.approx(top["share_dropping"].tolist())
     assert [row[0] for row in fig.data[0].customdata] == top["parent_measure_id"].tolist()
-    assert all(label[:4].isdigit() and "｜" in label for label in fig.data[0].y)  # the parent plan's year leads each label
+    assert all(label[:4].isdigit() and " | " in label for label in fig.data[0].y)  # the parent plan's year leads each label (English)
     assert "dropped" in fig.layout.title.text
 
 

@@ -10,7 +10,8 @@ import pytest
 
 import zwgk
 from zwgk import maps
-from zwgk.figures.style import FONT_FAMILY, LANGUAGES, label_plans
+from zwgk.analyses.glossary import has_cjk
+from zwgk.figures.style import FONT_FAMILY, LANGUAGES, label_plans, label_terms
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,9 @@ def test_cooccurrence_network_shows_every_word_and_edge(tables: dict, lang: str)
     shown = pd.DataFrame(
         {"word": [w for t in node_traces for w in t.text], "frequency": [f for t in node_traces for f in t.customdata]}
     ).sort_values("word")
-    assert shown.reset_index(drop=True).equals(nodes[["word", "frequency"]].sort_values("word").reset_index(drop=True))
+    expected = nodes[["word", "frequency"]].assign(word=label_terms(nodes["word"], lang))  # English: glossed words
+    assert shown.reset_index(drop=True).equals(expected.sort_values("word").reset_index(drop=True))
+    assert lang != "en" or not any(has_cjk(word) for word in shown["word"])
     assert len(node_traces) == nodes["community"].nunique()
     segments = sum(list(trace.x).count(None) for trace in fig.data if trace.mode == "lines")
     assert segments == len(edges)

@@ -87,13 +87,22 @@ def _run_evaluate(args: argparse.Namespace) -> None:
         print(line)
 
 
+def _run_glossary(args: argparse.Namespace) -> None:
+    from zwgk.analyses.glossary import find_dataset_missing_terms, load_glossary
+
+    missing = find_dataset_missing_terms()
+    print(f"{len(missing)} Chinese terms of the data are not in {load_glossary().path} (English charts write them in pinyin):")
+    for row in missing.head(args.top).itertuples(index=False):
+        print(f"{row.term}\t{row.count}\t{row.pinyin}")
+
+
 def _run_docs(args: argparse.Namespace) -> None:
     write_data_readme()
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "add": _run_add, "list": _run_list, "remove": _run_remove, "build": _run_build, "cluster": _run_cluster,
-    "report": _run_report, "evaluate": _run_evaluate, "docs": _run_docs,
+    "report": _run_report, "evaluate": _run_evaluate, "docs": _run_docs, "glossary": _run_glossary,
 }  # fmt: skip
 
 
@@ -127,6 +136,10 @@ def make_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     commands.add_parser("evaluate", help="print the evaluation figures (themes, segmentation, clustering, stability)")
     commands.add_parser("docs", help="regenerate the field dictionary in data/README.md")
+    glossary = commands.add_parser(
+        "glossary", help="list the data's Chinese terms the glossary lacks (English charts write them in pinyin)"
+    )
+    glossary.add_argument("--top", type=int, default=50, help="how many terms to list, most frequent first")
     return parser
 
 

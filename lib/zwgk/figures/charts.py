@@ -23,11 +23,14 @@ from zwgk.figures.style import (
     check_language,
     join_languages,
     label_plans,
+    label_terms,
     label_themes,
     make_axis_label,
     make_empty_figure,
     make_label,
     make_title,
+    translate_places,
+    translate_text,
 )
 from zwgk.schema import ALIGNMENT_CLASSES, LEVELS, UNCLASSIFIED
 
@@ -99,7 +102,8 @@ def plot_plan_sizes(plans: pd.DataFrame, lang: str = "both") -> go.Figure:
     fig = go.Figure()
     for key, column, colour in (("tasks", "n_tasks", PALETTE[0]), ("measures", "n_measures", PALETTE[1])):
         fig.add_bar(y=axis, x=ordered[column], name=make_label(key, lang), orientation="h", marker_color=colour,
-                    text=ordered[column], textposition="outside", customdata=ordered["plan_id"])  # fmt: skip
+                    text=ordered[column], textposition="outside", customdata=ordered["plan_id"],
+                    hovertemplate="%{y}: %{x}<extra>" + make_label(key, lang) + "</extra>")  # fmt: skip
     fig.update_layout(barmode="group", xaxis_title=make_label("measures", lang), yaxis={"autorange": "reversed"})
     title = make_title("各计划的任务与措施数量", "Tasks and measures per plan", lang)
     return _fit_level_axes(apply_house_style(fig, title, labels, lang, height=220 + 70 * len(ordered)), lang, axes="y")
@@ -165,7 +169,8 @@ def plot_theme_shares(panel: pd.DataFrame, plans: pd.DataFrame, n_themes: int = 
         fig.add_bar(y=list(order), x=group["share_measures"], name=labels[plan_id].replace("<br>", " "), error_x=error, orientation="h",
                     marker={"color": PALETTE[i % len(PALETTE)], "pattern": {"shape": LEVEL_PATTERNS.get(level, "")}},
                     legendgroup=level, legendgrouptitle_text=label_level(level, lang, wrap=False),
-                    customdata=[plan_id] * len(group))  # fmt: skip
+                    customdata=[plan_id] * len(group),
+                    hovertemplate="%{y}: %{x:.1%}<extra>" + labels[plan_id].replace("<br>", " ") + "</extra>")  # fmt: skip
     fig.update_layout(barmode="group", xaxis={"title": make_axis_label("share_measures", lang), "tickformat": ".0%"},
                       yaxis={"autorange": "reversed"}, legend={"traceorder": "grouped"})  # fmt: skip
     title = make_title("主要主题的措施占比（95% 自助法区间）", "Share of measures in the main themes (95% bootstrap intervals)", lang)
@@ -234,7 +239,7 @@ def plot_emerging_fading(trends: pd.DataFrame, plans: pd.DataFrame, lang: str = 
     frame = trends[trends["status"] != "stable"].copy()
     frame["theme_label"] = label_themes(frame, lang)
     if "jurisdiction" in frame:
-        frame["theme_label"] = frame["theme_label"] + " (" + frame["jurisdiction"] + ")"
+        frame["theme_label"] = frame["theme_label"] + " (" + translate_places(frame["jurisdiction"], plans, lang) + ")"
     frame = frame.sort_values("change")
     colours = [PALETTE[2] if change > 0 else PALETTE[3] for change in frame["change"]]
     fig = go.Figure(go.Bar(x=frame["change"], y=frame["theme_label"], orientation="h", marker_color=colours,
@@ -255,11 +260,14 @@ def plot_keyness(keyness: pd.DataFrame, plans: pd.DataFrame, target: str, n_term
             lang,
         )
     frame = keyness[keyness["direction"] == "over"].nlargest(n_terms, "g2").sort_values("log_ratio")
-    fig = go.Figure(go.Bar(x=frame["log_ratio"], y=frame["term"], orientation="h", marker_color=PALETTE[0], customdata=frame["g2"],
+    fig = go.Figure(go.Bar(x=frame["log_ratio"], y=label_terms(frame["term"], lang), orientation="h", marker_color=PALETTE[0],
+                           customdata=frame["g2"],
                            hovertemplate="%{y}: log2 ratio %{x:.2f}, G2 %{customdata:.1f}<extra></extra>"))  # fmt: skip
     fig.update_layout(xaxis={"title": make_label("log_ratio", lang)})
-    title = make_title(f"{target} 的特征词（对数似然）", f"Distinctive terms of {target} (log-likelihood)", lang)
-    return apply_house_style(fig, title, label_plans(plans, lang).tolist(), lang, height=200 + 28 * max(len(frame), 5))
+    target_en = translate_places(pd.Series([str(target)]), plans, "en").iloc[0]
+    title = make_title(f"{target} 的特征词（对数似然）", f"Distinctive terms of {target_en} (log-likelihood)", lang)
+    note = make_label("gloss", lang) if lang == "en" else ""
+    return apply_house_style(fig, title, label_plans(plans, lang).tolist(), lang, height=200 + 28 * max(len(frame), 5), note=note)
 
 
 def plot_measure_map(
@@ -284,8 +292,9 @@ def plot_measure_map(
         if group.empty:
             continue
         lines = "L" + group["line_start"].astype(str) + "-" + group["line_end"].astype(str)
-        hover = labels.reindex(group["plan_id"]).to_numpy() + "<br>" + group["section_path"].str.slice(0, 40)
-        hover = hover + "<br>" + lines + "<br>" + group["text"].str.slice(0, 60)
+        sections = group["section_path"].str.slice(0, 40).map(lambda text: translate_text(text, lang))
+        texts = group["text"].str.slice(0, 60).map(lambda text: translate_text(text, lang))
+        hover = labels.reindex(group["plan_id"]).to_numpy() + "<br>" + sections + "<br>" + lines + "<br>" + texts
         colour_value = "#BBBBBB" if value == other else PALETTE[list(top).index(value) % len(PALETTE)]
         fig.add_scattergl(x=group["x"], y=group["y"], mode="markers", name=str(value), text=hover, customdata=group["plan_id"],
                           hovertemplate="%{text}<extra></extra>",
@@ -299,6 +308,7 @@ def plot_measure_map(
         join_languages("形状", "Shape", lang)
         + ": "
         + "  ".join(f"{shapes[LEVEL_SYMBOLS[v]]} {label_level(v, lang, wrap=False)}" for v in LEVELS if v in set(used))
+        + (f"<br>{make_label('gloss', lang)}" if lang == "en" else "")
     )
     return apply_house_style(fig, title, _used_plans(plans, points["plan_id"], lang), lang, height=750, note=key)
 
@@ -314,7 +324,7 @@ def plot_common_tasks(presence: pd.DataFrame, plans: pd.DataFrame, n_tasks: int 
         )
     top = presence.drop_duplicates("cluster_id").head(n_tasks)["cluster_id"]
     frame = presence[presence["cluster_id"].isin(top)]
-    names = frame.drop_duplicates("cluster_id").set_index("cluster_id")["label"]
+    names = _name_common_tasks(frame.drop_duplicates("cluster_id"), lang)
     plan_order = order_plans(plans)["plan_id"]
     grid = frame.pivot_table(index="cluster_id", columns="plan_id", values="n_measures", fill_value=0).reindex(
         index=top, columns=plan_order, fill_value=0
@@ -329,8 +339,21 @@ def plot_common_tasks(presence: pd.DataFrame, plans: pd.DataFrame, n_tasks: int 
     title = make_title(
         "跨地区的共同任务（聚类标签与各计划的措施数）", "Common tasks across jurisdictions (cluster label, measures per plan)", lang
     )
-    fig = apply_house_style(fig, title, x_labels, lang, height=300 + 28 * len(grid), width=1200)
+    note = make_label("gloss", lang) if lang == "en" else ""
+    fig = apply_house_style(fig, title, x_labels, lang, height=300 + 28 * len(grid), width=1200, note=note)
     return _fit_level_axes(fig, lang)
+
+
+def _name_common_tasks(tasks: pd.DataFrame, lang: str) -> pd.Series:
+    """Row label of each common task (indexed by cluster_id): its name (name_zh, name_en) where given, else its glossed label."""
+    if {"name_zh", "name_en"} <= set(tasks.columns):
+        names = {"zh": tasks["name_zh"], "en": tasks["name_en"], "both": tasks["name_zh"]}[check_language(lang)]
+        names = pd.Series(label_terms(names, "zh" if lang != "en" else "en"), index=tasks.index)
+    else:
+        names = pd.Series(label_terms(tasks["label"], lang), index=tasks.index)
+    repeated = names.duplicated(keep=False)  # one row per task, even when two tasks share a name
+    names[repeated] = names[repeated] + " #" + (names[repeated].groupby(names[repeated]).cumcount() + 1).astype(str)
+    return pd.Series(names.to_numpy(), index=tasks["cluster_id"].to_numpy())
 
 
 def plot_text_reuse(reuse_summary: pd.DataFrame, plans: pd.DataFrame, lang: str = "both") -> go.Figure:
@@ -370,13 +393,16 @@ def plot_gap_ranking(gaps: pd.DataFrame, plans: pd.DataFrame, focal: str, lang: 
         )
     frame = gaps.sort_values(["peer_share", "theme_id"], ascending=[True, False]).copy()
     frame["theme_label"] = label_themes(frame, lang, wrap=True)
-    hover = frame["peers_covering"].map("、".join) + "<br>" + frame["peer_sources"].map(lambda s: "<br>".join(s[:6]))
+    peers = translate_places(frame["peers_covering"].map("、".join), plans, lang)
+    hover = peers + "<br>" + translate_places(frame["peer_sources"].map(lambda s: "<br>".join(s[:6])), plans, lang)
     colours = [PALETTE[3] if other else PALETTE[0] for other in frame["includes_other_year_peers"]]
     fig = go.Figure(go.Bar(x=frame["peer_share"], y=frame["theme_label"], orientation="h", marker_color=colours, customdata=hover,
                            hovertemplate="%{y}: %{x:.0%}<br>%{customdata}<extra></extra>"))  # fmt: skip
     fig.update_layout(xaxis={"title": make_axis_label("peer_share", lang), "tickformat": ".0%", "range": [0, 1.05]})
     note = join_languages("橙色：同类计划中有其他年份的计划", "Orange: peers include plans of other years", lang)
-    title = make_title(f"{focal}：同类计划覆盖而本计划缺少的主题", f"{focal}: themes peers cover and this plan lacks", lang)
+    focal_zh, focal_en = (label_plans(plans, language).get(focal, focal) for language in ("zh", "en"))  # a plan_id or a label
+    focal_en = translate_places(pd.Series([focal_en]), plans, "en").iloc[0]
+    title = make_title(f"{focal_zh}：同类计划覆盖而本计划缺少的主题", f"{focal_en}: themes peers cover and this plan lacks", lang)
     peer_plans = plans[
         plans["jurisdiction"].isin({p for peers in frame["peers_covering"] for p in peers})
         | (plans["plan_id"].isin(gaps.get("plan_id", [])))
@@ -396,7 +422,8 @@ def plot_accountability(accountability: pd.DataFrame, plans: pd.DataFrame, lang:
     for i, column in enumerate(("share_with_lead", "share_with_deadline_or_frequency", "share_with_quantified_target")):
         values = ordered[column]
         fig.add_bar(x=axis, y=values.fillna(0), name=make_label(column, lang), marker_color=PALETTE[i], customdata=ordered["plan_id"],
-                    text=["n/a" if pd.isna(v) else f"{v:.0%}" for v in values], textposition="outside")  # fmt: skip
+                    text=["n/a" if pd.isna(v) else f"{v:.0%}" for v in values], textposition="outside",
+                    hovertemplate="%{x}: %{text}<extra>" + make_label(column, lang) + "</extra>")  # fmt: skip
     fig.update_layout(
         barmode="group",
         xaxis={"tickangle": 0},
@@ -464,6 +491,20 @@ def _label_plans_with_level(plans: pd.DataFrame, plan_ids: list, lang: str) -> l
     return list({"zh": zh, "en": en, "both": zh + "<br>" + en}[check_language(lang)])
 
 
+def _wrap_words(text: str, width: int = 60, max_lines: int = 3) -> str:
+    """Cut an English text into lines of about ``width`` characters at spaces (never inside a word or an <i> tag)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        visible = len(word.replace("<i>", "").replace("</i>", ""))
+        if lines and len(lines[-1].replace("<i>", "").replace("</i>", "")) + 1 + visible <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], lines[max_lines - 1] + " …"]
+    return "<br>".join(lines) or ""
+
+
 def _wrap_text(text: str, width: int = 32, max_lines: int = 3) -> str:
     """Cut a measure's text into lines of ``width`` characters (Chinese has no spaces to wrap at)."""
     text = str(text).strip()
@@ -519,8 +560,12 @@ def plot_compliance_gaps(dropped: pd.DataFrame, plans: pd.DataFrame, top_n: int 
         return _plot_nothing(title, "下级计划承接了上级计划的全部措施", "The plans below carry every measure of their parents", lang)
     years = plans.set_index("plan_id")["year"]
     year = frame["parent_plan_id"].map(years).astype(str)
-    labels = [f"{y}｜{_wrap_text(text)}" for y, text in zip(year, frame["parent_text"], strict=True)]
-    dropped_by = frame["dropped_by"].map(lambda ids: "、".join(label_plans(plans, "zh").reindex(ids).str.replace("<br>", " ")))
+    if lang == "en":
+        labels = [f"{y} | {_wrap_words(translate_text(text, lang))}" for y, text in zip(year, frame["parent_text"], strict=True)]
+    else:
+        labels = [f"{y}｜{_wrap_text(text)}" for y, text in zip(year, frame["parent_text"], strict=True)]
+    names, separator = label_plans(plans, "zh" if lang == "both" else lang).str.replace("<br>", " "), "、" if lang != "en" else ", "
+    dropped_by = frame["dropped_by"].map(lambda ids: separator.join(names.reindex(ids)))
     fig = go.Figure(go.Bar(x=frame["share_dropping"], y=labels, orientation="h", marker_color=DROPPED_COLOUR,
                            text=frame["n_dropping"].astype(str) + "/" + frame["n_plans"].astype(str), textposition="outside",
                            customdata=np.stack([frame["parent_measure_id"], dropped_by], axis=-1),
@@ -533,7 +578,7 @@ def plot_compliance_gaps(dropped: pd.DataFrame, plans: pd.DataFrame, top_n: int 
         "标签：上级计划年份｜措施原文；条末数字：未承接的下级计划数/下级计划数",
         "Label: parent plan's year | the measure's text; at the bar's end: plans dropping it / plans below",
         lang,
-    )
+    ) + (f"<br>{make_label('gloss', lang)}" if lang == "en" else "")
     used = pd.unique(pd.Series([*frame["parent_plan_id"], *(p for ids in frame["dropped_by"] for p in ids)]))
     return apply_house_style(fig, title, _used_plans(plans, used, lang), lang, height=260 + 62 * len(frame), note=note, width=1200)
 

@@ -11,7 +11,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from zwgk.figures.style import PALETTE, apply_house_style, join_languages, label_plans, make_empty_figure, make_title
+from zwgk.figures.style import (
+    PALETTE,
+    apply_house_style,
+    join_languages,
+    label_plans,
+    label_terms,
+    make_empty_figure,
+    make_label,
+    make_title,
+)
 
 PLAN_COLOUR = PALETTE[0]
 THEME_COLOUR = PALETTE[3]
@@ -186,11 +195,12 @@ def plot_cooccurrence_network(
         for level in sorted(set(bins)):
             fig.add_trace(_edge_trace(edges[bins == level], xy, 1.0 + 1.5 * level, f"edges{level}"))
     frame = nodes.merge(xy, on="word")
+    frame["shown"] = label_terms(frame["word"], lang)  # English: the glossary's gloss, never the Chinese
     largest = frame["frequency"].max() if len(frame) else 1
     for community, group in frame.groupby("community", sort=True):
         colour = PALETTE[(community - 1) % len(PALETTE)] if community <= n_colours else OTHER_COLOUR
         sizes = 14 + 36 * np.sqrt(group["frequency"] / largest)
-        fig.add_scatter(x=group["x"], y=group["y"], mode="markers+text", text=group["word"], textposition="middle center",
+        fig.add_scatter(x=group["x"], y=group["y"], mode="markers+text", text=group["shown"], textposition="middle center",
                         name=join_languages(f"群组 {community}", f"Group {community}", lang), customdata=group["frequency"],
                         hovertemplate="%{text}: %{customdata}<extra></extra>", textfont={"size": 13, "color": "#111111"},
                         marker={"size": sizes, "color": colour, "opacity": 0.75, "line": {"width": 1, "color": "white"}})  # fmt: skip
@@ -200,7 +210,7 @@ def plot_cooccurrence_network(
         "圆圈大小：含该词的措施数；颜色：模块度分组；线越粗 Jaccard 系数越高。",
         "Circle size: measures with the word; colour: modularity group; thicker lines: higher Jaccard.",
         lang,
-    )
+    ) + (f"<br>{make_label('gloss', lang)}" if lang == "en" else "")
     return apply_house_style(fig, title, label_plans(plans, lang).tolist(), lang, height=850, width=1100, note=note)
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from zwgk.analyses.glossary import gloss_text, has_cjk
+
 LANGUAGES = ("zh", "en", "both")
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, Arial, sans-serif"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -69,6 +71,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "national_plans": ("全国计划（国务院）", "National plans (State Council)"),
     "local_mean": ("地方计划平均", "Local plans (mean)"),
     "source": ("来源：zwgk，依据计划", "Source: zwgk, from plans"),
+    "gloss": ("", "English: a term-by-term gloss of the Chinese (glossary), pinyin in italics where no term is known"),
     "year_confound": (
         "注：不同年份的计划来自不同地区，年份间差异混合了时间与地区差异。",
         "Note: plans of different years come from different places; differences between years mix time and place.",
@@ -176,6 +179,7 @@ def apply_house_style(
         height=height,
         margin={"l": left, "r": 40, "t": 110 if lang == "both" else 80, "b": 130},
         legend={"font": {"size": 14}},
+        hoverlabel={"namelength": -1},  # whole trace names in hovers, never cut to 15 characters
     )
     fig.add_annotation(
         text=footer, xref="paper", yref="paper", x=0, y=0, xshift=15 - left, yshift=-80, showarrow=False, xanchor="left", yanchor="top",
@@ -197,3 +201,56 @@ def make_empty_figure(title: str, reason_zh: str, reason_en: str, lang: str) -> 
     fig.add_annotation(text=join_languages(reason_zh, reason_en, lang), xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
                        font={"size": 18}, name=EMPTY_REASON)  # fmt: skip
     return apply_house_style(fig, title, [], lang, height=400)
+
+
+def translate_text(text: str, lang: str, joiner: str | None = None) -> str:
+    """Return a Chinese data text (a name, a term, a measure) for the chart language.
+
+    zh: the text; en: its glossary gloss (`zwgk.analyses.glossary.gloss_text`), which has no
+    Chinese; both: the text, or text + ``joiner`` + gloss when a joiner is given (short labels).
+    """
+    if check_language(lang) == "zh" or not has_cjk(text):
+        return str(text)
+    if lang == "en":
+        return gloss_text(text)
+    return str(text) if joiner is None else f"{text}{joiner}{gloss_text(text)}"
+
+
+def label_terms(terms: pd.Series | list, lang: str, joiner: str = " ") -> list[str]:
+    """Return short Chinese labels (terms, task names) for the chart language, distinct when the terms are.
+
+    Two terms can have one English gloss (公开, 公布); a category axis would merge them, so a
+    repeated label gets the term's pinyin in brackets.
+    """
+    terms = [str(term) for term in terms]
+    labels = [translate_text(term, lang, joiner) for term in terms]
+    seen: dict[str, set[str]] = {}
+    for term, label in zip(terms, labels, strict=True):
+        seen.setdefault(label, set()).add(term)
+    out = []
+    for term, label in zip(terms, labels, strict=True):
+        if len(seen[label]) > 1:
+            from pypinyin import lazy_pinyin
+
+            label = f"{label} ({''.join(lazy_pinyin(term))})"
+        out.append(label)
+    return out
+
+
+def translate_places(texts: pd.Series, plans: pd.DataFrame, lang: str) -> pd.Series:
+    """Return texts that name jurisdictions (source notes like 常州市2018 L174-177) with the places in the chart language.
+
+    Jurisdiction names come from ``plans`` (jurisdiction -> jurisdiction_en), longest first, so
+    a county is never half-replaced by its city; what Chinese remains is glossed.
+    """
+    if check_language(lang) != "en":
+        return texts.astype(str)
+    names = plans.drop_duplicates("jurisdiction").set_index("jurisdiction")["jurisdiction_en"]
+    order = sorted(names.index, key=len, reverse=True)
+
+    def translate(text: str) -> str:
+        for name in order:
+            text = text.replace(name, f" {names[name]} ")
+        return translate_text(" ".join(text.split()).replace("、", ", "), lang)
+
+    return texts.astype(str).map(translate)

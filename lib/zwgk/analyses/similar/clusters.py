@@ -84,6 +84,7 @@ def cluster_measures(
     k: int = DEFAULT_NEIGHBOURS,
     cache_dir: Path | None = None,
     data_dir: Path | None = None,
+    curated: Path | None = None,
 ) -> pd.DataFrame:
     """Return one row per measure: measure_id, plan_id, cluster_id, cluster_size, n_plans.
 
@@ -91,16 +92,20 @@ def cluster_measures(
     dataset (of ``data_dir``, default the data folder): its persisted assignments brought up to
     date in memory when they exist with these parameters (stable ids across added plans, see
     `zwgk.analyses.similar.assignments`), else a full clustering of every measure.
+    Either way the researcher's merges and splits (``curated``, default
+    ``data/codebook/common_tasks.yaml``; `zwgk.analyses.similar.curation`) are applied last.
     """
+    from zwgk.analyses.similar.curation import apply_curation, load_curation
+
     if measures is None:
         from zwgk.analyses.similar.assignments import read_current_clusters
         from zwgk.processed.dataset import load_measures
 
         persisted = read_current_clusters(data_dir, threshold, k, cache_dir)
         if persisted is not None:
-            return persisted
+            return apply_curation(persisted, load_curation(curated))
         measures = load_measures(data_dir)
-    return cluster_index(build_similarity_index(measures, cache_dir), threshold, k)
+    return apply_curation(cluster_index(build_similarity_index(measures, cache_dir), threshold, k), load_curation(curated))
 
 
 def _label_clusters(labels: pd.Series, tokens: pd.Series, n_terms: int) -> pd.Series:
@@ -130,11 +135,20 @@ def _find_medoids(matrix: sparse.csr_matrix, labels: pd.Series) -> pd.Series:
     return best.set_index("cluster_id")["row"]
 
 
-def summarise_clusters(index: SimilarityIndex, clusters: pd.DataFrame, jurisdictions: pd.Series, n_terms: int = 3) -> pd.DataFrame:
-    """Label clusters by class-based TF-IDF and pick a representative (medoid) measure.
+def summarise_clusters(
+    index: SimilarityIndex,
+    clusters: pd.DataFrame,
+    jurisdictions: pd.Series,
+    n_terms: int = 3,
+    tasks: pd.DataFrame | None = None,
+    curated: Path | None = None,
+) -> pd.DataFrame:
+    """Label clusters by class-based TF-IDF, pick a representative (medoid) measure and name each task.
 
     ``jurisdictions`` maps plan_id to jurisdiction; clusters spanning two or more
-    jurisdictions are common tasks. One row per cluster, largest first.
+    jurisdictions are common tasks. One row per cluster, largest first. name_zh/name_en come
+    from the medoid's task title (with ``tasks``) or first clause (`zwgk.analyses.similar.names`),
+    unless the curated file (``curated``, default ``data/codebook/common_tasks.yaml``) renames the task.
     """
     frame = clusters.set_index("measure_id").loc[index.measures["measure_id"]].reset_index()
     frame["jurisdiction"] = frame["plan_id"].map(jurisdictions)
@@ -147,12 +161,26 @@ def summarise_clusters(index: SimilarityIndex, clusters: pd.DataFrame, jurisdict
     out["representative_text"] = index.measures["text"].to_numpy()[medoids]
     out["is_common_task"] = out["n_jurisdictions"] >= 2
     out["n_measures"] = out["n_measures"].astype("int64")
-    return out.reset_index().sort_values(["n_measures", "cluster_id"], ascending=[False, True], ignore_index=True)
+    out = out.reset_index().sort_values(["n_measures", "cluster_id"], ascending=[False, True], ignore_index=True)
+    return _name_tasks(out, index, clusters, tasks, curated)
+
+
+def _name_tasks(summary: pd.DataFrame, index: SimilarityIndex, clusters: pd.DataFrame, tasks: pd.DataFrame | None, curated: Path | None):
+    """name_zh and name_en of every cluster: automatic, then the curated renames."""
+    from zwgk.analyses.similar.curation import curate_names, load_curation
+    from zwgk.analyses.similar.names import name_clusters
+
+    curation = load_curation(curated)
+    titles = None
+    if tasks is not None and "task_id" in index.measures:
+        titles = index.measures.set_index("measure_id")["task_id"].map(tasks.set_index("task_id")["task_title"])
+    return curate_names(name_clusters(summary, titles, curation.settings), clusters, curation)
 
 
 def summarise_task_presence(clusters: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     """Common task x plan presence: how many measures of each plan fall in each common task."""
-    common = summary.loc[summary["is_common_task"], ["cluster_id", "label", "n_jurisdictions"]]
+    names = [column for column in ("name_zh", "name_en") if column in summary]
+    common = summary.loc[summary["is_common_task"], ["cluster_id", "label", *names, "n_jurisdictions"]]
     presence = clusters[clusters["cluster_id"].isin(common["cluster_id"])].groupby(["cluster_id", "plan_id"]).size()
     out = presence.rename("n_measures").reset_index().merge(common, on="cluster_id")
     return out.sort_values(["n_jurisdictions", "cluster_id", "plan_id"], ascending=[False, True, True], ignore_index=True)

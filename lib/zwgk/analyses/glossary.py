@@ -1,0 +1,191 @@
+"""English for Chinese terms: the bilingual glossary ``data/codebook/glossary.yaml``.
+
+English charts must carry no Chinese, yet their labels come from Chinese data: common-task
+labels and names, keyness terms, measure texts. `gloss_text` writes such a text term by term
+in English, longest glossary match first; characters no term covers become pinyin in italics,
+so nothing is silently lost and a reader sees what is untranslated. `find_missing_terms`
+lists those pieces so a researcher can extend the file; the glossary is data, not code.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from zwgk.errors import ZwgkError
+from zwgk.paths import GLOSSARY_PATH
+
+# Chinese characters and CJK punctuation/full-width forms: none may remain in an English text.
+CJK_PATTERN = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Chinese punctuation written the English way (anything else full-width is folded by NFKC-like mapping below).
+_PUNCTUATION = {
+    "，": ", ", "。": ". ", "、": ", ", "；": "; ", "：": ": ", "！": "! ", "？": "? ", "（": " (", "）": ") ",
+    "“": ' "', "”": '" ', "‘": " '", "’": "' ", "《": " '", "》": "' ", "【": " [", "】": "] ", "—": "-", "…": "...",
+    "｜": " | ", "〔": " (", "〕": ") ", "　": " ", "·": " ",
+}  # fmt: skip
+
+
+class GlossaryError(ZwgkError):
+    """The glossary file is malformed; the message names the file and the line."""
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Chinese term -> English gloss, with the longest term's length for matching."""
+
+    terms: dict[str, str]
+    path: Path
+
+    @functools.cached_property
+    def max_length(self) -> int:
+        """Length of the longest term (the widest window longest-match needs to try)."""
+        return max((len(term) for term in self.terms), default=0)
+
+
+def _fail(path: Path, node: yaml.Node, message: str) -> GlossaryError:
+    return GlossaryError(f"{path}, line {node.start_mark.line + 1}: {message}")
+
+
+def _read_terms(path: Path, root: yaml.Node | None) -> dict[str, str]:
+    """Check the composed YAML tree (so every error can name its line) and return its terms."""
+    if not isinstance(root, yaml.MappingNode):
+        raise GlossaryError(f"{path}: expected a mapping with the key `terms`")
+    top = {key.value: value for key, value in root.value}
+    if set(top) != {"terms"} or not isinstance(top["terms"], yaml.MappingNode):
+        raise _fail(path, root, "expected one key, `terms`, holding `中文词: English gloss` entries")
+    terms: dict[str, str] = {}
+    for key, value in top["terms"].value:
+        if not isinstance(key, yaml.ScalarNode) or not _HAN.search(str(key.value)):
+            raise _fail(path, key, f"the term {key.value!r} has no Chinese character")
+        if not isinstance(value, yaml.ScalarNode) or (value.tag.endswith(("bool", "null", "int", "float")) and value.style is None):
+            raise _fail(path, value, f'the gloss of {key.value} must be text (quote it: {key.value}: "{value.value}")')
+        if CJK_PATTERN.search(value.value):
+            raise _fail(path, value, f"the gloss of {key.value} ({value.value!r}) contains Chinese")
+        if key.value in terms:
+            raise _fail(path, key, f"the term {key.value} appears twice")
+        terms[key.value] = value.value.strip()
+    return terms
+
+
+def load_glossary(path: Path | None = None) -> Glossary:
+    """Read and validate the glossary (default ``data/codebook/glossary.yaml``); raise GlossaryError naming the line."""
+    path = Path(path or GLOSSARY_PATH)
+    return _load_glossary(path, path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_glossary(path: Path, _mtime: int) -> Glossary:
+    """Cached by path and modification time: an edited file is read again."""
+    if not path.exists():
+        raise GlossaryError(f"{path}: the glossary file does not exist")
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise GlossaryError(f"{path}: not valid YAML: {error}") from error
+    return Glossary(_read_terms(path, root), path)
+
+
+def _to_pinyin(run: str) -> str:
+    """Pinyin of a run of characters no term covers, in italics, so a reader sees it is untranslated."""
+    from pypinyin import lazy_pinyin
+
+    return "<i>" + "".join(lazy_pinyin(run)) + "</i>"
+
+
+def _split_gloss(text: str, glossary: Glossary) -> list[tuple[str, str | None]]:
+    """Pieces of ``text``: (Chinese term, gloss), (uncovered run, None) or (other text, same text)."""
+    pieces: list[tuple[str, str | None]] = []
+    i, n = 0, len(text)
+    while i < n:
+        if not _HAN.match(text[i]):
+            j = i
+            while j < n and not _HAN.match(text[j]):
+                j += 1
+            pieces.append((text[i:j], text[i:j]))
+            i = j
+            continue
+        for length in range(min(glossary.max_length, n - i), 0, -1):
+            if text[i : i + length] in glossary.terms:
+                pieces.append((text[i : i + length], glossary.terms[text[i : i + length]]))
+                i += length
+                break
+        else:
+            if pieces and pieces[-1][1] is None:  # an uncovered run grows character by character
+                pieces[-1] = (pieces[-1][0] + text[i], None)
+            else:
+                pieces.append((text[i], None))
+            i += 1
+    return pieces
+
+
+def _write_punctuation(text: str) -> str:
+    """Chinese punctuation and full-width forms as their ASCII counterparts."""
+    out = "".join(_PUNCTUATION.get(ch, chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch) for ch in text)
+    return CJK_PATTERN.sub(" ", out)
+
+
+def gloss_text(text_zh: str, glossary: Glossary | None = None) -> str:
+    """Write a Chinese text in English term by term (longest glossary match first); uncovered characters in italic pinyin.
+
+    The result has no Chinese character. It is a gloss, a reading aid for a reader without
+    Chinese, not a translation.
+    """
+    glossary = glossary or load_glossary()
+    words = []
+    for piece, gloss in _split_gloss(str(text_zh), glossary):
+        if gloss is None:
+            words.append(_to_pinyin(piece))
+        elif _HAN.match(piece[0]):
+            if gloss:
+                words.append(gloss)
+        else:
+            words.append(_write_punctuation(piece))
+    text = " ".join(word.strip() for word in words if word.strip())
+    text = re.sub(r"\s+([,.;:!?)\]'\"]|\.\.\.)(?=\s|$)", r"\1", text)
+    text = re.sub(r"([(\[])\s+", r"\1", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def find_missing_terms(texts: Iterable[str], glossary: Glossary | None = None) -> pd.DataFrame:
+    """The runs of Chinese no glossary term covers in ``texts``, with how often each occurs (most frequent first).
+
+    These are what English charts write in pinyin; add them to the glossary to translate them.
+    """
+    glossary = glossary or load_glossary()
+    counts = Counter(piece for text in texts for piece, gloss in _split_gloss(str(text), glossary) if gloss is None)
+    frame = pd.DataFrame(sorted(counts.items(), key=lambda item: (-item[1], item[0])), columns=["term", "count"])
+    frame["pinyin"] = frame["term"].map(lambda term: _to_pinyin(term)[3:-4])
+    return frame
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character or CJK punctuation (what an English chart must not show)."""
+    return bool(CJK_PATTERN.search(str(text)))
+
+
+def find_dataset_missing_terms(data_dir: Path | None = None, glossary: Glossary | None = None) -> pd.DataFrame:
+    """The Chinese the dataset's English charts would write in pinyin: words of the measures and common-task names.
+
+    Words are the tokens keyness and cluster labels are made of (counted by frequency); names
+    are the automatic and curated names of the common tasks. Most frequent first: add the top
+    of this list to the glossary (`zwgk glossary` prints it).
+    """
+    from zwgk.analyses.similar import build_similarity_index, cluster_measures, summarise_clusters
+    from zwgk.analyses.tokens import tokenize_measures
+    from zwgk.processed.dataset import load_measures, load_plans, load_tasks
+
+    measures, plans = load_measures(data_dir), load_plans(data_dir)
+    words = [word for row in tokenize_measures(measures) for word in row]
+    index = build_similarity_index(measures)
+    summary = summarise_clusters(
+        index, cluster_measures(data_dir=data_dir), plans.set_index("plan_id")["jurisdiction"], tasks=load_tasks(data_dir)
+    )
+    return find_missing_terms([*words, *summary.loc[summary["is_common_task"], "name_zh"]], glossary)

@@ -1,0 +1,72 @@
+"""Readable names for common tasks, in Chinese and English.
+
+A c-TF-IDF label (初步 / 依申请公开 / 互补) says which words set a cluster apart, not what the
+task is. A name does: the task title of the cluster's most central measure (its medoid) when
+that title is short and specific, else the medoid's first clause, trimmed at a word boundary.
+The English name is the glossary's gloss of the Chinese one (`zwgk.analyses.glossary`). The
+thresholds and the titles too generic to name a task live in the settings of
+``data/codebook/common_tasks.yaml``, where a researcher can also rename any task by hand.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from zwgk.analyses.glossary import gloss_text
+from zwgk.analyses.similar.curation import NameSettings
+
+_CLAUSE_END = re.compile(r"[，。；：！？、,;:!?]")
+_QUOTES = re.compile(r"[“”‘’《》「」『』\"]")  # names drop quote marks: a cut name would leave one unbalanced
+_LEADING = re.compile(r"^[\s（(]*[一二三四五六七八九十\d]+[、.．)）]\s*")  # a list number left on a clause
+
+
+def _trim_at_word(text: str, max_chars: int) -> str:
+    """Cut ``text`` to at most ``max_chars`` characters at a word boundary (jieba's words), marking the cut with …."""
+    if len(text) <= max_chars:
+        return text
+    import jieba
+
+    out = ""
+    for word in jieba.lcut(text):
+        if len(out) + len(word) > max_chars - 1:
+            break
+        out += word
+    return (out or text[: max_chars - 1]) + "…"
+
+
+def make_task_name(title: str | None, text: str, settings: NameSettings | None = None, title_is_specific: bool = True) -> str:
+    """Return a short Chinese name for a task from its central measure's task title and text.
+
+    The title when it is between ``min_title_chars`` and ``max_name_chars`` long and not a
+    generic title; else the text's first clause (joined with the next while shorter than the
+    minimum), trimmed at a word boundary. ``title_is_specific`` False (the title heads several
+    tasks' clusters) also falls back to the text. Quote marks are dropped.
+    """
+    settings = settings or NameSettings()
+    title = "" if title is None or pd.isna(title) else _QUOTES.sub("", _LEADING.sub("", str(title))).strip(" 。；;，,")
+    if title_is_specific and settings.min_title_chars <= len(title) <= settings.max_name_chars and title not in settings.generic_titles:
+        return title
+    name = ""
+    for clause in re.split(f"(?<={_CLAUSE_END.pattern})", _QUOTES.sub("", _LEADING.sub("", str(text))).strip()):
+        name += clause  # a short first clause keeps its separator and takes the next (教育、生态环境)
+        if len(name.rstrip("，。；：！？、,;:!? ")) >= settings.min_title_chars:
+            break
+    return _trim_at_word(name.rstrip("，。；：！？、,;:!? ") or str(text).strip(), settings.max_name_chars)
+
+
+def name_clusters(summary: pd.DataFrame, titles: pd.Series | None = None, settings: NameSettings | None = None) -> pd.DataFrame:
+    """Add name_zh and name_en to a cluster summary (from its representative measure; ``titles``: measure_id -> task title).
+
+    A title that several clusters' representatives share is not specific to one: those take their text's first clause.
+    """
+    titles = titles if titles is not None else pd.Series(dtype=object)
+    out = summary.copy()
+    title = out["representative_measure_id"].map(titles)
+    specific = ~title.duplicated(keep=False) | title.isna()
+    out["name_zh"] = [
+        make_task_name(t, text, settings, bool(s)) for t, text, s in zip(title, out["representative_text"], specific, strict=True)
+    ]
+    out["name_en"] = out["name_zh"].map(gloss_text)
+    return out
