@@ -152,7 +152,8 @@ def summarise_clusters(index: SimilarityIndex, clusters: pd.DataFrame, jurisdict
 
 def summarise_task_presence(clusters: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     """Common task x plan presence: how many measures of each plan fall in each common task."""
-    common = summary.loc[summary["is_common_task"], ["cluster_id", "label", "n_jurisdictions"]]
+    names = [c for c in ("name_zh", "name_en") if c in summary]  # readable names, where the summary has them
+    common = summary.loc[summary["is_common_task"], ["cluster_id", "label", *names, "n_jurisdictions"]]
     presence = clusters[clusters["cluster_id"].isin(common["cluster_id"])].groupby(["cluster_id", "plan_id"]).size()
     out = presence.rename("n_measures").reset_index().merge(common, on="cluster_id")
     return out.sort_values(["n_jurisdictions", "cluster_id", "plan_id"], ascending=[False, True, True], ignore_index=True)
