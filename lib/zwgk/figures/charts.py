@@ -102,6 +102,15 @@ def size_plan_axis(fig: go.Figure, lang: str, axes: str = "x", min_column: float
     """
     footer = fig.layout.annotations[-1]
     lines = 2 if lang == "both" else 1
+    if "y" in axes:
+        y = fig.data[0].y
+        extra = int(max([0.0, *(_tick_width(v) for v in y[0])]) + max([0.0, *(_tick_width(v) for v in y[1])]))
+        fig.layout.margin.l += extra  # the house margin (80 + axis title) sized nothing on a two-row axis
+        footer.xshift -= extra
+        row = max(min_row, 1.4 * PLAN_TICK_FONT * lines + 8)
+        below = 26 * lines + 10 if "x" in axes else 0  # the x block below adds this to the bottom margin
+        plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b - below
+        fig.layout.height += max(0, int(row * len(y[1]) - plot) + 1)
     if "x" in axes:
         x = fig.data[0].x
         fig.layout.margin.b += 26 * lines + 10
@@ -109,14 +118,6 @@ def size_plan_axis(fig: go.Figure, lang: str, axes: str = "x", min_column: float
         column = max([min_column, *(_tick_width(v) + 20 for v in x[1])])
         fig.layout.margin.r = _right_reserve(fig)
         fig.layout.width = max(fig.layout.width, int(fig.layout.margin.l + fig.layout.margin.r + column * len(x[1])) + 1)
-    if "y" in axes:
-        y = fig.data[0].y
-        extra = int(max([0.0, *(_tick_width(v) for v in y[0])]) + max([0.0, *(_tick_width(v) for v in y[1])]))
-        fig.layout.margin.l += extra  # the house margin (80 + axis title) sized nothing on a two-row axis
-        footer.xshift -= extra
-        row = max(min_row, 1.4 * PLAN_TICK_FONT * lines + 8)
-        plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
-        fig.layout.height += max(0, int(row * len(y[1]) - plot) + 1)
     return fig
 
 
