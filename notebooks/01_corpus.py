@@ -39,6 +39,7 @@ figures_dir = None  # None: the repository's figures/ folder
 from pathlib import Path
 
 import zwgk
+from zwgk.figures.tables import show_table
 
 plans = zwgk.load_plans()
 tasks = zwgk.load_tasks()
@@ -94,7 +95,7 @@ print("\n".join(zwgk.format_accounting(plans)))
 
 # %%
 lines = zwgk.load_source_lines()
-lines[lines["category"].isin(["navigation", "footer", "unplaced"])][["plan_id", "line_no", "category", "reason", "line_text"]]
+show_table(lines[lines["category"].isin(["navigation", "footer", "unplaced"])][["plan_id", "line_no", "category", "reason", "line_text"]])
 
 # %% [markdown]
 # ## Keyword in context
@@ -102,4 +103,4 @@ lines[lines["category"].isin(["navigation", "footer", "unplaced"])][["plan_id", 
 # plan, task, section and source lines.
 
 # %%
-zwgk.search_kwic(measures, kwic_keyword, tasks=tasks)
+show_table(zwgk.search_kwic(measures, kwic_keyword, tasks=tasks))

@@ -42,6 +42,7 @@ figures_dir = None
 from pathlib import Path
 
 import zwgk
+from zwgk.figures.tables import mark_aligned_spans, show_table
 
 plans = zwgk.load_plans()
 measures = zwgk.load_measures()
@@ -61,10 +62,12 @@ out_dir = Path(figures_dir) if figures_dir else None
 # %% [markdown]
 # ## Common tasks
 # Each cluster has a label from its distinctive terms (class-based TF-IDF) and a
-# representative measure (the one most similar to the rest).
+# representative measure (the one most similar to the rest). The chart shows the common
+# tasks shared by the most jurisdictions (its title says how many of all); each cell is the
+# number of the plan's measures in the task, blank where it has none.
 
 # %%
-summary[summary["is_common_task"]].head(20)
+show_table(summary.loc[summary["is_common_task"], ["cluster_id", "label", "n_jurisdictions", "n_plans", "representative_text"]].head(20))
 
 # %%
 fig = zwgk.charts.plot_common_tasks(zwgk.summarise_task_presence(clusters, summary), plans, lang=lang)
@@ -103,8 +106,13 @@ if export_figures:
     zwgk.export_figure(fig, "similar_text_reuse", "计划间的文本复用 / Text reuse between plans", out_dir=out_dir)
 fig
 
+# %% [markdown]
+# A few copies: the measure's text with the passages it shares with the other plan's measure in 【】.
+
 # %%
-reuse.merge(sources[["measure_id", "text"]], on="measure_id").head(10)
+copies = reuse.merge(sources[["measure_id", "text"]], on="measure_id").head(10)
+copies["shared_text"] = [mark_aligned_spans(text, spans) for text, spans in zip(copies["text"], copies["aligned_spans"])]
+show_table(copies[["plan_id", "measure_id", "other_plan_id", "other_measure_id", "ratio", "shared_text"]])
 
 # %% [markdown]
 # ## Find measures like this one
