@@ -222,10 +222,11 @@ def plot_theme_trends(
     frame = by_year[by_year["theme_id"] != UNCLASSIFIED].copy()
     top = list(frame.groupby("theme_id")["mean_plan_share"].mean().nlargest(n_themes).index)
     frame = frame[frame["theme_id"].isin(top)].sort_values("year")
-    names = label_themes(frame.drop_duplicates("theme_id").set_index("theme_id").loc[top], lang).tolist()
+    names = label_themes(frame.drop_duplicates("theme_id").set_index("theme_id").loc[top], lang, wrap=True).tolist()
     cols = max(1, min(3, len(top)))
     rows = max(1, -(-len(top) // cols))
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=names or None, horizontal_spacing=0.05, vertical_spacing=0.22 / rows + 0.06)
+    spacing = 0.3 / rows + 0.08  # room between rows for the x ticks and the next panel's two-line title
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=names or None, horizontal_spacing=0.07, vertical_spacing=spacing)
     per_place = "jurisdiction" in frame
     series = frame.groupby(["jurisdiction", "jurisdiction_en"], sort=True) if per_place else [(None, frame)]
     for i, (place, group) in enumerate(series):
@@ -236,7 +237,8 @@ def plot_theme_trends(
                 _add_national_trend(fig, national[national["theme_id"] == theme_id].sort_values("year"), k, cols, lang)
     fig.update_yaxes(tickformat=".0%", matches="y", rangemode="tozero")
     fig.update_xaxes(dtick=1, tickformat="d")
-    fig.update_yaxes(title_text=make_axis_label("mean_plan_share", lang), col=1)
+    fig.update_yaxes(title_text=make_axis_label("share_measures", lang), col=1)
+    fig.update_annotations(font={"size": 14})  # the panels' theme names
     caveat = (
         ("每条线为一个地区；只有一年计划的地区为单点。地区之间的差异不是时间变化。",
          "Each line is one place; a place with one plan is a single point. Differences between places are not change over time.")
@@ -246,8 +248,10 @@ def plot_theme_trends(
     )  # fmt: skip
     title = make_title("主要主题的年度变化（95% 自助法区间）", "Main themes over the years (95% bootstrap intervals)", lang)
     title += "<br><span style='font-size:15px;color:#B35900'>" + join_languages(*caveat, lang).replace(" / ", "<br>") + "</span>"
-    fig = apply_house_style(fig, title, label_plans(plans, lang).tolist(), lang, height=180 + 300 * rows, width=max(WIDTH, 420 * cols))
-    return fig.update_layout(margin={"t": fig.layout.margin.t + (60 if lang == "both" else 35)})
+    height = 260 + 340 * rows
+    fig = apply_house_style(fig, title, label_plans(plans, lang).tolist(), lang, height=height, width=max(WIDTH, 440 * cols + 300))
+    top = fig.layout.margin.t + (110 if lang == "both" else 60)  # the caveat's lines and the first row's panel titles
+    return fig.update_layout(margin={"t": top}, title={"y": 1 - 20 / height, "yanchor": "top"})
 
 
 def _add_trend_series(fig: go.Figure, rows: pd.DataFrame, name: str, colour: str, per_place: bool, k: int, cols: int, lang: str) -> None:
@@ -329,8 +333,8 @@ def plot_keyness(keyness: pd.DataFrame, plans: pd.DataFrame, target: str, n_term
     fig.update_layout(barmode="group", xaxis={"title": make_axis_label("per_10k", lang)}, yaxis={"autorange": "reversed"},
                       legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})  # fmt: skip
     title = make_title(f"{target} 多用与少用的词（对数似然）", f"Terms {target} uses more and less than the rest (log-likelihood)", lang)
-    fig = apply_house_style(fig, title, label_plans(plans, lang).tolist(), lang, height=260 + 40 * max(len(frame), 5))
-    fig.update_layout(margin={"t": fig.layout.margin.t + 40})
+    fig = apply_house_style(fig, title, label_plans(plans, lang).tolist(), lang, height=300 + 40 * max(len(frame), 5))
+    fig.update_layout(margin={"t": fig.layout.margin.t + 60})
     return size_plan_axis(fig, lang, axes="y") if len(frame) else fig
 
 
@@ -365,8 +369,11 @@ def plot_measure_map(
                           hovertemplate="%{text}<extra></extra>",
                           marker={"size": 9, "color": colour_value, "opacity": 0.85, "line": {"width": 0.5, "color": "white"},
                                   "symbol": group["plan_id"].map(levels).map(LEVEL_SYMBOLS).fillna("circle").tolist()})  # fmt: skip
-    _label_centroids(fig, groups[groups["group"] != other], "group")
-    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, legend={"font": {"size": 13}})
+    top_label = _label_centroids(fig, groups[groups["group"] != other], "group") if len(points) else 0.0
+    pad_x, pad_y = 0.04 * float(np.ptp(points["x"]) or 1.0), 0.04 * float(np.ptp(points["y"]) or 1.0)
+    fig.update_layout(xaxis={"visible": False, "range": [points["x"].min() - pad_x, points["x"].max() + pad_x]},
+                      yaxis={"visible": False, "range": [points["y"].min() - pad_y, max(points["y"].max(), top_label) + pad_y]},
+                      legend={"font": {"size": 13}})  # fmt: skip  # the names never widen the map
     title = make_title("措施语义地图（相近措施彼此靠近）", "Map of measures (similar measures lie close together)", lang)
     used = levels.reindex(pd.unique(points["plan_id"])).dropna().unique()
     shapes = {"diamond": "◆", "square": "■", "circle": "●", "triangle-up": "▲"}
@@ -375,14 +382,39 @@ def plot_measure_map(
         + ": "
         + "  ".join(f"{shapes[LEVEL_SYMBOLS[v]]} {label_level(v, lang, wrap=False)}" for v in LEVELS if v in set(used))
     )
-    return apply_house_style(fig, title, _used_plans(plans, points["plan_id"], lang), lang, height=750, note=key)
+    fig = apply_house_style(fig, title, _used_plans(plans, points["plan_id"], lang), lang, height=900, note=key, width=1300)
+    legend_room = 30 * -(-(n_colours + 1) // 2)  # the legend below the map in two columns: the names at the cores never run into it
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top", "entrywidth": 0.5, "entrywidthmode": "fraction"},
+                      margin={"b": fig.layout.margin.b + legend_room})  # fmt: skip
+    fig.layout.annotations[-1].yshift -= legend_room
+    return fig
 
 
-def _label_centroids(fig: go.Figure, points: pd.DataFrame, column: str) -> None:
-    """Write each coloured group's name at its median point, so the map reads without matching colours to the legend."""
+def _label_centroids(fig: go.Figure, points: pd.DataFrame, column: str) -> float:
+    """Name each coloured group at its core, so the map reads without matching colours to the legend.
+
+    A group's core is its point with the most group members nearby (a median can fall between
+    two clumps); the names are then spread vertically so no two overlap, each with an arrow to its
+    core. Returns the highest name's y, so the map's range can hold it.
+    """
+    span_x = float(points["x"].max() - points["x"].min()) or 1.0
+    span_y = float(points["y"].max() - points["y"].min()) or 1.0
+    cores = {}
     for value, group in points.groupby(column, sort=True):
-        fig.add_annotation(x=float(group["x"].median()), y=float(group["y"].median()), text=f"<b>{value}</b>", showarrow=False,
-                           font={"size": 13, "color": "#111111"}, bgcolor="rgba(255,255,255,0.75)")  # fmt: skip
+        xy = group[["x", "y"]].to_numpy(dtype=float) / [span_x, span_y]
+        near = (np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=-1) < 0.08).sum(axis=1)
+        cores[value] = group[["x", "y"]].to_numpy(dtype=float)[int(np.argmax(near))]
+    gap, placed, last = 0.06 * span_y, {}, -np.inf
+    for value in sorted(cores, key=lambda v: (cores[v][1], v)):  # bottom to top, each at least a gap above the last
+        last = placed[value] = max(cores[value][1], last + gap)
+    for value in sorted(cores):
+        x, y = cores[value]
+        right = x > float(points["x"].min()) + span_x / 2  # a name on the right half points leftwards, so it stays on the map
+        fig.add_annotation(x=x, y=y, ax=x - 0.06 * span_x if right else x + 0.06 * span_x, ay=placed[value], axref="x", ayref="y",
+                           text=f"<b>{value}</b>", showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor="#444444",
+                           xanchor="right" if right else "left",
+                           font={"size": 12, "color": "#111111"}, bgcolor="rgba(255,255,255,0.8)")  # fmt: skip
+    return max([*placed.values(), float("-inf")])
 
 
 def plot_common_tasks(presence: pd.DataFrame, plans: pd.DataFrame, n_tasks: int = 25, lang: str = "both") -> go.Figure:
@@ -528,8 +560,8 @@ def plot_accountability(accountability: pd.DataFrame, plans: pd.DataFrame, lang:
         lang,
     )
     fig.update_traces(textfont={"size": 11 if len(ordered) > 6 else 14})
-    fig = apply_house_style(fig, title, labels, lang, height=640, note=note)
-    fig.update_layout(margin={"t": fig.layout.margin.t + 50})
+    fig = apply_house_style(fig, title, labels, lang, height=640 + 20 * note.count("<br>"), note=note)
+    fig.update_layout(margin={"t": fig.layout.margin.t + 50, "b": fig.layout.margin.b + 20 * note.count("<br>")})
     return size_plan_axis(fig, lang, min_column=4 * 36 + 20)
 
 
