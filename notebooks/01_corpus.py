@@ -39,7 +39,6 @@ figures_dir = None  # None: the repository's figures/ folder
 from pathlib import Path
 
 import zwgk
-from zwgk.figures.tables import show_table
 
 plans = zwgk.load_plans()
 tasks = zwgk.load_tasks()
@@ -95,7 +94,7 @@ print("\n".join(zwgk.format_accounting(plans)))
 
 # %%
 lines = zwgk.load_source_lines()
-show_table(lines[lines["category"].isin(["navigation", "footer", "unplaced"])][["plan_id", "line_no", "category", "reason", "line_text"]])
+zwgk.show_table(lines[lines["category"].isin(["navigation", "footer", "unplaced"])][["plan_id", "line_no", "category", "reason", "line_text"]])
 
 # %% [markdown]
 # ## Keyword in context
@@ -103,4 +102,4 @@ show_table(lines[lines["category"].isin(["navigation", "footer", "unplaced"])][[
 # plan, task, section and source lines.
 
 # %%
-show_table(zwgk.search_kwic(measures, kwic_keyword, tasks=tasks))
+zwgk.show_table(zwgk.search_kwic(measures, kwic_keyword, tasks=tasks))

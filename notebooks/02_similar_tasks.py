@@ -42,7 +42,6 @@ figures_dir = None
 from pathlib import Path
 
 import zwgk
-from zwgk.figures.tables import mark_aligned_spans, show_table
 
 plans = zwgk.load_plans()
 measures = zwgk.load_measures()
@@ -67,7 +66,7 @@ out_dir = Path(figures_dir) if figures_dir else None
 # number of the plan's measures in the task, blank where it has none.
 
 # %%
-show_table(summary.loc[summary["is_common_task"], ["cluster_id", "label", "n_jurisdictions", "n_plans", "representative_text"]].head(20))
+zwgk.show_table(summary.loc[summary["is_common_task"], ["cluster_id", "label", "n_jurisdictions", "n_plans", "representative_text"]].head(20))
 
 # %%
 fig = zwgk.charts.plot_common_tasks(zwgk.summarise_task_presence(clusters, summary), plans, lang=lang)
@@ -111,8 +110,8 @@ fig
 
 # %%
 copies = reuse.merge(sources[["measure_id", "text"]], on="measure_id").head(10)
-copies["shared_text"] = [mark_aligned_spans(text, spans) for text, spans in zip(copies["text"], copies["aligned_spans"])]
-show_table(copies[["plan_id", "measure_id", "other_plan_id", "other_measure_id", "ratio", "shared_text"]])
+copies["shared_text"] = [zwgk.mark_aligned_spans(text, spans) for text, spans in zip(copies["text"], copies["aligned_spans"])]
+zwgk.show_table(copies[["plan_id", "measure_id", "other_plan_id", "other_measure_id", "ratio", "shared_text"]])
 
 # %% [markdown]
 # ## Find measures like this one

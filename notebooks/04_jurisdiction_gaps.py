@@ -42,7 +42,6 @@ figures_dir = None
 from pathlib import Path
 
 import zwgk
-from zwgk.figures.tables import show_table
 
 plans = zwgk.load_plans()
 tasks = zwgk.load_tasks()
@@ -79,7 +78,7 @@ fig
 # ## The focal plan's gaps, ranked, with the peers' source lines
 
 # %%
-show_table(gaps[["theme_zh", "theme_en", "n_peers_covering", "n_peers", "peers_covering", "includes_other_year_peers", "peer_sources"]])
+zwgk.show_table(gaps[["theme_zh", "theme_en", "n_peers_covering", "n_peers", "peers_covering", "includes_other_year_peers", "peer_sources"]])
 
 # %%
 fig = zwgk.charts.plot_gap_ranking(gaps, plans, focal_plan_id, lang=lang)
@@ -96,7 +95,7 @@ clusters = zwgk.cluster_measures()  # the dataset's common tasks, ids kept stabl
 local_jurisdictions = plans.set_index("plan_id")["jurisdiction"].where(plans.set_index("plan_id")["level"] != "national")
 summary = zwgk.summarise_clusters(index, clusters, local_jurisdictions)
 task_gaps = zwgk.find_task_gaps(clusters, summary, measures, tasks, plans, focal_plan_id, year_window, same_level, min_peer_share)
-show_table(task_gaps.reindex(columns=["label", "n_peers_covering", "n_peers", "peers_covering", "peer_texts"]))
+zwgk.show_table(task_gaps.reindex(columns=["label", "n_peers_covering", "n_peers", "peers_covering", "peer_texts"]))
 
 # %% [markdown]
 # ## Accountability across plans

@@ -42,7 +42,6 @@ figures_dir = None
 from pathlib import Path
 
 import zwgk
-from zwgk.figures.tables import show_table
 
 plans = zwgk.load_plans()
 matcher = zwgk.load_matcher()
@@ -88,14 +87,14 @@ fig
 
 # %%
 only_a = comparison[comparison["comparison_class"] == "only_in_a"]
-show_table(only_a[["measure_id", "text", "line_start", "line_end", "other_text", "score"]].head(top_n))
+zwgk.show_table(only_a[["measure_id", "text", "line_start", "line_end", "other_text", "score"]].head(top_n))
 
 # %% [markdown]
 # **What B has that A lacks**, the same way round.
 
 # %%
 only_b = comparison[comparison["comparison_class"] == "only_in_b"]
-show_table(only_b[["measure_id", "text", "line_start", "line_end", "other_text", "score"]].head(top_n))
+zwgk.show_table(only_b[["measure_id", "text", "line_start", "line_end", "other_text", "score"]].head(top_n))
 
 # %% [markdown]
 # **Reworded pairs**: plan A's measures whose task plan B states in other words, both texts with
@@ -103,7 +102,7 @@ show_table(only_b[["measure_id", "text", "line_start", "line_end", "other_text",
 
 # %%
 reworded = comparison[(comparison["side"] == "a") & (comparison["comparison_class"] == "reworded")]
-show_table(reworded[["measure_id", "text", "line_start", "line_end", "other_measure_id", "other_text", "other_line_start", "other_line_end", "score", "ratio"]].head(top_n))
+zwgk.show_table(reworded[["measure_id", "text", "line_start", "line_end", "other_measure_id", "other_text", "other_line_start", "other_line_end", "score", "ratio"]].head(top_n))
 
 # %% [markdown]
 # ## 4. Emphasis by theme
