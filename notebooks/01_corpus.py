@@ -94,7 +94,7 @@ print("\n".join(zwgk.format_accounting(plans)))
 
 # %%
 lines = zwgk.load_source_lines()
-lines[lines["category"].isin(["navigation", "footer", "unplaced"])][["plan_id", "line_no", "category", "reason", "line_text"]]
+zwgk.show_table(lines[lines["category"].isin(["navigation", "footer", "unplaced"])][["plan_id", "line_no", "category", "reason", "line_text"]])
 
 # %% [markdown]
 # ## Keyword in context
@@ -102,4 +102,4 @@ lines[lines["category"].isin(["navigation", "footer", "unplaced"])][["plan_id", 
 # plan, task, section and source lines.
 
 # %%
-zwgk.search_kwic(measures, kwic_keyword, tasks=tasks)
+zwgk.show_table(zwgk.search_kwic(measures, kwic_keyword, tasks=tasks))

@@ -67,13 +67,15 @@ out_dir = Path(figures_dir) if figures_dir else None
 # representative measure (the one most similar to the rest) and a readable name (name_zh,
 # name_en): the representative's task title when short and specific, else its first clause;
 # English from the glossary (data/codebook/glossary.yaml; `zwgk glossary` lists missing terms).
-# Rename, merge or split tasks by measure ids in data/codebook/common_tasks.yaml.
+# Rename, merge or split tasks by measure ids in data/codebook/common_tasks.yaml. The chart
+# shows the common tasks shared by the most jurisdictions (its title says how many of all);
+# each cell is the number of the plan's measures in the task, blank where it has none.
 
 # %%
 common = summary[summary["is_common_task"]]
 if common.empty:
     print(f"No common tasks: they need local plans of two or more jurisdictions; this dataset has {local_jurisdictions.nunique()}.")
-common[["name_zh", "name_en", "n_measures", "n_jurisdictions", "label", "representative_text"]].head(20)
+zwgk.show_table(common[["name_zh", "name_en", "n_jurisdictions", "n_plans", "label", "representative_text"]].head(20))
 
 # %%
 fig = zwgk.charts.plot_common_tasks(zwgk.summarise_task_presence(clusters, summary), plans, lang=lang)
@@ -114,8 +116,13 @@ if export_figures:
     zwgk.export_figure(fig, "similar_text_reuse", zwgk.join_languages("计划间的文本复用", "Text reuse between plans", lang), out_dir=out_dir)
 fig
 
+# %% [markdown]
+# A few copies: the measure's text with the passages it shares with the other plan's measure in 【】.
+
 # %%
-reuse.merge(sources[["measure_id", "text"]], on="measure_id").head(10)
+copies = reuse.merge(sources[["measure_id", "text"]], on="measure_id").head(10)
+copies["shared_text"] = [zwgk.mark_aligned_spans(text, spans) for text, spans in zip(copies["text"], copies["aligned_spans"])]
+zwgk.show_table(copies[["plan_id", "measure_id", "other_plan_id", "other_measure_id", "ratio", "shared_text"]])
 
 # %% [markdown]
 # ## Find measures like this one

@@ -37,7 +37,6 @@
 
 # %% tags=["parameters"]
 lang = "both"
-min_change = 0.02
 include_national = True  # True: national plans shown as a separate series; False: left out (never pooled with local plans)
 export_figures = True
 figures_dir = None  # None: figures/_scratch/ (git-ignored) when run by hand; `zwgk report` passes figures/ or figures/runs/…
@@ -68,19 +67,27 @@ fig
 # %% [markdown]
 # ## Pooled by year
 # Local plans only: `mean_plan_share` weighs every local plan equally; `n_jurisdictions` is how
-# many places a year rests on. The national plans' shares follow in their own table (one plan
-# a year, so no pooling).
+# many places a year rests on (first table), then each theme's share by year. The national
+# plans' shares follow in their own table (one plan a year, so no pooling).
 
 # %%
 by_year = zwgk.summarise_themes_by_year(local_panel)
+by_year.groupby("year")[["n_plans", "n_jurisdictions"]].max().T
+
+# %%
 by_year.pivot_table(index=["theme_id", "theme_zh"], columns="year", values="mean_plan_share").round(3)
 
 # %%
 national_by_year = zwgk.summarise_themes_by_year(national_panel) if len(national_panel) else None
 national_panel.pivot_table(index=["theme_id", "theme_zh"], columns="year", values="share_measures").round(3)
 
+# %% [markdown]
+# The chart draws one line per place (a place with a single plan is a lone point), so no line
+# joins two different places; the State Council's plans are the dashed line.
+
 # %%
-fig = zwgk.charts.plot_theme_trends(by_year, shown_plans, lang=lang, national=national_by_year)
+local_per_place = zwgk.summarise_themes_by_year(local_panel, by="jurisdiction")
+fig = zwgk.charts.plot_theme_trends(local_per_place, shown_plans, lang=lang, national=national_by_year)
 if export_figures:
     zwgk.export_figure(fig, "themes_over_years", zwgk.join_languages("主要主题的年度变化", "Main themes over the years", lang), out_dir=out_dir)
 fig
@@ -89,13 +96,16 @@ fig
 # ## Within jurisdictions: emerging and fading themes
 # Only jurisdictions with plans in more than one year appear here. With the national plans
 # included, 全国 is one more place: the State Council's own plans compared from first to last year.
+# A theme is emerging or fading only where the 95% interval of its change (from both years'
+# bootstrap intervals) excludes zero; changes are in percentage points.
 
 # %%
 per_place = zwgk.summarise_themes_by_year(panel[panel["plan_id"].isin(shown_plans["plan_id"])], by="jurisdiction")
-trends = zwgk.find_emerging_fading(per_place, min_change=min_change)
+trends = zwgk.find_emerging_fading(per_place)
 if per_place.groupby("jurisdiction")["year"].nunique().max() < 2:
     print("No jurisdiction has plans of two or more years: nothing emerges or fades within a place.")
-zwgk.compute_year_changes(per_place).sort_values("change")
+changes = zwgk.compute_year_changes(per_place)
+changes[["jurisdiction", "theme_zh", "theme_en", "previous_year", "year", "previous_share", "mean_plan_share", "change"]].sort_values("change")
 
 # %%
 fig = zwgk.charts.plot_emerging_fading(trends, plans, lang=lang)
@@ -105,7 +115,9 @@ fig
 
 # %% [markdown]
 # ## Keyness of each year
-# Words and themes that set each year apart from the others (Dunning's log-likelihood).
+# Words and themes that set each year apart from the others (Dunning's log-likelihood): the
+# chart shows the terms a year uses more and those it uses less, each with its rate in that
+# year's plans beside the rate in the rest.
 # With one or two plans a year, this is also keyness of those places. Local plans only: a
 # year's national plan would otherwise make its wording look like the wording of that year.
 

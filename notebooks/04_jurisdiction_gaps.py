@@ -73,10 +73,14 @@ peers[["plan_id", "jurisdiction", "level", "year", "year_gap", "is_other_year"]]
 
 # %% [markdown]
 # ## Themes by plan, with the focal plan's gaps marked ×
+# The focal plan's column is outlined. The residual themes ("other", unclassified) are never
+# gaps: they name no subject a plan could be missing.
 
 # %%
 gaps = zwgk.find_theme_gaps(coded, measures, tasks, plans, focal_plan_id, year_window, same_level, min_peer_share)
-fig = zwgk.charts.plot_theme_heatmap(panel[panel["plan_id"].isin(shown_plans["plan_id"])], shown_plans, gaps=gaps, lang=lang)
+fig = zwgk.charts.plot_theme_heatmap(
+    panel[panel["plan_id"].isin(shown_plans["plan_id"])], shown_plans, gaps=gaps, lang=lang, focal=focal_plan_id
+)
 if export_figures:
     zwgk.export_figure(fig, "gaps_theme_heatmap", zwgk.join_languages("各计划的主题构成（× 为缺口）", "Themes by plan (× = gap)", lang), out_dir=out_dir)
 fig
@@ -85,7 +89,7 @@ fig
 # ## The focal plan's gaps, ranked, with the peers' source lines
 
 # %%
-gaps[["theme_id", "theme_zh", "theme_en", "peer_share", "peers_covering", "includes_other_year_peers", "peer_sources"]]
+zwgk.show_table(gaps[["theme_zh", "theme_en", "n_peers_covering", "n_peers", "peers_covering", "includes_other_year_peers", "peer_sources"]])
 
 # %%
 fig = zwgk.charts.plot_gap_ranking(gaps, plans, focal_plan_id, lang=lang)
@@ -101,12 +105,16 @@ index = zwgk.build_similarity_index(measures)
 clusters = zwgk.cluster_measures()  # the dataset's common tasks, ids kept stable across added plans (data/clusters)
 local_jurisdictions = plans.set_index("plan_id")["jurisdiction"].where(plans.set_index("plan_id")["level"] != "national")
 summary = zwgk.summarise_clusters(index, clusters, local_jurisdictions, tasks=tasks)
-zwgk.find_task_gaps(clusters, summary, measures, tasks, plans, focal_plan_id, year_window, same_level, min_peer_share)
+task_gaps = zwgk.find_task_gaps(clusters, summary, measures, tasks, plans, focal_plan_id, year_window, same_level, min_peer_share)
+zwgk.show_table(task_gaps.reindex(columns=["name_zh", "name_en", "n_peers_covering", "n_peers", "peers_covering", "peer_texts"]))
 
 # %% [markdown]
 # ## Accountability across plans
-# Share of tasks with a named lead agency, a deadline or frequency, a quantified target.
-# Prose plans name no agencies, so their lead share is missing, not zero.
+# Share of tasks that name an accountable agency (lead or responsible), a lead agency, a
+# deadline or frequency, a quantified target. Prose plans name no agencies, so their agency
+# shares are missing, not zero. The lead-only share is shown only for plans that name a lead
+# wherever they list several agencies: a plan with one combined "牵头及责任单位" column writes a
+# single agency as "X负责", so counting leads there would measure its layout.
 
 # %%
 accountability = zwgk.summarise_accountability(shown_plans, tasks)
@@ -117,6 +125,7 @@ fig
 
 # %% [markdown]
 # ## Which kinds of agency carry the tasks
+# Plans that name no agency (prose layouts) have no column; the chart's note names them.
 
 # %%
 shown = tasks["plan_id"].isin(shown_plans["plan_id"]), agencies["plan_id"].isin(shown_plans["plan_id"])

@@ -80,7 +80,7 @@ focal_alignment["alignment_class"].value_counts()
 
 # %%
 carried = focal_alignment[focal_alignment["alignment_class"] != "local"]
-carried[["measure_id", "alignment_class", "text", "line_start", "line_end", "parent_text", "parent_line_start", "parent_line_end", "ratio"]].head(top_n)
+zwgk.show_table(carried[["measure_id", "alignment_class", "text", "line_start", "line_end", "parent_text", "parent_line_start", "parent_line_end", "ratio"]].head(top_n))
 
 # %% [markdown]
 # **What it drops**: the parent's measures no local measure carries, with the closest local
@@ -88,7 +88,7 @@ carried[["measure_id", "alignment_class", "text", "line_start", "line_end", "par
 
 # %%
 focal_dropped = focal_coverage[~focal_coverage["is_carried"].astype(bool)]
-focal_dropped[["parent_measure_id", "parent_text", "parent_line_start", "parent_line_end", "best_measure_id", "best_text", "best_score"]].head(top_n)
+zwgk.show_table(focal_dropped[["parent_measure_id", "parent_text", "parent_line_start", "parent_line_end", "best_measure_id", "best_text", "best_score"]].head(top_n))
 
 # %% [markdown]
 # **Its own additions**: local measures with no close counterpart in the parent, with the
@@ -96,7 +96,7 @@ focal_dropped[["parent_measure_id", "parent_text", "parent_line_start", "parent_
 
 # %%
 additions = focal_alignment[focal_alignment["alignment_class"] == "local"]
-additions[["measure_id", "text", "line_start", "line_end", "parent_text", "score"]].head(top_n)
+zwgk.show_table(additions[["measure_id", "text", "line_start", "line_end", "parent_text", "score"]].head(top_n))
 
 # %% [markdown]
 # ## 3. Across plans: copied, adapted, added
@@ -121,7 +121,7 @@ summary[["plan_id", "parent_plan_id", "level", "year", "n_measures", "share_verb
 # parent the shares can only be 0, ½ or 1: read the counts at the bar ends, and the texts.
 
 # %%
-dropped[["parent_plan_id", "parent_measure_id", "parent_text", "n_plans", "n_dropping", "share_dropping", "dropped_by"]].head(top_n)
+zwgk.show_table(dropped[["parent_plan_id", "parent_measure_id", "parent_text", "n_plans", "n_dropping", "share_dropping", "dropped_by"]].head(top_n))
 
 # %%
 fig = zwgk.charts.plot_compliance_gaps(dropped, plans, top_n=top_n, lang=lang)

@@ -91,14 +91,14 @@ fig
 
 # %%
 only_a = comparison[comparison["comparison_class"] == "only_in_a"]
-only_a[["measure_id", "text", "line_start", "line_end", "other_text", "score"]].head(top_n)
+zwgk.show_table(only_a[["measure_id", "text", "line_start", "line_end", "other_text", "score"]].head(top_n))
 
 # %% [markdown]
 # **What B has that A lacks**, the same way round.
 
 # %%
 only_b = comparison[comparison["comparison_class"] == "only_in_b"]
-only_b[["measure_id", "text", "line_start", "line_end", "other_text", "score"]].head(top_n)
+zwgk.show_table(only_b[["measure_id", "text", "line_start", "line_end", "other_text", "score"]].head(top_n))
 
 # %% [markdown]
 # **Reworded pairs**: plan A's measures whose task plan B states in other words, both texts with
@@ -106,7 +106,7 @@ only_b[["measure_id", "text", "line_start", "line_end", "other_text", "score"]].
 
 # %%
 reworded = comparison[(comparison["side"] == "a") & (comparison["comparison_class"] == "reworded")]
-reworded[["measure_id", "text", "line_start", "line_end", "other_measure_id", "other_text", "other_line_start", "other_line_end", "score", "ratio"]].head(top_n)
+zwgk.show_table(reworded[["measure_id", "text", "line_start", "line_end", "other_measure_id", "other_text", "other_line_start", "other_line_end", "score", "ratio"]].head(top_n))
 
 # %% [markdown]
 # ## 4. Emphasis by theme

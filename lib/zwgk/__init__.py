@@ -71,6 +71,8 @@ _LAZY_FUNCTIONS = {
     "join_languages": ("zwgk.figures.style", "join_languages"),
     "label_plans": ("zwgk.figures.style", "label_plans"),
     "label_themes": ("zwgk.figures.style", "label_themes"),
+    "mark_aligned_spans": ("zwgk.figures.tables", "mark_aligned_spans"),
+    "show_table": ("zwgk.figures.tables", "show_table"),
 }
 
 
@@ -131,12 +133,14 @@ __all__ = [
     "load_source_lines",
     "load_tasks",
     "maps",
+    "mark_aligned_spans",
     "parse_plan_file",
     "project_measures",
     "read_terms",
     "search_kwic",
     "search_plans",
     "select_peers",
+    "show_table",
     "similar_to",
     "summarise_accountability",
     "summarise_agency_kinds",

@@ -102,6 +102,10 @@ SEARCH_SORT_ORDERS = ("source", "left", "right")
 CLUSTER_ASSIGNMENT_KINDS = ("full", "incremental")
 # The theme of a measure no codebook rule matches.
 UNCLASSIFIED = "unclassified"
+# The codebook's required catch-all theme (openness work no theme describes).
+OTHER_THEME = "other"
+# Residual themes: what no theme describes. Never ranked as a plan's gap (a plan lacking "other" lacks nothing).
+RESIDUAL_THEMES = (OTHER_THEME, UNCLASSIFIED)
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 FIELDS: dict[str, Field] = {
@@ -467,12 +471,14 @@ ANALYSIS_OUTPUTS: dict[str, tuple[str, ...]] = {
         "first_share",
         "last_share",
         "change",
+        "change_low",
+        "change_high",
         "status",
     ),
     "find_theme_gaps": ("plan_id", "theme_id", "theme_zh", "theme_en", "peer_share", "n_peers_covering", "n_peers", "peer_sources"),
     "summarise_accountability": (
-        *("plan_id", "jurisdiction", "year", "layout", "n_tasks", "share_with_lead"),
-        *("share_with_deadline_or_frequency", "share_with_quantified_target", "names_agencies"),
+        *("plan_id", "jurisdiction", "year", "layout", "n_tasks", "share_with_agency", "share_with_lead"),
+        *("share_with_deadline_or_frequency", "share_with_quantified_target", "names_agencies", "is_lead_distinguished"),
     ),
     "summarise_agency_kinds": ("plan_id", "agency_kind_id", "agency_kind_zh", "agency_kind_en", "n_tasks", "share_of_tasks"),
     "cluster_measures": ("measure_id", "plan_id", "cluster_id", "cluster_size", "n_plans"),

@@ -96,7 +96,7 @@ def test_chart_values_match_the_tables(inputs: dict) -> None:
     assert by_plan["shandong-taian-2017"] == 139 and by_plan["jiangsu-changzhou-2021"] == 17
     trends = charts.plot_theme_trends(zwgk.summarise_themes_by_year(inputs["panel"]), inputs["plans"], lang="en")
     assert all(set(t.x) <= {2017, 2018, 2019, 2021} for t in trends.data)
-    assert "different places" in trends.layout.annotations[-1].text  # the year confound is stated
+    assert "pools different places" in trends.layout.title.text  # the year confound is the subtitle, not a footnote
 
 
 def test_a_chart_for_a_subset_of_plans(inputs: dict) -> None:
@@ -109,16 +109,18 @@ def test_a_chart_for_a_subset_of_plans(inputs: dict) -> None:
 def test_gap_and_keyness_charts(inputs: dict) -> None:
     plans = inputs["plans"]
     gaps = zwgk.find_theme_gaps(inputs["coded"], inputs["measures"], inputs["tasks"], plans, "jiangsu-changzhou-2018", 3, False)
-    fig = charts.plot_gap_ranking(gaps, plans, "常州市 2018", lang="both")
-    assert len(fig.data[0].x) == len(gaps)
+    fig = charts.plot_gap_ranking(gaps, plans, "jiangsu-changzhou-2018", lang="both")
+    assert sum(len(trace.x) for trace in fig.data) == len(gaps)
+    assert "常州市 2018" in fig.layout.title.text
     tokens = zwgk.tokenize_measures(inputs["measures"])
     keyness = zwgk.compute_keyness(tokens, inputs["measures"]["plan_id"] == "shandong-taian-2017")
-    assert len(charts.plot_keyness(keyness, plans, "泰安市 2017", n_terms=10).data[0].y) == 10
+    keyness_fig = charts.plot_keyness(keyness, plans, "泰安市 2017", n_terms=10)
+    assert len(keyness_fig.data[0].y[1]) == 20 and len(keyness_fig.data) == 2  # 10 over, 10 under; target and rest bars
     kinds = zwgk.summarise_agency_kinds(inputs["tasks"], inputs["agencies"])
     x_plans = charts.plot_agency_kinds(kinds, plans).data[0].x[1]  # the axis has two rows: level, plan
     assert set(x_plans) == set(label_plans(plans[plans["plan_id"].isin(kinds["plan_id"])], "both"))
     trends = zwgk.find_emerging_fading(zwgk.summarise_themes_by_year(inputs["panel"], by="jurisdiction"))
-    assert len(charts.plot_emerging_fading(trends, plans).data[0].x) == int((trends["status"] != "stable").sum())
+    assert sum(len(t.x) for t in charts.plot_emerging_fading(trends, plans).data) == int((trends["status"] != "stable").sum())
     with pytest.raises(ValueError, match="label language"):
         charts.plot_plan_sizes(plans, lang="fr")
 
@@ -341,17 +343,19 @@ def test_pooled_years_without_national_plans_equal_the_local_only_data(reference
     national_by_year = zwgk.summarise_themes_by_year(national)
     fig = charts.plot_theme_trends(by_year, reference["plans"], lang="en", national=national_by_year)
     seeds_fig = charts.plot_theme_trends(local_only, inputs["plans"], lang="en")
-    line_keys = ("local_mean", "national_plans")  # the legend's key to the two line styles
-    solid = [t for t in fig.data if t.meta is None and t.legendgroup not in line_keys]
-    assert [(t.name, list(t.x), list(t.y)) for t in solid] == [(t.name, list(t.x), list(t.y)) for t in seeds_fig.data]
+    pooled = [t for t in fig.data if t.meta is None]
+    assert [(t.xaxis, list(t.x), list(t.y)) for t in pooled] == [(t.xaxis, list(t.x), list(t.y)) for t in seeds_fig.data]
+    assert all(t.mode == "markers+text" for t in pooled)  # pooled years join different places: never a line between them
     dashed = [t for t in fig.data if t.meta == "national"]
-    assert len(dashed) == len(solid) and all(t.line.dash == "dash" for t in dashed)
-    shares = national.set_index(["theme_en", "year"])["share_measures"]
-    for trace in dashed:
-        theme = trace.name.split(" · ")[0]
+    assert len(dashed) == len(pooled) and all(t.line.dash == "dash" for t in dashed)
+    shares = national.set_index(["theme_id", "year"])["share_measures"]
+    themes = [a.text for a in fig.layout.annotations[:-1]]  # one panel per theme, titled with its name
+    names = national.drop_duplicates("theme_id").set_index("theme_en")["theme_id"]
+    for k, trace in enumerate(dashed):
+        theme = names[themes[k]]
         assert list(trace.y) == pytest.approx([shares[(theme, year)] for year in trace.x])  # one national plan a year: its own share
     assert sorted(set(dashed[0].x)) == sorted(national["year"].unique())
-    assert {t.name for t in fig.data if t.legendgroup in line_keys} == {"Local plans (mean)", "National plans (State Council)"}
+    assert [t.name for t in fig.data if t.showlegend] == ["Local plans (mean)", "National plans (State Council)"]
 
 
 def test_common_tasks_are_shared_by_local_jurisdictions(reference: dict) -> None:

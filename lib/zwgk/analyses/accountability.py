@@ -1,8 +1,14 @@
-"""Accountability indicators per plan: the share of tasks with a named lead agency, with a
-deadline or frequency, with a quantified target; and tasks per canonical agency kind.
+"""Accountability indicators per plan: the share of tasks that name an accountable agency
+(lead or responsible), with a deadline or frequency, with a quantified target; and tasks per
+canonical agency kind.
 
-A plan that names no agency at all (most prose plans) has its agency share missing (not
+A plan that names no agency at all (most prose plans) has its agency shares missing (not
 zero), and ``names_agencies`` says so, so that a layout difference does not pass for a gap.
+Likewise the lead-only share: a plan with one combined "牵头及责任单位" column marks a lead
+only where it lists several agencies ("X牵头，Y负责") and writes a single agency as "X负责", so
+counting only leads there measures the layout (新会 2018: 52% with a lead, 99% naming an
+agency). ``is_lead_distinguished`` says whether a plan names a lead in every task that lists
+several accountable agencies; elsewhere ``share_with_lead`` is missing.
 """
 
 from __future__ import annotations
@@ -19,21 +25,30 @@ def has_quantified_target(text: str) -> bool:
 
 
 def summarise_accountability(plans: pd.DataFrame, tasks: pd.DataFrame) -> pd.DataFrame:
-    """One row per plan: n_tasks and shares of tasks with a lead, a deadline or frequency, a number."""
+    """One row per plan: n_tasks and shares of tasks naming an accountable agency, a lead, a deadline or frequency, a number."""
+    pairs = zip(tasks["lead_agencies"], tasks["responsible_agencies"], strict=True)
+    accountable = [set(lead) | set(responsible) for lead, responsible in pairs]
+    n_accountable = pd.Series([len(names) for names in accountable], index=tasks.index)
     frame = tasks.assign(
+        has_agency=n_accountable > 0,
         has_lead=tasks["lead_agencies"].map(len) > 0,
+        is_unled_group=(n_accountable > 1) & (tasks["lead_agencies"].map(len) == 0),
         has_time=(tasks["deadlines"].map(len) > 0) | (tasks["frequencies"].map(len) > 0),
         has_quantity=tasks["task_text"].map(has_quantified_target),
     )
     out = frame.groupby("plan_id").agg(
         n_tasks=("task_id", "size"),
+        share_with_agency=("has_agency", "mean"),
         share_with_lead=("has_lead", "mean"),
         share_with_deadline_or_frequency=("has_time", "mean"),
         share_with_quantified_target=("has_quantity", "mean"),
     )
-    names = frame.groupby("plan_id")["has_lead"].any().rename("names_agencies")
-    out = out.join(names).reset_index()
-    out.loc[~out["names_agencies"], "share_with_lead"] = float("nan")
+    names = frame.groupby("plan_id")["has_agency"].any().rename("names_agencies")
+    distinguished = (~frame.groupby("plan_id")["is_unled_group"].any()).rename("is_lead_distinguished")
+    out = out.join(names).join(distinguished).reset_index()
+    out["is_lead_distinguished"] &= out["names_agencies"]
+    out.loc[~out["names_agencies"], "share_with_agency"] = float("nan")
+    out.loc[~out["is_lead_distinguished"], "share_with_lead"] = float("nan")
     columns = ["plan_id", "jurisdiction", "jurisdiction_en", "level", "province", "year", "layout"]
     return plans[columns].merge(out, on="plan_id")
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import pandas as pd
 
 from zwgk.errors import check_plan_ids
-from zwgk.schema import UNCLASSIFIED
+from zwgk.schema import RESIDUAL_THEMES
 
-GAP_COLUMNS = ["peer_share", "n_peers_covering", "n_peers", "peers_covering", "includes_other_year_peers", "peer_sources",
-               "peer_measure_ids", "peer_texts"]  # fmt: skip
+GAP_COLUMNS = ["peer_share", "n_peers_covering", "n_peers", "peers_covering", "peer_plans_covering", "peer_plan_ids",
+               "includes_other_year_peers", "peer_sources", "peer_measure_ids", "peer_texts"]  # fmt: skip
 
 
 def select_peers(plans: pd.DataFrame, plan_id: str, year_window: int = 1, same_level: bool = True) -> pd.DataFrame:
@@ -55,7 +55,11 @@ def _peer_sources(units: pd.DataFrame, peers: pd.DataFrame, tasks: pd.DataFrame)
 
 
 def _gap_rows(units: pd.DataFrame, key: str, plan_id: str, peers: pd.DataFrame, tasks: pd.DataFrame, min_peer_share: float) -> pd.DataFrame:
-    """Units (theme or cluster per measure) most peers cover and the focal plan does not."""
+    """Units (theme or cluster per measure) most peers cover and the focal plan does not.
+
+    ``peer_plan_ids`` lists every peer (the denominator of ``peer_share``), ``peer_plans_covering``
+    the peers that cover the unit: a chart names exactly these plans, never plans of the same name.
+    """
     focal_keys = set(units.loc[units["plan_id"] == plan_id, key])
     peer_units = units[units["plan_id"].isin(peers["plan_id"])]
     sources = _peer_sources(peer_units, peers, tasks)
@@ -68,6 +72,7 @@ def _gap_rows(units: pd.DataFrame, key: str, plan_id: str, peers: pd.DataFrame, 
             continue
         rows.append({key: value, "peer_share": share, "n_peers_covering": len(covering), "n_peers": len(peers),
                      "peers_covering": sorted(group["jurisdiction"].unique()),
+                     "peer_plans_covering": sorted(covering), "peer_plan_ids": sorted(peers["plan_id"]),
                      "includes_other_year_peers": bool(group["is_other_year"].any()),
                      "peer_sources": sorted(group["source"].unique()), "peer_measure_ids": sorted(group["measure_id"]),
                      "peer_texts": sorted(group["peer_text"])})  # fmt: skip
@@ -78,14 +83,18 @@ def find_theme_gaps(
     coded: pd.DataFrame, measures: pd.DataFrame, tasks: pd.DataFrame, plans: pd.DataFrame, plan_id: str,
     year_window: int = 1, same_level: bool = True, min_peer_share: float = 0.5,
 ) -> pd.DataFrame:  # fmt: skip
-    """Themes at least ``min_peer_share`` of the peers cover and ``plan_id`` does not."""
+    """Themes at least ``min_peer_share`` of the peers cover and ``plan_id`` does not.
+
+    The residual themes (schema.RESIDUAL_THEMES: other, unclassified) are never gaps: they name
+    no subject a plan could be missing.
+    """
     peers = select_peers(plans, plan_id, year_window, same_level)
     if peers.empty:
         return pd.DataFrame(columns=["theme_id", *GAP_COLUMNS, "theme_zh", "theme_en", "plan_id"])  # no peers: no gaps, same columns
     units = measures[["measure_id", "plan_id", "task_id", "text"]].merge(
         coded[["measure_id", "theme_id", "theme_zh", "theme_en"]], on="measure_id"
     )
-    units = units[units["theme_id"] != UNCLASSIFIED]
+    units = units[~units["theme_id"].isin(RESIDUAL_THEMES)]  # "other" and unclassified describe no theme: never a gap
     gaps = _gap_rows(units, "theme_id", plan_id, peers, tasks, min_peer_share)
     names = units.drop_duplicates("theme_id").set_index("theme_id")[["theme_zh", "theme_en"]]
     return gaps.join(names, on="theme_id").assign(plan_id=plan_id)
@@ -101,10 +110,11 @@ def find_task_gaps(
     a gap is what a peer wrote, never the cluster's representative, which may come from a plan
     that is not a peer.
     """
+    names = [column for column in ("name_zh", "name_en") if column in summary]  # readable names, where the summary has them
     peers = select_peers(plans, plan_id, year_window, same_level)
     if peers.empty:
-        return pd.DataFrame(columns=["cluster_id", *GAP_COLUMNS, "label", "plan_id"])  # no peers: no gaps, same columns
-    common = summary.loc[summary["is_common_task"], ["cluster_id", "label"]]
+        return pd.DataFrame(columns=["cluster_id", *GAP_COLUMNS, "label", *names, "plan_id"])  # no peers: no gaps, same columns
+    common = summary.loc[summary["is_common_task"], ["cluster_id", "label", *names]]
     units = measures[["measure_id", "plan_id", "task_id", "text"]].merge(clusters[["measure_id", "cluster_id"]], on="measure_id")
     units = units[units["cluster_id"].isin(common["cluster_id"])]
     gaps = _gap_rows(units, "cluster_id", plan_id, peers, tasks, min_peer_share)

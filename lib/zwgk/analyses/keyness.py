@@ -17,11 +17,24 @@ def _log_likelihood(a: float, b: float, c: float, d: float) -> float:
     return 2 * sum(o * math.log(o / e) for o, e in ((a, e1), (b, e2)) if o > 0)
 
 
+def _smoothed_log_ratio(a: float, b: float, size_t: float, size_r: float) -> float:
+    """log2 of the target's rate over the rest's, both rates plus half an occurrence per the pooled size (sign of a/A - b/B)."""
+    prior = 0.5 / max(size_t + size_r, 1)
+    return math.log2((a / max(size_t, 1) + prior) / (b / max(size_r, 1) + prior))
+
+
 def compute_keyness(items: pd.Series, is_target: pd.Series | np.ndarray, min_count: int = 3) -> pd.DataFrame:
     """Keyness of items (lists of words, or theme ids) in the target rows against the rest.
 
-    Returns term, count_target, count_rest, per-10k rates, log_ratio (base 2, with 0.5
-    smoothing), g2 and p_value (chi-square with 1 df), overused first.
+    Returns term, count_target, count_rest, per-10k rates, log_ratio, g2, p_value (chi-square
+    with 1 df) and direction, overused first.
+
+    ``log_ratio`` is log2 of the target's rate over the rest's, each rate smoothed by the same
+    amount (half an occurrence in a corpus of both parts' size). Adding 0.5 to the counts but
+    not consistently to the totals made a term absent from the target (0 against 3) come out
+    "over" whenever the rest was much larger; one constant added to both rates keeps the sign
+    of the raw difference, so ``direction`` (over: a higher rate in the target) always agrees
+    with the sign of ``log_ratio`` and with G2's observed-against-expected direction.
     """
     lists = items.map(lambda value: value if isinstance(value, list | tuple | np.ndarray) else [value])
     mask = np.asarray(is_target, dtype=bool)
@@ -34,7 +47,7 @@ def compute_keyness(items: pd.Series, is_target: pd.Series | np.ndarray, min_cou
         if a + b < min_count:
             continue
         g2 = _log_likelihood(a, b, size_t, size_r)
-        log_ratio = math.log2(((a + 0.5) / (size_t + 0.5)) / ((b + 0.5) / (size_r + 0.5)))
+        log_ratio = _smoothed_log_ratio(a, b, size_t, size_r)
         rows.append((term, a, b, 1e4 * a / max(size_t, 1), 1e4 * b / max(size_r, 1), log_ratio, g2))
     out = pd.DataFrame(rows, columns=["term", "count_target", "count_rest", "per_10k_target", "per_10k_rest", "log_ratio", "g2"])
     out["p_value"] = chi2.sf(out["g2"], 1)

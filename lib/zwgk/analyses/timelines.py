@@ -67,18 +67,25 @@ def compute_year_changes(by_year: pd.DataFrame, share: str = "mean_plan_share") 
     return ordered.dropna(subset=["previous_year"]).reset_index(drop=True)
 
 
-def find_emerging_fading(by_year: pd.DataFrame, min_change: float = 0.02, share: str = "mean_plan_share") -> pd.DataFrame:
+def find_emerging_fading(by_year: pd.DataFrame, share: str = "mean_plan_share", min_change: float = 0.0) -> pd.DataFrame:
     """Compare each theme's first and last observed year: emerging, fading or stable.
 
-    ``is_new`` marks themes absent in the first year; ``is_gone`` those absent in the last.
+    A theme is emerging (fading) only where the 95% interval of its change lies wholly above
+    (below) zero: a fixed threshold such as 0.02 is one measure in a 50-measure plan, well
+    inside the noise of resampling the plans' measures. The interval (``change_low``,
+    ``change_high``) combines the first and last years' bootstrap intervals (``share_low``,
+    ``share_high``) by the MOVER method for a difference of independent estimates (Newcombe,
+    Zou). ``min_change`` optionally also asks for a minimum size. ``is_new`` marks themes
+    absent in the first year; ``is_gone`` those absent in the last.
     """
     group = [c for c in ("jurisdiction", "jurisdiction_en", "level", "province", "province_en") if c in by_year.columns]
     rows = []
     for key, frame in by_year.sort_values("year").groupby([*group, "theme_id", "theme_zh", "theme_en"], dropna=False):
         first, last = frame.iloc[0], frame.iloc[-1]
         change = last[share] - first[share]
-        status = "emerging" if change >= min_change else "fading" if change <= -min_change else "stable"
-        rows.append((*key, int(first["year"]), int(last["year"]), first[share], last[share], change, status,
+        low, high = _combine_intervals(first, last, share)
+        status = "emerging" if low > 0 and change >= min_change else "fading" if high < 0 and change <= -min_change else "stable"
+        rows.append((*key, int(first["year"]), int(last["year"]), first[share], last[share], change, low, high, status,
                      first[share] == 0 and last[share] > 0, first[share] > 0 and last[share] == 0))  # fmt: skip
     columns = [
         *group,
@@ -90,6 +97,8 @@ def find_emerging_fading(by_year: pd.DataFrame, min_change: float = 0.02, share:
         "first_share",
         "last_share",
         "change",
+        "change_low",
+        "change_high",
         "status",
         "is_new",
         "is_gone",
@@ -98,3 +107,13 @@ def find_emerging_fading(by_year: pd.DataFrame, min_change: float = 0.02, share:
     return out[out["first_year"] < out["last_year"]].sort_values(
         [*group, "change"], ascending=[True] * len(group) + [False], ignore_index=True
     )
+
+
+def _combine_intervals(first: pd.Series, last: pd.Series, share: str) -> tuple[float, float]:
+    """95% interval of last - first from each year's own interval (MOVER); without intervals, the change itself (never decisive)."""
+    change = last[share] - first[share]
+    if any(pd.isna(row[column]) for row in (first, last) for column in ("share_low", "share_high")):
+        return float("nan"), float("nan")
+    below = np.hypot(last[share] - last["share_low"], first["share_high"] - first[share])
+    above = np.hypot(last["share_high"] - last[share], first[share] - first["share_low"])
+    return float(change - below), float(change + above)

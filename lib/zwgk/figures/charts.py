@@ -6,9 +6,12 @@ both), so a researcher can rebuild any chart for their own subset in one line.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from zwgk.figures.maps import plot_correspondence_map
 from zwgk.figures.style import (
@@ -18,6 +21,7 @@ from zwgk.figures.style import (
     DROPPED_COLOUR,
     PALETTE,
     SEQUENTIAL,
+    WIDTH,
     _estimate_width,
     apply_house_style,
     check_language,
@@ -71,22 +75,53 @@ def _level_axis(plans: pd.DataFrame, plan_ids: pd.Series | list, lang: str) -> l
     return [[label_level(levels[p], lang) for p in ids], [labels[p] for p in ids]]
 
 
-def _fit_level_axes(fig: go.Figure, lang: str, axes: str = "x") -> go.Figure:
-    """Make room for the level row of the two-row ``axes`` (x: below, y: left) and move the source note with it."""
+# Tick labels of plans are drawn at the house font size; every chart that lists plans sizes its axis from this.
+PLAN_TICK_FONT = 15
+
+
+def _tick_width(label: str) -> float:
+    """Estimated width in px of a plan's tick label (bold markup does not take room)."""
+    return _estimate_width(re.sub(r"</?b>", "", str(label)), PLAN_TICK_FONT)
+
+
+def _right_reserve(fig: go.Figure) -> int:
+    """Right margin that holds a heatmap's colour bar (pinned at the plot's edge); charts with a legend put it above the plot."""
+    heatmaps = [trace for trace in fig.data if isinstance(trace, go.Heatmap)]
+    if not heatmaps:
+        return 40
+    title = heatmaps[0].colorbar.title.text or ""
+    for trace in heatmaps:
+        trace.colorbar.update(x=1.0, xanchor="left", xpad=12)
+    return int(max(100.0, _estimate_width(title, 14)) + 50)
+
+
+def size_plan_axis(fig: go.Figure, lang: str, axes: str = "x", min_column: float = 60.0, min_row: float = 0.0) -> go.Figure:
+    """The one sizing rule of every chart that lists plans: the figure grows with the plans, labels never run together.
+
+    ``axes`` x: each plan gets a column at least as wide as its longest label line (estimated at
+    the tick font) plus a gap, or ``min_column`` (room for grouped bars), and the figure widens to
+    fit; the colour bar gets its own right margin, so the plot is exactly width minus margins.
+    y: each plan gets a row at least as tall as its label's lines (or ``min_row``), and the left
+    margin holds both rows of the (level, plan) axis. The source note moves with the margins.
+    """
     footer = fig.layout.annotations[-1]
     lines = 2 if lang == "both" else 1
+    if "y" in axes:
+        y = fig.data[0].y
+        extra = int(max([0.0, *(_tick_width(v) for v in y[0])]) + max([0.0, *(_tick_width(v) for v in y[1])]))
+        fig.layout.margin.l += extra  # the house margin (80 + axis title) sized nothing on a two-row axis
+        footer.xshift -= extra
+        row = max(min_row, 1.4 * PLAN_TICK_FONT * lines + 8)
+        below = 26 * lines + 10 if "x" in axes else 0  # the x block below adds this to the bottom margin
+        plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b - below
+        fig.layout.height += max(0, int(row * len(y[1]) - plot) + 1)
     if "x" in axes:
         x = fig.data[0].x
         fig.layout.margin.b += 26 * lines + 10
         footer.yshift -= 26 * lines + 10
-        column = max([60.0, *(_estimate_width(v, 15) + 20 for v in x[1])])
-        colorbar = 180 if any(isinstance(trace, go.Heatmap) for trace in fig.data) else 420  # a colour bar, or a legend
-        fig.layout.width = max(fig.layout.width, int(fig.layout.margin.l + fig.layout.margin.r + colorbar + column * len(x[1])))
-    if "y" in axes:
-        y = fig.data[0].y
-        extra = int(max([0.0, *(_estimate_width(v, 15) for v in y[0])]) + max([0.0, *(_estimate_width(v, 15) for v in y[1])]))
-        fig.layout.margin.l += extra  # the house margin (80 + axis title) sized nothing on a two-row axis
-        footer.xshift -= extra
+        column = max([min_column, *(_tick_width(v) + 20 for v in x[1])])
+        fig.layout.margin.r = _right_reserve(fig)
+        fig.layout.width = max(fig.layout.width, int(fig.layout.margin.l + fig.layout.margin.r + column * len(x[1])) + 1)
     return fig
 
 
@@ -104,13 +139,19 @@ def plot_plan_sizes(plans: pd.DataFrame, lang: str = "both") -> go.Figure:
         fig.add_bar(y=axis, x=ordered[column], name=make_label(key, lang), orientation="h", marker_color=colour,
                     text=ordered[column], textposition="outside", customdata=ordered["plan_id"],
                     hovertemplate="%{y}: %{x}<extra>" + make_label(key, lang) + "</extra>")  # fmt: skip
-    fig.update_layout(barmode="group", xaxis_title=make_label("measures", lang), yaxis={"autorange": "reversed"})
+    fig.update_layout(barmode="group", xaxis_title=make_label("n_tasks_or_measures", lang), yaxis={"autorange": "reversed"})
     title = make_title("各计划的任务与措施数量", "Tasks and measures per plan", lang)
-    return _fit_level_axes(apply_house_style(fig, title, labels, lang, height=220 + 70 * len(ordered)), lang, axes="y")
+    return size_plan_axis(apply_house_style(fig, title, labels, lang, height=220 + 70 * len(ordered)), lang, axes="y")
 
 
-def plot_theme_heatmap(panel: pd.DataFrame, plans: pd.DataFrame, gaps: pd.DataFrame | None = None, lang: str = "both") -> go.Figure:
-    """Plan x theme heatmap of the share of measures; peer gaps (plan_id, theme_id) marked ×."""
+def plot_theme_heatmap(
+    panel: pd.DataFrame, plans: pd.DataFrame, gaps: pd.DataFrame | None = None, lang: str = "both", focal: str | None = None
+) -> go.Figure:
+    """Plan x theme heatmap of the share of measures; the focal plan's peer gaps (plan_id, theme_id) marked ×.
+
+    ``focal`` (a plan id; by default the plan of ``gaps``) is named in the title and its column
+    outlined (labels stay the plain plan labels), so a reader sees whose gaps the × mark.
+    """
     if _is_empty(panel, plans):
         return _plot_nothing(
             make_title("各计划的主题构成", "Themes by plan", lang),
@@ -128,18 +169,31 @@ def plot_theme_heatmap(panel: pd.DataFrame, plans: pd.DataFrame, gaps: pd.DataFr
         names = frame.drop_duplicates("theme_id").set_index("theme_id")["theme_label"]
         for plan_id, theme_id in zip(gaps["plan_id"], gaps["theme_id"], strict=True):
             text[order.index(names[theme_id]), list(plan_order).index(plan_id)] = "×"
+        focal = focal or str(gaps["plan_id"].iloc[0])
     x_labels = _plan_labels(plans, plan_order, lang)
     x_axis = _level_axis(plans, plan_order, lang)
+    focal_column = list(plan_order).index(focal) if focal in set(plan_order) else None
     fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=x_axis, y=order, text=text, texttemplate="%{text}", colorscale=SEQUENTIAL,
-                               colorbar={"title": make_label("share_measures", lang), "tickformat": ".0%"},
+                               colorbar={"title": make_axis_label("share_measures", lang), "tickformat": ".0%"},
                                hovertemplate="%{y}<br>%{x}<br>%{z:.1%}<extra></extra>"))  # fmt: skip
     fig.update_layout(yaxis={"autorange": "reversed", "tickfont": {"size": 13}}, xaxis={"side": "bottom", "tickangle": 0})
     title = make_title(
         "各计划的主题构成（措施占比，%；× 为相对同类计划的缺口）", "Themes by plan (% of measures; × = gap against peers)", lang
     )
+    if focal_column is not None:
+        zh, en = (label_plans(plans, language)[focal] for language in ("zh", "en"))
+        title = make_title(f"各计划的主题构成（措施占比，%）；× 为 {zh} 相对同类计划的缺口",
+                           f"Themes by plan (% of measures); × = gaps of {en} against its peers", lang)  # fmt: skip
+        _outline_column(fig, focal_column, len(plan_order))
     row = 44 if lang == "both" else 28
-    fig = apply_house_style(fig, title, x_labels, lang, height=300 + row * len(order), width=1200)
-    return _fit_level_axes(fig, lang)
+    fig = apply_house_style(fig, title, x_labels, lang, height=300 + row * len(order), width=WIDTH)
+    return size_plan_axis(fig, lang)
+
+
+def _outline_column(fig: go.Figure, column: int, n_columns: int) -> None:
+    """Outline one column of a heatmap (the focal plan's), in axis-domain coordinates so it follows any width."""
+    fig.add_shape(type="rect", xref="x domain", yref="y domain", x0=column / n_columns, x1=(column + 1) / n_columns, y0=0, y1=1,
+                  line={"color": "#D55E00", "width": 3}, fillcolor="rgba(0,0,0,0)", layer="above")  # fmt: skip
 
 
 def plot_theme_shares(panel: pd.DataFrame, plans: pd.DataFrame, n_themes: int = 8, lang: str = "both") -> go.Figure:
@@ -181,11 +235,13 @@ def plot_theme_shares(panel: pd.DataFrame, plans: pd.DataFrame, n_themes: int = 
 def plot_theme_trends(
     by_year: pd.DataFrame, plans: pd.DataFrame, n_themes: int = 6, lang: str = "both", national: pd.DataFrame | None = None
 ) -> go.Figure:
-    """Theme shares by year (plans weighted equally) with 95% bootstrap intervals; hover shows the places a year rests on.
+    """Theme shares by year, one small panel per theme, one line per jurisdiction (95% bootstrap intervals).
 
-    ``by_year`` is `summarise_themes_by_year` of the plans to pool (local plans, in the notebooks);
-    ``national``, the same table for the State Council's plans, draws them as a separate dashed
-    series per theme, so the national plans are shown beside the local mean, never averaged into it.
+    ``by_year`` is `summarise_themes_by_year`. With ``by="jurisdiction"`` each line is one place
+    (a place with one plan is a lone marker), so no line joins different places. A pooled table
+    (no jurisdiction column) is drawn as markers without lines, each labelled with the number of
+    plans it pools. ``national``, the same table for the State Council's plans, adds a dashed
+    line per panel, never averaged into the local values. The year confound is the subtitle.
     """
     if by_year.empty:
         return _plot_nothing(
@@ -195,40 +251,72 @@ def plot_theme_trends(
             lang,
         )
     frame = by_year[by_year["theme_id"] != UNCLASSIFIED].copy()
-    top = frame.groupby("theme_id")["mean_plan_share"].mean().nlargest(n_themes).index
+    top = list(frame.groupby("theme_id")["mean_plan_share"].mean().nlargest(n_themes).index)
     frame = frame[frame["theme_id"].isin(top)].sort_values("year")
-    frame["theme_label"] = label_themes(frame, lang, wrap=True)
-    fig = go.Figure()
-    for i, (label, group) in enumerate(frame.groupby("theme_label", sort=True)):
-        error = {"type": "data", "symmetric": False, "array": group["share_high"] - group["mean_plan_share"],
-                 "arrayminus": group["mean_plan_share"] - group["share_low"], "thickness": 1.5, "width": 4}  # fmt: skip
-        fig.add_scatter(x=group["year"], y=group["mean_plan_share"], mode="lines+markers", name=label, error_y=error,
-                        line={"color": PALETTE[i % len(PALETTE)], "width": 3}, customdata=group["n_jurisdictions"], legendgroup=label,
-                        hovertemplate="%{x}: %{y:.1%} (n=%{customdata})<extra>" + label.replace("<br>", " ") + "</extra>")  # fmt: skip
-        if national is not None and len(national):
-            _add_national_trend(fig, national[national["theme_id"] == group["theme_id"].iloc[0]].sort_values("year"), label, i, lang)
-    fig.update_layout(yaxis={"title": make_axis_label("mean_plan_share", lang), "tickformat": ".0%"},
-                      xaxis={"title": make_label("year", lang), "dtick": 1})  # fmt: skip
+    names = label_themes(frame.drop_duplicates("theme_id").set_index("theme_id").loc[top], lang, wrap=True).tolist()
+    cols = max(1, min(3, len(top)))
+    rows = max(1, -(-len(top) // cols))
+    spacing = 0.3 / rows + 0.08  # room between rows for the x ticks and the next panel's two-line title
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=names or None, horizontal_spacing=0.07, vertical_spacing=spacing)
+    per_place = "jurisdiction" in frame
+    series = frame.groupby(["jurisdiction", "jurisdiction_en"], sort=True) if per_place else [(None, frame)]
+    for i, (place, group) in enumerate(series):
+        name = join_languages(place[0], place[1], lang) if per_place else make_label("local_mean", lang)
+        for k, theme_id in enumerate(top):
+            _add_trend_series(fig, group[group["theme_id"] == theme_id], name, PALETTE[i % len(PALETTE)], per_place, k, cols, lang)
+            if national is not None and len(national) and i == 0:
+                _add_national_trend(fig, national[national["theme_id"] == theme_id].sort_values("year"), k, cols, lang)
+    fig.update_yaxes(tickformat=".0%", matches="y", rangemode="tozero")
+    fig.update_xaxes(dtick=1, tickformat="d")
+    fig.update_yaxes(title_text=make_axis_label("share_measures", lang), col=1)
+    fig.update_annotations(font={"size": 14})  # the panels' theme names
+    caveat = (
+        ("每条线为一个地区；只有一年计划的地区为单点。地区之间的差异不是时间变化。",
+         "Each line is one place; a place with one plan is a single point. Differences between places are not change over time.")
+        if per_place
+        else ("各年份的计划来自不同地区：年份间的差异混合了时间与地区；点旁标注合并的计划数。",
+              "Each year pools different places: differences between years mix time and place; n = plans pooled.")
+    )  # fmt: skip
     title = make_title("主要主题的年度变化（95% 自助法区间）", "Main themes over the years (95% bootstrap intervals)", lang)
-    if national is not None and len(national):
-        for dash, key in (("solid", "local_mean"), ("dash", "national_plans")):
-            line = {"color": "#555555", "dash": dash, "width": 2}  # a key to the two line styles, drawn last in the legend
-            fig.add_scatter(x=[None], y=[None], mode="lines", name=make_axis_label(key, lang), line=line, legendgroup=key, legendrank=2000)
-    note = make_label("year_confound", lang)
-    height = 600 if national is None else 720  # room in the legend for the two line styles
-    return apply_house_style(fig, title, label_plans(plans, lang).tolist(), lang, height=height, note=note)
+    title += "<br><span style='font-size:15px;color:#B35900'>" + join_languages(*caveat, lang).replace(" / ", "<br>") + "</span>"
+    height = 260 + 340 * rows
+    fig = apply_house_style(fig, title, label_plans(plans, lang).tolist(), lang, height=height, width=max(WIDTH, 440 * cols + 300))
+    top = fig.layout.margin.t + (110 if lang == "both" else 60)  # the caveat's lines and the first row's panel titles
+    return fig.update_layout(margin={"t": top}, title={"y": 1 - 20 / height, "yanchor": "top"})
 
 
-def _add_national_trend(fig: go.Figure, rows: pd.DataFrame, label: str, i: int, lang: str) -> None:
-    """One dashed line of a theme's share in the national plans, in the theme's colour, grouped with its local line."""
-    name = label.replace("<br>", " ") + " · " + label_level("national", lang, wrap=False)
-    fig.add_scatter(x=rows["year"], y=rows["mean_plan_share"], mode="lines+markers", name=name, legendgroup=label, showlegend=False,
-                    line={"color": PALETTE[i % len(PALETTE)], "width": 2, "dash": "dash"}, marker={"symbol": LEVEL_SYMBOLS["national"]},
-                    meta="national", hovertemplate="%{x}: %{y:.1%}<extra>" + name + "</extra>")  # fmt: skip
+def _add_trend_series(fig: go.Figure, rows: pd.DataFrame, name: str, colour: str, per_place: bool, k: int, cols: int, lang: str) -> None:
+    """One place's (or the pooled) shares of one theme in panel ``k``: a line per place, lone markers with n for pooled years."""
+    if rows.empty:
+        return
+    error = {"type": "data", "symmetric": False, "array": rows["share_high"] - rows["mean_plan_share"],
+             "arrayminus": rows["mean_plan_share"] - rows["share_low"], "thickness": 1.5, "width": 4}  # fmt: skip
+    plans_word = join_languages("个计划", "plans", lang)
+    n_text = [f"n={n}" if n > 1 else "" for n in rows["n_plans"]]
+    fig.add_scatter(x=rows["year"], y=rows["mean_plan_share"], mode="lines+markers" if per_place else "markers+text", name=name,
+                    legendgroup=name, showlegend=k == 0, error_y=error, text=n_text, textposition="middle right",
+                    line={"color": colour, "width": 3}, marker={"color": colour, "size": 9}, customdata=rows["n_plans"],
+                    hovertemplate="%{x}: %{y:.1%} (n=%{customdata} " + plans_word + ")<extra>" + name + "</extra>",
+                    row=k // cols + 1, col=k % cols + 1)  # fmt: skip
+
+
+def _add_national_trend(fig: go.Figure, rows: pd.DataFrame, k: int, cols: int, lang: str) -> None:
+    """One dashed line of a theme's share in the national plans, in panel ``k`` (one legend entry for all panels)."""
+    if rows.empty:
+        return
+    name = make_label("national_plans", lang)
+    fig.add_scatter(x=rows["year"], y=rows["mean_plan_share"], mode="lines+markers", name=name, legendgroup="national",
+                    showlegend=k == 0, line={"color": "#555555", "width": 2, "dash": "dash"},
+                    marker={"symbol": LEVEL_SYMBOLS["national"], "color": "#555555"}, meta="national",
+                    hovertemplate="%{x}: %{y:.1%}<extra>" + name + "</extra>", row=k // cols + 1, col=k % cols + 1)  # fmt: skip
 
 
 def plot_emerging_fading(trends: pd.DataFrame, plans: pd.DataFrame, lang: str = "both") -> go.Figure:
-    """Change in each theme's share between a jurisdiction's first and last plan."""
+    """Change in each theme's share between a jurisdiction's first and last plan, in percentage points, with 95% intervals.
+
+    Only themes whose interval of change (`find_emerging_fading`: change_low, change_high) lies
+    wholly above or below zero are shown; the error bars show that interval.
+    """
     if trends.empty or trends["status"].eq("stable").all():
         return _plot_nothing(
             make_title("新兴与淡出的主题", "Emerging and fading themes", lang),
@@ -241,33 +329,61 @@ def plot_emerging_fading(trends: pd.DataFrame, plans: pd.DataFrame, lang: str = 
     if "jurisdiction" in frame:
         frame["theme_label"] = frame["theme_label"] + " (" + translate_places(frame["jurisdiction"], plans, lang) + ")"
     frame = frame.sort_values("change")
-    colours = [PALETTE[2] if change > 0 else PALETTE[3] for change in frame["change"]]
-    fig = go.Figure(go.Bar(x=frame["change"], y=frame["theme_label"], orientation="h", marker_color=colours,
-                           hovertemplate="%{y}: %{x:+.1%}<extra></extra>"))  # fmt: skip
-    fig.update_layout(xaxis={"title": make_label("change", lang), "tickformat": "+.0%"})
+    fig = go.Figure()
+    for status, colour in (("emerging", PALETTE[2]), ("fading", PALETTE[3])):
+        group = frame[frame["status"] == status]
+        if group.empty:
+            continue
+        error = {"type": "data", "symmetric": False, "array": 100 * (group["change_high"] - group["change"]),
+                 "arrayminus": 100 * (group["change"] - group["change_low"]), "thickness": 1.5, "width": 5, "color": "#333333"}  # fmt: skip
+        fig.add_bar(x=100 * group["change"], y=group["theme_label"], orientation="h", marker_color=colour, name=make_label(status, lang),
+                    error_x=error, hovertemplate="%{y}: %{x:+.1f} pp<extra></extra>")  # fmt: skip
+    fig.update_layout(
+        xaxis={"title": make_axis_label("change_pp", lang), "tickformat": "+.0f", "ticksuffix": " pp", "zeroline": True},
+        yaxis={"categoryorder": "array", "categoryarray": frame["theme_label"].tolist()},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+    )
     title = make_title("新兴与淡出的主题（首末年份比较）", "Emerging and fading themes (first vs last year)", lang)
+    note = join_languages("横线：变化的 95% 区间（两年自助法区间合成）；仅列出区间不含 0 的主题",
+                          "Lines: 95% interval of the change (from both years' bootstrap intervals); only themes whose interval excludes 0",
+                          lang)  # fmt: skip
     used = plans[plans["jurisdiction"].isin(frame.get("jurisdiction", plans["jurisdiction"]))]
-    return apply_house_style(fig, title, label_plans(used, lang).tolist(), lang, height=200 + 30 * max(len(frame), 4))
+    fig = apply_house_style(fig, title, label_plans(used, lang).tolist(), lang, height=260 + 30 * max(len(frame), 4), note=note)
+    return fig.update_layout(margin={"t": fig.layout.margin.t + 40})
 
 
-def plot_keyness(keyness: pd.DataFrame, plans: pd.DataFrame, target: str, n_terms: int = 15, lang: str = "both") -> go.Figure:
-    """The terms that set ``target`` (a plan or year label) apart from the rest (log-likelihood)."""
-    if keyness.empty or not keyness["direction"].eq("over").any():
+def plot_keyness(keyness: pd.DataFrame, plans: pd.DataFrame, target: str, n_terms: int = 10, lang: str = "both") -> go.Figure:
+    """The terms ``target`` (a plan or year label) uses more and less than the rest: rates in the target beside the rest's.
+
+    The ``n_terms`` strongest (by G2) of each direction; each term has two bars, its rate per
+    10,000 words in the target and in the rest, so the reader sees the difference, not only a ratio.
+    """
+    if keyness.empty or not keyness["direction"].isin(["over", "under"]).any():
         return _plot_nothing(
             make_title(f"{target} 的特征词", f"Distinctive terms of {target}", lang),
             "没有特征词：没有其他计划可比较，或词语太少",
             "No distinctive terms: no other plans to compare with, or too few words",
             lang,
         )
-    frame = keyness[keyness["direction"] == "over"].nlargest(n_terms, "g2").sort_values("log_ratio")
-    fig = go.Figure(go.Bar(x=frame["log_ratio"], y=label_terms(frame["term"], lang), orientation="h", marker_color=PALETTE[0],
-                           customdata=frame["g2"],
-                           hovertemplate="%{y}: log2 ratio %{x:.2f}, G2 %{customdata:.1f}<extra></extra>"))  # fmt: skip
-    fig.update_layout(xaxis={"title": make_label("log_ratio", lang)})
+    strongest = {d: keyness[keyness["direction"] == d].nlargest(n_terms, "g2") for d in ("over", "under")}
+    parts = [strongest["over"].sort_values("log_ratio", ascending=False), strongest["under"].sort_values("log_ratio")]
+    frame = pd.concat(parts, ignore_index=True)
+    axis = [[make_axis_label(d, lang) for d in frame["direction"]], label_terms(frame["term"], lang)]
+    hover = np.stack([frame["log_ratio"], frame["g2"]], axis=-1)
+    rest = join_languages("其余", "the rest", lang)
     target_en = translate_places(pd.Series([str(target)]), plans, "en").iloc[0]
-    title = make_title(f"{target} 的特征词（对数似然）", f"Distinctive terms of {target_en} (log-likelihood)", lang)
+    target_name = {"zh": str(target), "en": target_en}.get(lang, f"{target} {target_en}" if target_en != str(target) else str(target))
+    fig = go.Figure()
+    for column, name, colour in (("per_10k_target", target_name, PALETTE[0]), ("per_10k_rest", rest, "#AAAAAA")):
+        fig.add_bar(x=frame[column], y=axis, orientation="h", name=name, marker_color=colour, customdata=hover,
+                    hovertemplate="%{y}: %{x:.1f}/10k, log2 %{customdata[0]:+.2f}, G2 %{customdata[1]:.1f}<extra></extra>")  # fmt: skip
+    fig.update_layout(barmode="group", xaxis={"title": make_axis_label("per_10k", lang)}, yaxis={"autorange": "reversed"},
+                      legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"})  # fmt: skip
+    title = make_title(f"{target} 多用与少用的词（对数似然）", f"Terms {target_en} uses more and less than the rest (log-likelihood)", lang)
     note = make_label("gloss", lang) if lang == "en" else ""
-    return apply_house_style(fig, title, label_plans(plans, lang).tolist(), lang, height=200 + 28 * max(len(frame), 5), note=note)
+    fig = apply_house_style(fig, title, label_plans(plans, lang).tolist(), lang, height=300 + 40 * max(len(frame), 5), note=note)
+    fig.update_layout(margin={"t": fig.layout.margin.t + 60})
+    return size_plan_axis(fig, lang, axes="y") if len(frame) else fig
 
 
 def plot_measure_map(
@@ -276,15 +392,19 @@ def plot_measure_map(
     """2-D map of measures (``project_measures`` coordinates); hover shows text, plan, section, lines.
 
     ``points`` needs x, y, text, plan_id, section_path, line_start, line_end and the ``colour``
-    column. The ``n_colours`` largest groups get colours, the rest are grey (more colours cannot
-    stay distinguishable).
+    column. The ``n_colours`` largest groups get colours and their names at their centroids; the
+    rest are grey, named in the legend as how many groups and measures they are (more colours
+    cannot stay distinguishable).
     """
     if _is_empty(points, plans):
         return _plot_nothing(make_title("措施语义地图", "Map of measures", lang), "没有措施可绘制", "No measures to map", lang)
     levels = plans.set_index("plan_id")["level"]
     labels = label_plans(plans, lang).str.replace("<br>", " ") + " · " + levels.map(lambda v: label_level(v, lang, wrap=False))
-    top = points[colour].value_counts().index[:n_colours]
-    other = join_languages("其他", "other", lang)
+    counts = points[colour].value_counts()
+    top = counts.index[:n_colours]
+    n_rest = len(counts) - len(top)
+    n_grey = int(counts.iloc[len(top) :].sum())
+    other = join_languages(f"其余 {n_rest} 类（{n_grey} 条措施）", f"{n_rest} other groups ({n_grey} measures)", lang)
     groups = points.assign(group=points[colour].where(points[colour].isin(top), other))
     fig = go.Figure()
     for value in [*top, other]:
@@ -300,7 +420,11 @@ def plot_measure_map(
                           hovertemplate="%{text}<extra></extra>",
                           marker={"size": 9, "color": colour_value, "opacity": 0.85, "line": {"width": 0.5, "color": "white"},
                                   "symbol": group["plan_id"].map(levels).map(LEVEL_SYMBOLS).fillna("circle").tolist()})  # fmt: skip
-    fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, legend={"font": {"size": 13}})
+    top_label = _label_centroids(fig, groups[groups["group"] != other], "group") if len(points) else 0.0
+    pad_x, pad_y = 0.04 * float(np.ptp(points["x"]) or 1.0), 0.04 * float(np.ptp(points["y"]) or 1.0)
+    fig.update_layout(xaxis={"visible": False, "range": [points["x"].min() - pad_x, points["x"].max() + pad_x]},
+                      yaxis={"visible": False, "range": [points["y"].min() - pad_y, max(points["y"].max(), top_label) + pad_y]},
+                      legend={"font": {"size": 13}})  # fmt: skip  # the names never widen the map
     title = make_title("措施语义地图（相近措施彼此靠近）", "Map of measures (similar measures lie close together)", lang)
     used = levels.reindex(pd.unique(points["plan_id"])).dropna().unique()
     shapes = {"diamond": "◆", "square": "■", "circle": "●", "triangle-up": "▲"}
@@ -310,11 +434,48 @@ def plot_measure_map(
         + "  ".join(f"{shapes[LEVEL_SYMBOLS[v]]} {label_level(v, lang, wrap=False)}" for v in LEVELS if v in set(used))
         + (f"<br>{make_label('gloss', lang)}" if lang == "en" else "")
     )
-    return apply_house_style(fig, title, _used_plans(plans, points["plan_id"], lang), lang, height=750, note=key)
+    fig = apply_house_style(fig, title, _used_plans(plans, points["plan_id"], lang), lang, height=900, note=key, width=1300)
+    legend_room = 30 * -(-(n_colours + 1) // 2)  # the legend below the map in two columns: the names at the cores never run into it
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top", "entrywidth": 0.5, "entrywidthmode": "fraction"},
+                      margin={"b": fig.layout.margin.b + legend_room})  # fmt: skip
+    fig.layout.annotations[-1].yshift -= legend_room
+    return fig
+
+
+def _label_centroids(fig: go.Figure, points: pd.DataFrame, column: str) -> float:
+    """Name each coloured group at its core, so the map reads without matching colours to the legend.
+
+    A group's core is its point with the most group members nearby (a median can fall between
+    two clumps); the names are then spread vertically so no two overlap, each with an arrow to its
+    core. Returns the highest name's y, so the map's range can hold it.
+    """
+    span_x = float(points["x"].max() - points["x"].min()) or 1.0
+    span_y = float(points["y"].max() - points["y"].min()) or 1.0
+    cores = {}
+    for value, group in points.groupby(column, sort=True):
+        xy = group[["x", "y"]].to_numpy(dtype=float) / [span_x, span_y]
+        near = (np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=-1) < 0.08).sum(axis=1)
+        cores[value] = group[["x", "y"]].to_numpy(dtype=float)[int(np.argmax(near))]
+    gap, placed, last = 0.06 * span_y, {}, -np.inf
+    for value in sorted(cores, key=lambda v: (cores[v][1], v)):  # bottom to top, each at least a gap above the last
+        last = placed[value] = max(cores[value][1], last + gap)
+    for value in sorted(cores):
+        x, y = cores[value]
+        right = x > float(points["x"].min()) + span_x / 2  # a name on the right half points leftwards, so it stays on the map
+        fig.add_annotation(x=x, y=y, ax=x - 0.06 * span_x if right else x + 0.06 * span_x, ay=placed[value], axref="x", ayref="y",
+                           text=f"<b>{value}</b>", showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor="#444444",
+                           xanchor="right" if right else "left",
+                           font={"size": 12, "color": "#111111"}, bgcolor="rgba(255,255,255,0.8)")  # fmt: skip
+    return max([*placed.values(), float("-inf")])
 
 
 def plot_common_tasks(presence: pd.DataFrame, plans: pd.DataFrame, n_tasks: int = 25, lang: str = "both") -> go.Figure:
-    """Common-task x plan matrix: which plans include each task shared across jurisdictions."""
+    """Common-task x plan matrix: how many of each plan's measures fall in each task shared across jurisdictions.
+
+    ``presence`` is `summarise_task_presence` (most widely shared first). The title says how many
+    of the common tasks are shown; rows use the readable names ``name_zh``/``name_en`` where the
+    table has them, else the cluster's ``label``. Cells: the plan's measures in the task (blank: none).
+    """
     if _is_empty(presence, plans):
         return _plot_nothing(
             make_title("跨地区的共同任务", "Common tasks across jurisdictions", lang),
@@ -330,18 +491,22 @@ def plot_common_tasks(presence: pd.DataFrame, plans: pd.DataFrame, n_tasks: int 
         index=top, columns=plan_order, fill_value=0
     )
     x_labels = _plan_labels(plans, plan_order, lang)
-    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=_level_axis(plans, plan_order, lang), y=names.reindex(grid.index).to_numpy(),
-                               colorscale=SEQUENTIAL, zmin=0,
-                               text=np.where(grid.to_numpy() > 0, "●", ""), texttemplate="%{text}",
+    values = grid.to_numpy()
+    fig = go.Figure(go.Heatmap(z=np.where(values > 0, values, np.nan), x=_level_axis(plans, plan_order, lang),
+                               y=names.reindex(grid.index).to_numpy(), colorscale=SEQUENTIAL, zmin=0,
+                               text=np.where(values > 0, values.astype(int).astype(str), ""), texttemplate="%{text}",
                                colorbar={"title": make_axis_label("n_measures_cell", lang), "dtick": 1},
                                hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>"))  # fmt: skip
     fig.update_layout(yaxis={"autorange": "reversed", "tickfont": {"size": 12}}, xaxis={"side": "bottom", "tickangle": 0})
-    title = make_title(
-        "跨地区的共同任务（聚类标签与各计划的措施数）", "Common tasks across jurisdictions (cluster label, measures per plan)", lang
+    n_shown, n_all = len(grid), presence["cluster_id"].nunique()
+    title = make_title(f"跨地区最广泛共有的 {n_shown} 项共同任务（共 {n_all} 项）：各计划的措施数",
+                       f"The {n_shown} common tasks shared by the most jurisdictions, of {n_all}: measures per plan", lang)  # fmt: skip
+    note = join_languages(
+        "格中数字与颜色：该计划属于该任务的措施数；空白：没有", "Cell number and colour: the plan's measures in the task; blank: none", lang
     )
     note = make_label("gloss", lang) if lang == "en" else ""
-    fig = apply_house_style(fig, title, x_labels, lang, height=300 + 28 * len(grid), width=1200, note=note)
-    return _fit_level_axes(fig, lang)
+    fig = apply_house_style(fig, title, x_labels, lang, height=300 + (40 if lang == "both" else 28) * len(grid), width=WIDTH, note=note)
+    return size_plan_axis(fig, lang)
 
 
 def _name_common_tasks(tasks: pd.DataFrame, lang: str) -> pd.Series:
@@ -370,20 +535,29 @@ def plot_text_reuse(reuse_summary: pd.DataFrame, plans: pd.DataFrame, lang: str 
         index=plan_order, columns=plan_order
     )
     labels = _plan_labels(plans, plan_order, lang)
-    text = np.where(grid.to_numpy() > 0, (100 * grid).round(0).astype("Int64").astype(str).to_numpy(), "")
+    values = grid.to_numpy(dtype=float, copy=True)
+    np.fill_diagonal(values, np.nan)  # a plan against itself is no reuse: a blank cell, never "NaN%"
+    shown = ~np.isnan(values)
+    text = np.where(shown & (values > 0), np.char.mod("%d", np.round(100 * np.nan_to_num(values)).astype(int)), "")
+    hover = np.where(shown, np.char.mod("%.1f%%", 100 * np.nan_to_num(values)), "—")
     axis = _level_axis(plans, plan_order, lang)
-    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=axis, y=axis, text=text, texttemplate="%{text}", colorscale=SEQUENTIAL, zmin=0,
-                               colorbar={"title": make_axis_label("share", lang), "tickformat": ".0%"},
-                               hovertemplate="%{y} → %{x}: %{z:.1%}<extra></extra>"))  # fmt: skip
+    fig = go.Figure(go.Heatmap(z=values, x=axis, y=axis, text=text, texttemplate="%{text}", colorscale=SEQUENTIAL, zmin=0,
+                               customdata=hover, colorbar={"title": make_axis_label("share", lang), "tickformat": ".0%"},
+                               hovertemplate="%{y} → %{x}: %{customdata}<extra></extra>"))  # fmt: skip
     fig.update_layout(yaxis={"autorange": "reversed", "title": make_axis_label("plan", lang)},
                       xaxis={"title": make_label("other_plan", lang), "tickangle": 0})  # fmt: skip
     title = make_title("计划间的文本复用（近乎相同的措施占比，%）", "Text reuse between plans (% of measures copied nearly verbatim)", lang)
     height = 420 + (60 if lang == "both" else 36) * len(plan_order)
-    return _fit_level_axes(apply_house_style(fig, title, labels, lang, height=height, width=1200), lang, axes="xy")
+    return size_plan_axis(apply_house_style(fig, title, labels, lang, height=height, width=1200), lang, axes="xy")
 
 
 def plot_gap_ranking(gaps: pd.DataFrame, plans: pd.DataFrame, focal: str, lang: str = "both") -> go.Figure:
-    """The focal plan's gaps, ranked by the share of peers that cover each theme; hover lists sources."""
+    """The focal plan's gaps, ranked by the share of peers that cover each theme; hover lists sources.
+
+    ``focal`` is the plan's id (or a label, shown as given). Bars read "k of n peers"; dark bars
+    are themes every peer covers, light ones themes most peers cover; hatched bars rest on peers
+    of other years. The source note names exactly the focal plan and its peers (``peer_plan_ids``).
+    """
     if gaps.empty:
         return _plot_nothing(
             make_title(f"{focal}：同类计划覆盖而本计划缺少的主题", f"{focal}: themes peers cover and this plan lacks", lang),
@@ -391,27 +565,50 @@ def plot_gap_ranking(gaps: pd.DataFrame, plans: pd.DataFrame, focal: str, lang: 
             "No gaps: no peers, or the plan covers every theme most peers cover",
             lang,
         )
+    labels = {language: label_plans(plans, language).str.replace("<br>", " ") for language in ("zh", "en")}
+    zh, en = (labels[language].get(focal, focal) for language in ("zh", "en"))
+    en = translate_places(pd.Series([en]), plans, "en").iloc[0]
     frame = gaps.sort_values(["peer_share", "theme_id"], ascending=[True, False]).copy()
     frame["theme_label"] = label_themes(frame, lang, wrap=True)
     peers = translate_places(frame["peers_covering"].map("、".join), plans, lang)
     hover = peers + "<br>" + translate_places(frame["peer_sources"].map(lambda s: "<br>".join(s[:6])), plans, lang)
-    colours = [PALETTE[3] if other else PALETTE[0] for other in frame["includes_other_year_peers"]]
-    fig = go.Figure(go.Bar(x=frame["peer_share"], y=frame["theme_label"], orientation="h", marker_color=colours, customdata=hover,
-                           hovertemplate="%{y}: %{x:.0%}<br>%{customdata}<extra></extra>"))  # fmt: skip
-    fig.update_layout(xaxis={"title": make_axis_label("peer_share", lang), "tickformat": ".0%", "range": [0, 1.05]})
-    note = join_languages("橙色：同类计划中有其他年份的计划", "Orange: peers include plans of other years", lang)
-    focal_zh, focal_en = (label_plans(plans, language).get(focal, focal) for language in ("zh", "en"))  # a plan_id or a label
-    focal_en = translate_places(pd.Series([focal_en]), plans, "en").iloc[0]
-    title = make_title(f"{focal_zh}：同类计划覆盖而本计划缺少的主题", f"{focal_en}: themes peers cover and this plan lacks", lang)
-    peer_plans = plans[
-        plans["jurisdiction"].isin({p for peers in frame["peers_covering"] for p in peers})
-        | (plans["plan_id"].isin(gaps.get("plan_id", [])))
-    ]
-    return apply_house_style(fig, title, label_plans(peer_plans, lang).tolist(), lang, height=300 + 48 * max(len(frame), 4), note=note)
+    counts = {"zh": "{n} 个同类计划中 {k} 个", "en": "{k} of {n} peers", "both": "{k} of {n} peers"}[check_language(lang)]
+    frame["count_text"] = [counts.format(k=k, n=n) for k, n in zip(frame["n_peers_covering"], frame["n_peers"], strict=True)]
+    frame["hover"] = hover
+    fig = go.Figure()
+    for key, every, colour in (("gap_all_peers", True, PALETTE[3]), ("gap_most_peers", False, PALETTE[1])):
+        group = frame[(frame["n_peers_covering"] == frame["n_peers"]) == every]
+        if group.empty:
+            continue
+        patterns = ["/" if other else "" for other in group["includes_other_year_peers"]]
+        fig.add_bar(x=group["peer_share"], y=group["theme_label"], orientation="h", name=make_label(key, lang), customdata=group["hover"],
+                    marker={"color": colour, "pattern": {"shape": patterns, "fillmode": "overlay", "fgcolor": "#FFFFFF"}},
+                    text=group["count_text"], textposition="outside",
+                    hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>")  # fmt: skip
+    fig.update_layout(
+        xaxis={"title": make_axis_label("peer_share", lang), "tickformat": ".0%", "range": [0, 1.25]},
+        yaxis={"categoryorder": "array", "categoryarray": frame["theme_label"].tolist()},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+    )
+    note = join_languages("斜线：覆盖该主题的同类计划中有其他年份的计划（差异可能来自时间）",
+                          "Hatched: the covering peers include plans of other years (the difference may be one of time)", lang)  # fmt: skip
+    title = make_title(f"{zh}：同类计划覆盖而本计划缺少的主题", f"{en}: themes its peers cover and it lacks", lang)
+    if "peer_plan_ids" in frame and len(frame):
+        used = [focal, *frame["peer_plan_ids"].iloc[0]]
+        peer_plans = plans[plans["plan_id"].isin(used)]
+    else:
+        peer_plans = plans[plans["plan_id"].isin(gaps.get("plan_id", []))]
+    fig = apply_house_style(fig, title, label_plans(peer_plans, lang).tolist(), lang, height=320 + 48 * max(len(frame), 4), note=note)
+    return fig.update_layout(margin={"t": fig.layout.margin.t + 40})
 
 
 def plot_accountability(accountability: pd.DataFrame, plans: pd.DataFrame, lang: str = "both") -> go.Figure:
-    """Share of tasks with a named lead agency, a deadline or frequency, a quantified target, per plan."""
+    """Share of tasks naming an accountable agency, a lead agency, a deadline or frequency, a quantified target, per plan.
+
+    The lead-only share (hatched) is drawn only for plans that name a lead wherever they list
+    several agencies (`summarise_accountability`'s ``is_lead_distinguished``); elsewhere it says
+    n/a, because a combined "牵头及责任单位" column would make it measure the layout.
+    """
     if _is_empty(accountability, plans):
         return _plot_nothing(make_title("问责指标", "Accountability", lang), "没有任务可汇总", "No tasks to summarise", lang)
     ranks = order_plans(plans).reset_index(drop=True).reset_index().set_index("plan_id")["index"]
@@ -419,9 +616,12 @@ def plot_accountability(accountability: pd.DataFrame, plans: pd.DataFrame, lang:
     labels = _plan_labels(plans, ordered["plan_id"], lang)
     axis = _level_axis(plans, ordered["plan_id"], lang)
     fig = go.Figure()
-    for i, column in enumerate(("share_with_lead", "share_with_deadline_or_frequency", "share_with_quantified_target")):
+    columns = ("share_with_agency", "share_with_lead", "share_with_deadline_or_frequency", "share_with_quantified_target")
+    colours = dict(zip(columns, (PALETTE[0], PALETTE[0], PALETTE[1], PALETTE[2]), strict=True))  # lead: the accountable colour, hatched
+    for column in (c for c in columns if c in ordered):
         values = ordered[column]
-        fig.add_bar(x=axis, y=values.fillna(0), name=make_label(column, lang), marker_color=PALETTE[i], customdata=ordered["plan_id"],
+        fig.add_bar(x=axis, y=values.fillna(0), name=make_label(column, lang), customdata=ordered["plan_id"],
+                    marker={"color": colours[column], "pattern": {"shape": "/" if column == "share_with_lead" else ""}},
                     text=["n/a" if pd.isna(v) else f"{v:.0%}" for v in values], textposition="outside",
                     hovertemplate="%{x}: %{text}<extra>" + make_label(column, lang) + "</extra>")  # fmt: skip
     fig.update_layout(
@@ -429,18 +629,32 @@ def plot_accountability(accountability: pd.DataFrame, plans: pd.DataFrame, lang:
         xaxis={"tickangle": 0},
         uniformtext={"minsize": 9, "mode": "show"},
         yaxis={"title": make_label("share_of_tasks", lang), "tickformat": ".0%", "range": [0, 1.15]},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
     )
-    note = join_languages("n/a：计划未列出任何牵头单位", "n/a: the plan names no agencies at all", lang)
+    notes = {
+        "zh": "责任单位：任务列出牵头或负责单位（不含配合单位）；n/a：计划未列出任何单位（多为叙述体）。<br>"
+        "牵头单位（斜线）：仅用于列出多个单位时都注明牵头的计划；“牵头及责任单位”合并一栏的计划为 n/a。",
+        "en": "Accountable agency: the task names a lead or responsible agency (not cooperating ones); n/a: the plan names no agency "
+        "(mostly prose).<br>Lead agency (hatched): only for plans that name a lead wherever they list several agencies; n/a for "
+        "plans with one combined lead-and-responsible column.",
+    }
+    note = notes["zh"] + "<br>" + notes["en"] if lang == "both" else notes[check_language(lang)]
     title = make_title(
-        "问责指标：任务中有牵头单位、时限或量化目标的占比", "Accountability: tasks with a lead agency, a deadline, a number", lang
+        "问责指标：任务中有责任单位、牵头单位、时限或量化目标的占比",
+        "Accountability: tasks with an accountable agency, a deadline, a number",
+        lang,
     )
     fig.update_traces(textfont={"size": 11 if len(ordered) > 6 else 14})
-    fig = apply_house_style(fig, title, labels, lang, height=600, note=note)
-    return _fit_level_axes(fig, lang)
+    fig = apply_house_style(fig, title, labels, lang, height=640 + 20 * note.count("<br>"), note=note)
+    fig.update_layout(margin={"t": fig.layout.margin.t + 50, "b": fig.layout.margin.b + 20 * note.count("<br>")})
+    return size_plan_axis(fig, lang, min_column=4 * 36 + 20)
 
 
 def plot_agency_kinds(kinds: pd.DataFrame, plans: pd.DataFrame, n_kinds: int = 15, lang: str = "both") -> go.Figure:
-    """Plan x agency-kind heatmap: the share of a plan's tasks that name each kind of agency."""
+    """Plan x agency-kind heatmap: the share of a plan's tasks that name each kind of agency (lead or responsible).
+
+    Plans that name no agency (prose layouts) have no column; the note names them and says why.
+    """
     if _is_empty(kinds, plans):
         return _plot_nothing(
             make_title("各类部门承担的任务占比", "Share of tasks naming each kind of agency", lang),
@@ -457,12 +671,24 @@ def plot_agency_kinds(kinds: pd.DataFrame, plans: pd.DataFrame, n_kinds: int = 1
         frame.pivot_table(index="kind_label", columns="plan_id", values="share_of_tasks").reindex(index=top, columns=plan_order).fillna(0.0)
     )
     labels = _plan_labels(plans, plan_order, lang)
-    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=_level_axis(plans, plan_order, lang), y=list(top), colorscale=SEQUENTIAL, zmin=0,
-                               colorbar={"title": make_label("share_of_tasks", lang), "tickformat": ".0%"},
+    values = grid.to_numpy()
+    text = np.where(values > 0, np.char.mod("%d", np.round(100 * values).astype(int)), "")
+    fig = go.Figure(go.Heatmap(z=values, x=_level_axis(plans, plan_order, lang), y=list(top), colorscale=SEQUENTIAL, zmin=0,
+                               text=text, texttemplate="%{text}",
+                               colorbar={"title": make_axis_label("share_of_tasks", lang), "tickformat": ".0%"},
                                hovertemplate="%{y}<br>%{x}: %{z:.0%}<extra></extra>"))  # fmt: skip
     fig.update_layout(yaxis={"autorange": "reversed"}, xaxis={"side": "bottom", "tickangle": 0})
-    title = make_title("各类部门承担的任务占比", "Share of tasks naming each kind of agency", lang)
-    return _fit_level_axes(apply_house_style(fig, title, labels, lang, height=300 + 32 * len(top), width=1200), lang)
+    title = make_title("各类部门承担的任务占比（%）", "Share of tasks naming each kind of agency (%)", lang)
+    omitted = plans[~plans["plan_id"].isin(frame["plan_id"])]
+    note = ""
+    if len(omitted):
+        names = {language: "、".join(label_plans(order_plans(omitted), language).str.replace("<br>", " ")) for language in ("zh", "en")}
+        english = names["en"].replace("、", ", ")
+        note = join_languages(f"未列出（计划未写明任何责任单位，多为叙述体）：{names['zh']}",
+                              f"Not shown (the plan names no accountable agency, mostly prose): {english}", lang)  # fmt: skip
+        note = note.replace(" / ", "<br>")
+    fig = apply_house_style(fig, title, labels, lang, height=300 + 32 * len(top), width=WIDTH, note=note)
+    return size_plan_axis(fig, lang)
 
 
 def _is_empty(*frames: pd.DataFrame) -> bool:
