@@ -94,8 +94,12 @@ def _strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
             if key != "family":
                 yield from _strings(item, f"{path}.{key}")
     elif isinstance(value, list | tuple) or hasattr(value, "tolist"):
-        for i, item in enumerate(value.tolist() if hasattr(value, "tolist") else value):
-            yield from _strings(item, f"{path}[{i}]")
+        items = value.tolist() if hasattr(value, "tolist") else value
+        if isinstance(items, str):
+            yield path, items
+        elif isinstance(items, list | tuple):  # a NumPy scalar's tolist() is a number: no text
+            for i, item in enumerate(items):
+                yield from _strings(item, f"{path}[{i}]")
 
 
 def test_every_chart_function_has_a_builder(tables: dict) -> None:

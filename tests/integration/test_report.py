@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import zwgk
 import zwgk.figures.export as export_module
 import zwgk.figures.notebooks as notebooks_module
 from zwgk.commands.cli import main
@@ -200,18 +201,20 @@ def test_explore_view_draws_the_gap_charts_for_the_chosen_plan_peers_years_and_l
         "shandong-taian-2017", "guangdong-jiangmen-xinhui-2018", "jiangsu-changzhou-2018", "jiangsu-suzhou-taicang-2019", "jiangsu-changzhou-2021",
     ]  # fmt: skip
     ranking, heatmap = draw_gap_view(tables, "jiangsu-changzhou-2018", year_window=3, peer_level="any", lang="both")
-    shares = list(ranking.data[0].x)
-    assert shares and shares == sorted(shares) and min(shares) >= 0.5  # ranked, every gap covered by half the peers or more
+    shares = [share for trace in ranking.data for share in trace.x]
+    assert shares and min(shares) >= 0.5  # every gap covered by half the peers or more
+    assert all(" of " in text and text.endswith("peers") for trace in ranking.data for text in trace.text)  # "k of n peers"
     assert "常州市 2018" in ranking.layout.title.text
     assert len(heatmap.data[0].x[1]) == 5  # every seed plan in the heatmap
     marked = [t for t in heatmap.data if getattr(t, "mode", None) == "text" or getattr(t, "text", None) is not None]
     assert marked  # the gaps marked ×
 
     ranking_en, _ = draw_gap_view(tables, "jiangsu-changzhou-2018", year_window=3, peer_level="any", lang="en")
-    assert list(ranking_en.data[0].x) == shares and not any(re.search(r"[\u4e00-\u9fff]", y) for y in ranking_en.data[0].y)
+    assert sorted(x for trace in ranking_en.data for x in trace.x) == sorted(shares)
+    assert not any(re.search(r"[\u4e00-\u9fff]", y) for trace in ranking_en.data for y in trace.y)
     no_peers, _ = draw_gap_view(tables, "jiangsu-changzhou-2018", year_window=0, peer_level="same")
-    assert list(no_peers.data[0].x) == []  # no other prefectural plan of 2018: no peers, no gaps
+    assert not no_peers.data and "No gaps" in no_peers.layout.annotations[0].text  # no other prefectural plan of 2018: no peers
     _, recent = draw_gap_view(tables, "jiangsu-changzhou-2021", years=(2020, 2022), lang="zh")
     assert list(recent.data[0].x[1]) == ["常州市 2021"]  # only the plans of the years chosen
-    with pytest.raises(ValueError, match="no plan 'nowhere-2020'"):
+    with pytest.raises(zwgk.UnknownPlanError, match="unknown plan id 'nowhere-2020'"):
         draw_gap_view(tables, "nowhere-2020")

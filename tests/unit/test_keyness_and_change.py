@@ -55,3 +55,9 @@ def test_emerging_needs_an_interval_of_change_above_zero() -> None:
     # +10 pp with intervals of +-2 pp: [+7.2, +12.8] pp: emerging. The mirror image fades.
     assert find_emerging_fading(_by_year((0.10, 0.08, 0.12), (0.20, 0.18, 0.22))).iloc[0]["status"] == "emerging"
     assert find_emerging_fading(_by_year((0.20, 0.18, 0.22), (0.10, 0.08, 0.12))).iloc[0]["status"] == "fading"
+
+
+def test_keyness_without_a_reference_is_empty_not_all_over() -> None:
+    items = pd.Series([["公开", "解读"], ["公开"]])
+    assert compute_keyness(items, [True, True], min_count=1).empty
+    assert compute_keyness(items, [False, False], min_count=1).empty

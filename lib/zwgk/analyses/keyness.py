@@ -35,6 +35,9 @@ def compute_keyness(items: pd.Series, is_target: pd.Series | np.ndarray, min_cou
     "over" whenever the rest was much larger; one constant added to both rates keeps the sign
     of the raw difference, so ``direction`` (over: a higher rate in the target) always agrees
     with the sign of ``log_ratio`` and with G2's observed-against-expected direction.
+
+    With an empty target or an empty rest (one plan, one year) there is nothing to compare: the
+    table is empty, not every term "over" with G2 0.
     """
     lists = items.map(lambda value: value if isinstance(value, list | tuple | np.ndarray) else [value])
     mask = np.asarray(is_target, dtype=bool)
@@ -42,7 +45,8 @@ def compute_keyness(items: pd.Series, is_target: pd.Series | np.ndarray, min_cou
     rest = Counter(t for row in lists[~mask] for t in row)
     size_t, size_r = sum(target.values()), sum(rest.values())
     rows = []
-    for term in sorted(set(target) | set(rest)):
+    terms = sorted(set(target) | set(rest)) if size_t and size_r else []  # nothing to compare with: no keyness at all
+    for term in terms:
         a, b = target[term], rest[term]
         if a + b < min_count:
             continue
@@ -50,6 +54,9 @@ def compute_keyness(items: pd.Series, is_target: pd.Series | np.ndarray, min_cou
         log_ratio = _smoothed_log_ratio(a, b, size_t, size_r)
         rows.append((term, a, b, 1e4 * a / max(size_t, 1), 1e4 * b / max(size_r, 1), log_ratio, g2))
     out = pd.DataFrame(rows, columns=["term", "count_target", "count_rest", "per_10k_target", "per_10k_rest", "log_ratio", "g2"])
+    out = out.astype(
+        {"count_target": "int64", "count_rest": "int64", "per_10k_target": float, "per_10k_rest": float, "log_ratio": float, "g2": float}
+    )
     out["p_value"] = chi2.sf(out["g2"], 1)
     out["direction"] = np.where(out["log_ratio"] > 0, "over", "under")
     out["is_over"] = out["direction"] == "over"

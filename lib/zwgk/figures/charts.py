@@ -320,8 +320,8 @@ def plot_emerging_fading(trends: pd.DataFrame, plans: pd.DataFrame, lang: str = 
     if trends.empty or trends["status"].eq("stable").all():
         return _plot_nothing(
             make_title("新兴与淡出的主题", "Emerging and fading themes", lang),
-            "没有地区有两个年份以上的计划，或没有主题的占比变化超过阈值",
-            "No jurisdiction has plans of two years, or no theme changed past the threshold",
+            "没有地区有两个年份以上的计划，或没有主题的占比变化超出其 95% 区间",
+            "No jurisdiction has plans of two years, or no theme's change is clear of its 95% interval",
             lang,
         )
     frame = trends[trends["status"] != "stable"].copy()
@@ -504,7 +504,8 @@ def plot_common_tasks(presence: pd.DataFrame, plans: pd.DataFrame, n_tasks: int 
     note = join_languages(
         "格中数字与颜色：该计划属于该任务的措施数；空白：没有", "Cell number and colour: the plan's measures in the task; blank: none", lang
     )
-    note = make_label("gloss", lang) if lang == "en" else ""
+    if lang == "en":
+        note += "<br>" + make_label("gloss", lang)
     fig = apply_house_style(fig, title, x_labels, lang, height=300 + (40 if lang == "both" else 28) * len(grid), width=WIDTH, note=note)
     return size_plan_axis(fig, lang)
 
@@ -512,8 +513,9 @@ def plot_common_tasks(presence: pd.DataFrame, plans: pd.DataFrame, n_tasks: int 
 def _name_common_tasks(tasks: pd.DataFrame, lang: str) -> pd.Series:
     """Row label of each common task (indexed by cluster_id): its name (name_zh, name_en) where given, else its glossed label."""
     if {"name_zh", "name_en"} <= set(tasks.columns):
-        names = {"zh": tasks["name_zh"], "en": tasks["name_en"], "both": tasks["name_zh"]}[check_language(lang)]
-        names = pd.Series(label_terms(names, "zh" if lang != "en" else "en"), index=tasks.index)
+        zh = pd.Series(label_terms(tasks["name_zh"], "zh"), index=tasks.index)
+        en = pd.Series(label_terms(tasks["name_en"], "en"), index=tasks.index)
+        names = {"zh": zh, "en": en, "both": zh + "<br>" + en}[check_language(lang)]
     else:
         names = pd.Series(label_terms(tasks["label"], lang), index=tasks.index)
     repeated = names.duplicated(keep=False)  # one row per task, even when two tasks share a name

@@ -15,14 +15,12 @@ import plotly.graph_objects as go
 from zwgk.analyses.gaps import find_theme_gaps
 from zwgk.analyses.panel import build_theme_panel
 from zwgk.analyses.themes import code_measures
+from zwgk.errors import check_plan_ids
 from zwgk.figures.charts import plot_gap_ranking, plot_theme_heatmap
-from zwgk.figures.style import label_plans
 from zwgk.processed.dataset import load_measures, load_plans, load_tasks
 
 PEER_LEVELS = ("any", "same")  # "same": peers at the focal plan's administrative level only
 LANGS = ("zh", "en", "both")
-# The columns plot_gap_ranking reads: a focal plan without peers has no gaps, drawn as an empty ranking.
-_GAP_COLUMNS = ("theme_id", "theme_zh", "theme_en", "peer_share", "peers_covering", "peer_sources", "includes_other_year_peers", "plan_id")
 
 
 @dataclass(frozen=True)
@@ -60,8 +58,7 @@ def draw_gap_view(
     the heatmap and as peers, the focal plan always. Unknown choices are errors naming the valid ones.
     """
     plans = tables.plans
-    if focal_plan_id not in set(plans["plan_id"]):
-        raise ValueError(f"no plan {focal_plan_id!r}; the plans are {', '.join(sorted(plans['plan_id']))}")
+    check_plan_ids(focal_plan_id, plans["plan_id"])
     if peer_level not in PEER_LEVELS or lang not in LANGS:
         raise ValueError(f"peer_level must be one of {PEER_LEVELS} and lang one of {LANGS}, not {peer_level!r}, {lang!r}")
     if years is not None:
@@ -69,11 +66,9 @@ def draw_gap_view(
         plans = plans[plans["year"].between(first, last) | (plans["plan_id"] == focal_plan_id)]
     same_level = peer_level == "same"
     gaps = find_theme_gaps(tables.coded, tables.measures, tables.tasks, plans, focal_plan_id, year_window, same_level, min_peer_share)
-    if gaps.empty:
-        gaps = pd.DataFrame(columns=list(_GAP_COLUMNS)).astype({"peer_share": float, "includes_other_year_peers": bool})
-    focal_label = label_plans(tables.plans, lang).str.replace("<br>", " ")[focal_plan_id]
-    ranking = plot_gap_ranking(gaps, plans, focal_label, lang=lang)
-    heatmap = plot_theme_heatmap(tables.panel[tables.panel["plan_id"].isin(plans["plan_id"])], plans, gaps=gaps, lang=lang)
+    ranking = plot_gap_ranking(gaps, plans, focal_plan_id, lang=lang)
+    panel = tables.panel[tables.panel["plan_id"].isin(plans["plan_id"])]
+    heatmap = plot_theme_heatmap(panel, plans, gaps=gaps, lang=lang, focal=focal_plan_id)
     return [ranking, heatmap]
 
 
