@@ -23,7 +23,6 @@ without a measures table returns those.
 from __future__ import annotations
 
 import hashlib
-import heapq
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +31,9 @@ from scipy import sparse
 
 from zwgk.analyses.similar.index import SimilarityIndex, build_similarity_index, find_neighbours
 
-DEFAULT_THRESHOLD = 0.25
+DEFAULT_THRESHOLD = 0.16
 DEFAULT_K = 10
+PLAN_OVERLAP = 0.0  # share of the smaller cluster's plans two clusters may have in common and still merge
 CLUSTER_RULE = "average-linkage-knn-one-per-plan"  # persisted with the assignments: another rule's are redone
 
 
@@ -58,77 +58,87 @@ def link_average(
     n: int, edges: pd.DataFrame, threshold: float, initial: np.ndarray | None = None, frozen: np.ndarray | None = None,
     plans: np.ndarray | None = None,
 ) -> np.ndarray:  # fmt: skip
-    """Average-linkage agglomeration on a sparse graph; return a label (a row of the cluster) per row.
+    """Average-linkage agglomeration on a sparse graph; return a label (the first row of its cluster) per row.
 
     The linkage of two clusters is the mean cosine of the pairs between them that the graph holds
     (the kNN pairs): a task shared by hundreds of plans has most of its pairs outside any
     measure's top k, so counting them as zero would keep its copies apart, while a mean over
-    the pairs seen is the average linkage restricted to the neighbourhoods. The best pair of
-    clusters merges while its linkage is at least ``threshold``; ties go to the smaller labels,
-    so the result is deterministic. ``initial`` labels start clusters already formed (the
-    persisted ones); two clusters that are both ``frozen`` (by label) never merge, so an
-    incremental update lets new measures join old clusters without merging or moving old ones.
+    the pairs seen is average linkage restricted to the neighbourhoods. Merging runs in rounds
+    (reciprocal agglomerative clustering): every cluster picks its best neighbour (ties: the
+    lower label) and pairs that pick each other merge, while their linkage is at least
+    ``threshold``; for average linkage that is the order of the classic one-merge-at-a-time
+    algorithm, with each round one vectorized pass over the pairs. With ``plans``, two clusters
+    sharing a plan never merge (a plan states a task once). ``initial`` labels start clusters
+    already formed (the persisted ones); two clusters both holding a ``frozen`` row never merge,
+    so an incremental update lets new measures join old clusters without merging or moving them.
     """
     labels = np.arange(n) if initial is None else np.asarray(initial, np.int64).copy()
-    is_frozen = set() if frozen is None else {int(x) for x in np.unique(labels[np.asarray(frozen, bool)])}
-    a, b = labels[edges["row_a"].to_numpy(np.int64)], labels[edges["row_b"].to_numpy(np.int64)]
-    keep = a != b
-    lo, hi = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
-    grouped = pd.DataFrame({"lo": lo, "hi": hi, "score": edges["score"].to_numpy()[keep]}).groupby(["lo", "hi"], sort=True)["score"]
-    sums, counts = grouped.sum(), grouped.size()
-    links: dict[int, dict[int, list[float]]] = {}
-    heap = []
-    for (x, y), total, count in zip(sums.index, sums.to_numpy(), counts.to_numpy(), strict=True):
-        links.setdefault(int(x), {})[int(y)] = [float(total), int(count)]
-        links.setdefault(int(y), {})[int(x)] = links[int(x)][int(y)]
-        heap.append((-total / count, int(x), int(y)))
-    heapq.heapify(heap)
-    members = {int(x): [int(x)] for x in np.unique(labels)}
-    plan_sets: dict[int, set] = {}
-    if plans is not None:
-        for label, plan in zip(labels, plans, strict=True):
-            plan_sets.setdefault(int(label), set()).add(plan)
-    while heap:
-        negative, x, y = heapq.heappop(heap)
-        if -negative < threshold:
+    is_frozen = np.zeros(n, bool)
+    if frozen is not None:
+        is_frozen[labels[np.asarray(frozen, bool)]] = True
+    codes = pd.factorize(pd.Series(plans if plans is not None else np.zeros(n), dtype=object))[0]
+    membership = sparse.csr_matrix((np.ones(n), (labels, codes)), shape=(n, codes.max() + 1 if n else 0))
+    links = _relink(labels, edges["row_a"].to_numpy(np.int64), edges["row_b"].to_numpy(np.int64), edges["score"].to_numpy(), is_frozen)
+    while len(links):
+        pairs, links = _reciprocal_best(links, threshold, membership if plans is not None else None)
+        if pairs is None:
             break
-        link = links.get(x, {}).get(y)
-        if link is None or link[0] / link[1] != -negative or (x in is_frozen and y in is_frozen):
-            continue  # stale (a merge changed this pair) or two persisted clusters
-        if plan_sets and not plan_sets[x].isdisjoint(plan_sets[y]):
-            continue  # a plan states a task once: clusters sharing a plan are different tasks
-        keep_label, gone = (x, y) if len(links[x]) >= len(links[y]) else (y, x)
-        _merge_links(links, keep_label, gone, heap)
-        members[keep_label] += members.pop(gone)
-        if plan_sets:
-            plan_sets[keep_label] |= plan_sets.pop(gone)
-        if gone in is_frozen:
-            is_frozen.add(keep_label)
-    relabel = {label: min(rows) for label, rows in members.items()}
-    final = np.array([relabel[int(label)] for label in _follow(labels, members)], np.int64)
-    return final
-
-
-def _follow(labels: np.ndarray, members: dict[int, list[int]]) -> np.ndarray:
-    """The final cluster label of each row, from the starting labels that were merged."""
-    final = {start: label for label, starts in members.items() for start in starts}
-    return np.array([final[int(label)] for label in labels], np.int64)
-
-
-def _merge_links(links: dict[int, dict[int, list[float]]], keep: int, gone: int, heap: list) -> None:
-    """Fold cluster ``gone``'s links into ``keep``'s and push the pairs whose linkage changed."""
-    mine = links[keep]
-    del mine[gone]
-    for other, (total, count) in links.pop(gone).items():
-        if other == keep:
+        if not len(pairs):
             continue
-        del links[other][gone]
-        link = mine.get(other)
-        if link is None:
-            link = mine[other] = links[other][keep] = [0.0, 0]
-        link[0] += total
-        link[1] += count
-        heapq.heappush(heap, (-link[0] / link[1], min(keep, other), max(keep, other)))
+        keep, gone = pairs
+        target = np.arange(n)
+        target[gone] = keep
+        labels = target[labels]
+        is_frozen[keep] |= is_frozen[gone]
+        merge = sparse.csr_matrix((np.ones(n), (target, np.arange(n))), shape=(n, n))
+        membership = (merge @ membership).tocsr()
+        links = _relink(
+            target, links["a"].to_numpy(), links["b"].to_numpy(), links["total"].to_numpy(), is_frozen, links["count"].to_numpy()
+        )
+    return labels
+
+
+def _relink(
+    target: np.ndarray, a: np.ndarray, b: np.ndarray, total: np.ndarray, is_frozen: np.ndarray, count: np.ndarray | None = None
+) -> pd.DataFrame:  # fmt: skip
+    """Links between clusters after relabelling rows ``a``/``b`` by ``target``: summed scores and pair counts per pair of clusters.
+
+    Pairs inside one cluster and pairs of two frozen clusters are dropped (they never merge).
+    """
+    x, y = target[a], target[b]
+    frame = pd.DataFrame(
+        {"a": np.minimum(x, y), "b": np.maximum(x, y), "total": total, "count": np.ones(len(a)) if count is None else count}
+    )
+    frame = frame[(frame["a"] != frame["b"]) & ~(is_frozen[frame["a"].to_numpy()] & is_frozen[frame["b"].to_numpy()])]
+    return frame.groupby(["a", "b"], sort=True, as_index=False)[["total", "count"]].sum()
+
+
+def _reciprocal_best(links: pd.DataFrame, threshold: float, membership: sparse.csr_matrix | None) -> tuple[tuple | None, pd.DataFrame]:
+    """Pairs of clusters that are each other's best neighbour, as (kept label, merged label) arrays, and the links.
+
+    None when no link reaches ``threshold``. Best links between clusters sharing a plan are
+    removed from the links returned (sharing never ends) with an empty tuple, so the caller picks again.
+    """
+    mean = (links["total"] / links["count"]).to_numpy()
+    ok = mean >= threshold
+    if not ok.any():
+        return None, links
+    a, b, m = links["a"].to_numpy()[ok], links["b"].to_numpy()[ok], mean[ok]
+    source, other, score = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([m, m])
+    order = np.lexsort((other, -score, source))
+    first = order[np.r_[True, source[order][1:] != source[order][:-1]]]
+    best = dict(zip(source[first].tolist(), other[first].tolist(), strict=True))
+    pairs = np.array([(s, t) for s, t in best.items() if s < t and best.get(t) == s], np.int64).reshape(-1, 2)
+    if membership is not None and len(pairs):
+        left, right = membership[pairs[:, 0]], membership[pairs[:, 1]]
+        common = np.asarray((left.multiply(right) > 0).sum(axis=1)).ravel()
+        smaller = np.minimum(left.getnnz(axis=1), right.getnnz(axis=1))
+        shared = common > np.floor(PLAN_OVERLAP * smaller)
+        if shared.any():
+            blocked = set(map(tuple, pairs[shared].tolist()))
+            drop = [(x, y) in blocked for x, y in zip(links["a"].tolist(), links["b"].tolist(), strict=True)]
+            return (), links[~np.array(drop)]
+    return (pairs[:, 0], pairs[:, 1]), links
 
 
 def add_cluster_sizes(assignments: pd.DataFrame) -> pd.DataFrame:
