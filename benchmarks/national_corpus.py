@@ -19,7 +19,8 @@ an exact one on sampled measures; and how well the clusters recover the syntheti
 Synthetic gold: the sampler records the seed task each synthetic task was copied from, and
 ``gold.csv`` beside the corpus keeps it (file, task_order, seed_row, seed_task_id). Each
 synthetic measure's gold label is the seed measure of that task it shares most character
-bigrams with (seed measures of identical text are one label: the seeds copy each other). The
+bigrams with, if it holds half of them, else the measure alone (seed measures of identical text
+are one label: the seeds copy each other). The
 clusters are scored on sampled pairs (fixed seed): recall on ``GOLD_PAIRS`` random pairs of
 measures with one label, precision on as many random pairs of measures in one cluster; with
 the share of measures left alone in a cluster, beside the share whose label no other measure
@@ -57,6 +58,7 @@ from zwgk.ingest.manifest import MANIFEST_COLUMNS  # noqa: E402
 from zwgk.processed.build import build_dataset  # noqa: E402
 
 SEED = 20261122
+GOLD_OVERLAP = 0.5  # share of a synthetic measure's character bigrams its seed measure must hold to be its gold label
 GOLD_PAIRS = 200_000  # sampled pairs for the clustering's pair precision and recall against the gold
 AGREEMENT_QUERIES = 2_000  # measures whose approximate neighbours are checked against the exact search
 CN = "甲乙丙丁戊己庚辛壬癸"
@@ -183,7 +185,10 @@ def label_gold_measures(data_dir: Path, sampler: Sampler) -> pd.Series:
 
     Tasks are matched by plan file and order (a plan that parsed into another number of tasks
     than were written is reported and left out); within the seed task, the seed measure sharing
-    most character bigrams wins. Seed measures of identical text share one label.
+    most character bigrams wins, if it holds at least ``GOLD_OVERLAP`` of the measure's bigrams;
+    else the measure is its own label (a fragment the parser split off: the place or deadline
+    the sampler added, or a clause borrowed from another task). Seed measures of identical text
+    share one label.
     """
     gold = pd.read_csv(data_dir / "gold.csv")
     plans = zwgk.load_plans(data_dir)[["plan_id", "source_file"]].rename(columns={"source_file": "file"})
@@ -199,9 +204,10 @@ def label_gold_measures(data_dir: Path, sampler: Sampler) -> pd.Series:
     seeds = sampler.seed_measures.assign(label=lambda f: f.groupby("text")["measure_id"].transform("min"))
     by_task = {task: list(zip(group["label"], map(_bigrams, group["text"]), strict=True)) for task, group in seeds.groupby("task_id")}
     labels = []
-    for task, text in zip(measures["seed_task_id"], measures["text"], strict=True):
+    for measure, task, text in zip(measures["measure_id"], measures["seed_task_id"], measures["text"], strict=True):
         grams = _bigrams(text)
-        labels.append(max(by_task[task], key=lambda item: (len(grams & item[1]), item[0]))[0])
+        label, seed_grams = max(by_task[task], key=lambda item: (len(grams & item[1]), item[0]))
+        labels.append(label if len(grams & seed_grams) >= GOLD_OVERLAP * len(grams) else measure)
     return pd.Series(labels, index=measures["measure_id"].to_numpy(), name="gold")
 
 
