@@ -7,18 +7,19 @@ members) change. So the dataset keeps its assignments in ``data/clusters/`` (bes
 
 - ``assignments.parquet``: measure_id, plan_id, cluster_id, assigned (full | incremental)
   and text_sha1 (a measure whose text changed under the same id counts as removed and added);
-- ``parameters.json``: threshold, k and method of the clustering.
+- ``parameters.json``: rule, threshold, k and method of the clustering.
 
 `update_clusters` brings them up to date. Measures of removed plans are dropped; a cluster
 that loses members keeps its id (ids are names fixed at creation: the hash of the founding
-first member, never recomputed). Measures of new plans are linked by the full clustering's own
-rule (`find_mutual_edges`: mutual top-k in other plans, cosine ≥ threshold) on an index of the
-whole current dataset; the new measures linked among themselves form groups, and each group
-joins the existing cluster of its strongest link to an existing measure (ties: smaller
-measure ids), or else becomes a new cluster. Existing measures never move and existing
-clusters are never merged, so adding a plan changes no existing assignment. `recluster`
-recomputes everything from scratch (the explicit ``zwgk cluster --full``); it equals
-`cluster_index` on the current dataset.
+first member, never recomputed). Measures of new plans are clustered by the full clustering's
+own rule (`link_average`: average linkage over the top-k pairs in other plans, one measure per
+plan per cluster, threshold) on an index of the whole current dataset, starting from the kept
+clusters, which are frozen: a new measure joins a kept cluster by its linkage to the members,
+or new measures form new clusters, but two kept clusters never merge and no kept measure moves,
+so adding a plan changes no existing assignment. `recluster` recomputes everything from scratch
+(the explicit ``zwgk cluster --full``, which counts the measures whose id changed); it equals
+`cluster_index` on the current dataset. Assignments persisted by another rule (``rule`` in
+``parameters.json``) are redone from scratch.
 
 The vectorizer is refitted on all current measures at each update rather than persisted: old
 assignments do not depend on it, new plans' words get weights (a frozen vocabulary would
