@@ -92,9 +92,14 @@ def link_average(
         is_frozen[keep] |= is_frozen[gone]
         merge = sparse.csr_matrix((np.ones(n), (target, np.arange(n))), shape=(n, n))
         membership = (merge @ membership).tocsr()
-        links = _relink(
-            target, links["a"].to_numpy(), links["b"].to_numpy(), links["total"].to_numpy(), is_frozen, links["count"].to_numpy()
+        touched = np.zeros(n, bool)
+        touched[gone] = touched[keep] = True
+        moved = touched[links["a"].to_numpy()] | touched[links["b"].to_numpy()]  # every link of a merged cluster
+        part = links[moved]
+        relinked = _relink(
+            target, part["a"].to_numpy(), part["b"].to_numpy(), part["total"].to_numpy(), is_frozen, part["count"].to_numpy()
         )
+        links = pd.concat([links[~moved], relinked], ignore_index=True)
     return labels
 
 
@@ -119,7 +124,7 @@ def _reciprocal_best(links: pd.DataFrame, threshold: float, membership: sparse.c
     None when no link reaches ``threshold``. Best links between clusters sharing a plan are
     removed from the links returned (sharing never ends) with an empty tuple, so the caller picks again.
     """
-    mean = (links["total"] / links["count"]).to_numpy()
+    mean = np.round((links["total"] / links["count"]).to_numpy(), 12)  # sums of one pair may be added in another order: no float ties
     ok = mean >= threshold
     if not ok.any():
         return None, links
@@ -135,9 +140,9 @@ def _reciprocal_best(links: pd.DataFrame, threshold: float, membership: sparse.c
         smaller = np.minimum(left.getnnz(axis=1), right.getnnz(axis=1))
         shared = common > np.floor(PLAN_OVERLAP * smaller)
         if shared.any():
-            blocked = set(map(tuple, pairs[shared].tolist()))
-            drop = [(x, y) in blocked for x, y in zip(links["a"].tolist(), links["b"].tolist(), strict=True)]
-            return (), links[~np.array(drop)]
+            n = int(max(links["a"].max(), links["b"].max())) + 1
+            blocked = np.isin(links["a"].to_numpy() * n + links["b"].to_numpy(), pairs[shared, 0] * n + pairs[shared, 1])
+            return (), links[~blocked]
     return (pairs[:, 0], pairs[:, 1]), links
 
 
