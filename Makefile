@@ -34,6 +34,7 @@ $(STAMP)/system:
 
 data: setup
 	$(BIN)/zwgk build
+	$(BIN)/zwgk cluster
 
 report: data
 	$(BIN)/zwgk report

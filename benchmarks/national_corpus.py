@@ -1,7 +1,8 @@
 """Benchmark zwgk on a synthetic national corpus: N plans recombined from the seed plans.
 
 Run: make benchmark, or .venv/bin/python benchmarks/national_corpus.py [N ...]
-(default: N = 100, 1,000 and 5,000; about 14 minutes on 2 cores)
+(default: N = 100, 1,000 and 5,000; about 14 minutes on 2 cores); only the clustering's
+quality and time: .venv/bin/python benchmarks/national_corpus.py --quality-only --plans 300,1000
 
 Each synthetic plan takes tasks (with their agency cells) from the seed plans, perturbs
 them (drops, swaps or borrows clauses, adds the place or a deadline), and writes them in one of the three seed layouts (tab table
@@ -13,13 +14,24 @@ For each N it prints, per stage, wall time, throughput and peak resident memory 
 from /proc every 20 ms): build (parse + validate + write), load_tasks(), tokenization,
 theme coding, the similarity index, neighbours and clustering, cluster summaries, panel and
 gaps, and adding one plan to the built dataset; and how far the neighbour search is from
-an exact one on sampled measures. Figures, not a timed test. Targets (issue 6, 2 cores / 24 GB): 1,000 plans end to
+an exact one on sampled measures; and how well the clusters recover the synthetic gold.
+
+Synthetic gold: the sampler records the seed task each synthetic task was copied from, and
+``gold.csv`` beside the corpus keeps it (file, task_order, seed_row, seed_task_id). Each
+synthetic measure's gold label is the seed measure of that task it shares most character
+bigrams with, if it holds half of them, else the measure alone (seed measures of identical text
+are one label: the seeds copy each other). The
+clusters are scored on sampled pairs (fixed seed): recall on ``GOLD_PAIRS`` random pairs of
+measures with one label, precision on as many random pairs of measures in one cluster; with
+the share of measures left alone in a cluster, beside the share whose label no other measure
+has. Figures, not a timed test. Targets (issue 6, 2 cores / 24 GB): 1,000 plans end to
 end <= 60 s and <= 2 GB; 5,000 <= 5 min and <= 6 GB; load_tasks() at 5,000 <= 2 s; adding a
 plan to 1,000 <= 5 s.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import hashlib
 import itertools
@@ -37,6 +49,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "lib"))
 
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 import zwgk  # noqa: E402
 from zwgk.analyses.similar import cluster_index, find_neighbours, summarise_clusters  # noqa: E402
@@ -45,6 +58,8 @@ from zwgk.ingest.manifest import MANIFEST_COLUMNS  # noqa: E402
 from zwgk.processed.build import build_dataset  # noqa: E402
 
 SEED = 20261122
+GOLD_OVERLAP = 0.5  # share of a synthetic measure's character bigrams its seed measure must hold to be its gold label
+GOLD_PAIRS = 200_000  # sampled pairs for the clustering's pair precision and recall against the gold
 AGREEMENT_QUERIES = 2_000  # measures whose approximate neighbours are checked against the exact search
 CN = "甲乙丙丁戊己庚辛壬癸"
 PROVINCES = [("江苏省", "Jiangsu"), ("山东省", "Shandong"), ("广东省", "Guangdong"), ("浙江省", "Zhejiang")]
@@ -62,7 +77,10 @@ class Sampler:
         tasks = zwgk.load_tasks()
         tasks = tasks[tasks["task_text"] != ""]
         self.rows = list(zip(tasks["task_text"], tasks["lead_agencies"], tasks["responsible_agencies"], strict=True))
+        self.task_ids = tasks["task_id"].tolist()
+        self.seed_measures = zwgk.load_measures()[["task_id", "measure_id", "text"]]
         self.rng = random.Random(SEED)
+        self.last_row = -1  # the seed row the last task() was copied from
 
     def task(self, place: str = "", year: int = 2020) -> tuple[str, str, str]:
         """Return a perturbed seed task (text, lead cell, responsible cell).
@@ -71,7 +89,8 @@ class Sampler:
         detail (the place, a deadline), so that most texts are new to the token cache, as
         real plans are, while the vocabulary stays the seeds'.
         """
-        text, lead, responsible = self.rng.choice(self.rows)
+        self.last_row = self.rng.randrange(len(self.rows))
+        text, lead, responsible = self.rows[self.last_row]
         clauses = [c for c in re.split(r"(?<=[，。；])", text) if c]
         if self.rng.random() < 0.4:
             other = [c for c in re.split(r"(?<=[，。；])", self.rng.choice(self.rows)[0]) if c]
@@ -124,16 +143,22 @@ LAYOUTS = (_table, _numbered_table, _prose)
 
 
 def generate_corpus(n_plans: int, data_dir: Path, sampler: Sampler) -> int:
-    """Write ``n_plans`` synthetic plans and their manifest; return the number of characters."""
+    """Write ``n_plans`` synthetic plans, their manifest and their gold (``gold.csv``); return the number of characters."""
     raw = data_dir / "raw"
     raw.mkdir(parents=True)
-    rows, chars = [], 0
+    rows, chars, gold = [], 0, []
     for i in range(n_plans):
         place, year = i // 10, 2015 + i % 10
         name = f"合成{CN[place // 100 % 10]}{CN[place // 10 % 10]}{CN[place % 10]}县"
         province, province_en = PROVINCES[place % len(PROVINCES)]
-        text = LAYOUTS[place % 3](name, year, [sampler.task(name, year) for _ in range(sampler.n_tasks())])
         file = f"synthetic-{place:04d}-{year}.txt"
+        tasks = []
+        for order in range(sampler.n_tasks()):
+            tasks.append(sampler.task(name, year))
+            gold.append(
+                {"file": file, "task_order": order, "seed_row": sampler.last_row, "seed_task_id": sampler.task_ids[sampler.last_row]}
+            )
+        text = LAYOUTS[place % 3](name, year, tasks)
         (raw / file).write_text(text, encoding="utf-8")
         chars += len(text)
         rows.append({"file": file, "jurisdiction": name, "jurisdiction_en": f"Hecheng{place:04d}", "jurisdiction_type": "county",
@@ -144,7 +169,104 @@ def generate_corpus(n_plans: int, data_dir: Path, sampler: Sampler) -> int:
         writer = csv.DictWriter(handle, fieldnames=list(MANIFEST_COLUMNS))
         writer.writeheader()
         writer.writerows(rows)
+    with open(data_dir / "gold.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["file", "task_order", "seed_row", "seed_task_id"])
+        writer.writeheader()
+        writer.writerows(gold)
     return chars
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def label_gold_measures(data_dir: Path, sampler: Sampler) -> pd.Series:
+    """Return the gold label of each synthetic measure (index measure_id): the seed measure it was copied from.
+
+    Tasks are matched by plan file and order (a plan that parsed into another number of tasks
+    than were written is reported and left out); within the seed task, the seed measure sharing
+    most character bigrams wins, if it holds at least ``GOLD_OVERLAP`` of the measure's bigrams;
+    else the measure is its own label (a fragment the parser split off: the place or deadline
+    the sampler added, or a clause borrowed from another task). Seed measures of identical text
+    share one label.
+    """
+    gold = pd.read_csv(data_dir / "gold.csv")
+    plans = zwgk.load_plans(data_dir)[["plan_id", "source_file"]].rename(columns={"source_file": "file"})
+    tasks = zwgk.load_tasks(data_dir)[["plan_id", "task_id", "task_seq"]]
+    written = gold.groupby("file").size()
+    parsed = tasks.merge(plans, on="plan_id").groupby("file").size()
+    bad = sorted(file for file, count in written.items() if parsed.get(file) != count)
+    if bad:
+        print(f"  ({len(bad)} plans parsed into another number of tasks than written; left out of the gold)", flush=True)
+    gold = gold[~gold["file"].isin(bad)].merge(plans, on="file")
+    gold["task_seq"] = gold["task_order"] + 1
+    measures = zwgk.load_measures(data_dir).merge(tasks, on=["plan_id", "task_id"]).merge(gold, on=["plan_id", "task_seq"])
+    seeds = sampler.seed_measures.assign(label=lambda f: f.groupby("text")["measure_id"].transform("min"))
+    by_task = {task: list(zip(group["label"], map(_bigrams, group["text"]), strict=True)) for task, group in seeds.groupby("task_id")}
+    labels = []
+    for measure, task, text in zip(measures["measure_id"], measures["seed_task_id"], measures["text"], strict=True):
+        grams = _bigrams(text)
+        label, seed_grams = max(by_task[task], key=lambda item: (len(grams & item[1]), item[0]))
+        labels.append(label if len(grams & seed_grams) >= GOLD_OVERLAP * len(grams) else measure)
+    return pd.Series(labels, index=measures["measure_id"].to_numpy(), name="gold")
+
+
+def _sample_pairs(labels: np.ndarray, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` pairs of distinct rows drawn uniformly among the pairs that share a label."""
+    codes = np.unique(labels, return_inverse=True)[1]
+    counts = np.bincount(codes)
+    weights = counts * (counts - 1.0)
+    if weights.sum() == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    order = np.argsort(codes, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    chosen = rng.choice(len(counts), n, p=weights / weights.sum())
+    first = rng.integers(0, counts[chosen])
+    second = (first + rng.integers(1, counts[chosen])) % counts[chosen]
+    return order[starts[chosen] + first], order[starts[chosen] + second]
+
+
+def score_against_gold(clusters: pd.DataFrame, gold: pd.Series, seed: int = SEED) -> dict[str, float]:
+    """Pair precision and recall of ``clusters`` (measure_id, cluster_id) against the gold, on sampled pairs, and singleton shares."""
+    frame = clusters.merge(gold.rename("gold"), left_on="measure_id", right_index=True)
+    cluster, label = frame["cluster_id"].to_numpy(), frame["gold"].to_numpy()
+    rng = np.random.default_rng(seed)
+    a, b = _sample_pairs(label, GOLD_PAIRS, rng)
+    recall = float(np.mean(cluster[a] == cluster[b]))
+    a, b = _sample_pairs(cluster, GOLD_PAIRS, rng)
+    precision = float(np.mean(label[a] == label[b])) if len(a) else 1.0
+    return {
+        "precision": precision, "recall": recall,
+        "singletons": float((frame.groupby("cluster_id")["measure_id"].transform("size") == 1).mean()),
+        "gold_singletons": float((frame.groupby("gold")["measure_id"].transform("size") == 1).mean()),
+    }  # fmt: skip
+
+
+def print_quality(clusters: pd.DataFrame, gold: pd.Series, seconds: float) -> dict[str, float]:
+    """Print the clustering's figures against the synthetic gold."""
+    score = score_against_gold(clusters, gold)
+    print(
+        f"  clusters vs synthetic gold: pair precision {score['precision']:.3f}, recall {score['recall']:.3f}; "
+        f"singletons {score['singletons']:.3f} of measures (gold: {score['gold_singletons']:.3f}); clustering {seconds:.1f} s",
+        flush=True,
+    )
+    return score
+
+
+def benchmark_quality(n_plans: int, sampler: Sampler) -> dict[str, float]:
+    """Generate a corpus of ``n_plans``, build it and score only the clustering (``--quality-only``)."""
+    with tempfile.TemporaryDirectory(prefix=f"zwgk-quality-{n_plans}-") as folder:
+        data_dir = Path(folder)
+        generate_corpus(n_plans, data_dir, sampler)
+        build_dataset(data_dir, force=True, log=lambda *_: None)
+        measures = zwgk.load_measures(data_dir)
+        gold = label_gold_measures(data_dir, sampler)
+        index = zwgk.build_similarity_index(measures, cache_dir=data_dir / "cache")
+        start = time.perf_counter()
+        clusters = cluster_index(index)
+        seconds = time.perf_counter() - start
+        print(f"N = {n_plans} plans, {len(measures)} measures", flush=True)
+        return print_quality(clusters, gold, seconds)
 
 
 class PeakMemory:
@@ -229,6 +351,7 @@ def benchmark(n_plans: int, sampler: Sampler) -> list:
             "similarity index", lambda: zwgk.build_similarity_index(measures, cache_dir=data_dir / "cache"), n_plans, chars, results
         )
         clusters = run_stage("neighbours and clustering", lambda: cluster_index(index), n_plans, chars, results)
+        print_quality(clusters, label_gold_measures(data_dir, sampler), results[-1][1])
         jurisdictions = plans.set_index("plan_id")["jurisdiction"]
         run_stage("cluster summaries", lambda: summarise_clusters(index, clusters, jurisdictions), n_plans, chars, results)
         print_agreement(index)
@@ -252,8 +375,17 @@ def benchmark(n_plans: int, sampler: Sampler) -> list:
 
 def main() -> None:
     """Benchmark each N given on the command line and print the cost ratios between sizes."""
-    sizes = [int(arg) for arg in sys.argv[1:]] or [100, 1000, 5000]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, help="numbers of plans (default 100 1000 5000)")
+    parser.add_argument("--plans", help="numbers of plans, comma-separated (instead of the positional sizes)")
+    parser.add_argument("--quality-only", action="store_true", help="only the clustering's time and quality against the gold")
+    args = parser.parse_args()
+    sizes = [int(n) for n in args.plans.split(",")] if args.plans else args.sizes or [100, 1000, 5000]
     sampler = Sampler()
+    if args.quality_only:
+        for n in sizes:
+            benchmark_quality(n, sampler)
+        return
     totals = {}
     for n in sizes:
         results = benchmark(n, sampler)

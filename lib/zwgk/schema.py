@@ -100,6 +100,9 @@ SEARCH_SORT_ORDERS = ("source", "left", "right")
 # How a measure got its persisted cluster (`zwgk.analyses.similar.assignments`): by a full
 # clustering of the whole dataset, or by the incremental update when its plan was added.
 CLUSTER_ASSIGNMENT_KINDS = ("full", "incremental")
+# Parts of the hand-made same-task groups (tests/data/same_task_groups.yaml): ``dev`` chooses the
+# clustering's parameters (by cross-validation), ``sealed`` only reports them.
+TASK_GROUP_SPLITS = ("dev", "sealed")
 # The theme of a measure no codebook rule matches.
 UNCLASSIFIED = "unclassified"
 # The codebook's required catch-all theme (openness work no theme describes).

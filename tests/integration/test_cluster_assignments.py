@@ -86,9 +86,7 @@ def test_adding_and_removing_an_unrelated_plan_keeps_every_seed_cluster(tmp_path
     seed_pairs = _pairs(before)
     assert seed_pairs <= _pairs(during)  # every co-clustered seed pair
     assert _pairs(during[during["plan_id"].isin(SEED_FILES)]) == seed_pairs  # and no new ones among seeds
-    # for contrast, clustering from scratch does reshuffle some seed clusters
-    fresh = cluster_index(build_similarity_index(zwgk.load_measures(data_dir)))
-    assert not _seed_rows(fresh).equals(_seed_rows(before))
+    # (clustering from scratch may reshuffle seed clusters, as TF-IDF weights change; the update never does)
 
     _remove_plan(data_dir, "ceshi-2020.txt")
     removed = update_clusters(data_dir)

@@ -70,10 +70,10 @@ def test_neighbours_never_come_from_the_same_plan(index: SimilarityIndex) -> Non
 def test_clustering_agrees_with_the_hand_made_groups(index: SimilarityIndex, clusters: pd.DataFrame) -> None:
     groups, negatives = load_task_groups()
     score = score_clustering(clusters, groups, negatives)
-    # Levels reached (README): recall 0.712, precision 0.952 (look-alikes) / 0.775 (all labelled negatives).
-    assert score.recall >= 0.70
-    assert score.precision_lookalike >= 0.95
-    assert score.precision_all >= 0.77
+    # Levels reached on the five seed plans: recall 0.730, precision 0.988 (look-alikes) / 0.880 (all labelled negatives).
+    assert score.recall >= 0.72
+    assert score.precision_lookalike >= 0.98
+    assert score.precision_all >= 0.87
     edges = find_neighbours(index, k=5)
     ids = index.measures["measure_id"].to_numpy()
     neighbours = pd.DataFrame({"measure_id": ids[edges["query_row"]], "neighbour_id": ids[edges["neighbour_row"]]})
@@ -92,7 +92,7 @@ def test_clusters_are_stable_under_subsampling(measures: pd.DataFrame, clusters:
     groups, negatives = load_task_groups()
     for seed in range(3):
         subsample = cluster_measures(measures.sample(frac=0.9, random_state=seed))
-        assert score_stability(clusters, subsample, groups, negatives) >= 0.999
+        assert score_stability(clusters, subsample, groups, negatives) >= 0.998  # 0.9990 at worst measured
 
 
 def test_cluster_summaries_label_common_tasks(index: SimilarityIndex, clusters: pd.DataFrame, seed_data_dir: Path) -> None:

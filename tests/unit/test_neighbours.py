@@ -1,11 +1,13 @@
-"""Nearest-neighbour search on small inline vectors: plan exclusion, exact scores, order."""
+"""Nearest-neighbour search and the clustering's linkage on small inline vectors: plan exclusion, exact scores, order."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
 from zwgk.analyses.similar import neighbours
+from zwgk.analyses.similar.clusters import link_average
 from zwgk.analyses.similar.neighbours import build_cell_index, search_approximate, search_exact
 
 
@@ -55,3 +57,40 @@ def test_approximate_search_of_new_vectors_without_a_plan(monkeypatch: pytest.Mo
     queries = matrix[[10, 11]]
     found = search_approximate(index, queries, plans, np.array([-1, -1]), k=2)
     assert found.groupby("query_row")["neighbour_row"].apply(set).to_dict() == {0: {10, 11}, 1: {10, 11}}
+
+
+def _edges(pairs: list[tuple[int, int, float]]) -> pd.DataFrame:
+    return pd.DataFrame(pairs, columns=["row_a", "row_b", "score"])
+
+
+def test_average_linkage_keeps_a_task_many_plans_share_in_one_cluster() -> None:
+    # 80 plans each hold a noisy copy of one task and of another: each copy sees only its top 3 (a few of its
+    # 79 copies), the graph that mutual top-3 components broke into pieces. Average linkage over the pairs seen joins them.
+    rng = np.random.default_rng(5)
+    bases = sparse.random(2, 300, density=0.1, random_state=rng, format="csr")
+    rows = sparse.vstack([bases[i % 2] for i in range(160)]).tocsr()
+    matrix = normalize(rows + sparse.random(160, 300, density=0.03, random_state=rng, format="csr")).tocsr()
+    plans = np.arange(160) // 2
+    found = search_exact(matrix, matrix, plans, plans, k=3)
+    a, b = found["query_row"].to_numpy(), found["neighbour_row"].to_numpy()
+    edges = _edges(list(zip(np.minimum(a, b), np.maximum(a, b), found["score"], strict=True))).drop_duplicates(["row_a", "row_b"])
+    labels = link_average(160, edges, 0.3, plans=plans)
+    assert len(set(labels[0::2])) == 1 and len(set(labels[1::2])) == 1 and labels[0] != labels[1]
+
+
+def test_average_linkage_never_puts_two_measures_of_one_plan_together() -> None:
+    edges = _edges([(0, 1, 0.9), (1, 2, 0.9), (0, 2, 0.8), (2, 3, 0.2)])
+    labels = link_average(4, edges, 0.1, plans=np.array(["p", "q", "p", "r"]))
+    assert labels[0] != labels[2]  # plan p twice
+    assert labels[1] in (labels[0], labels[2])
+    assert link_average(4, edges, 0.1).tolist() == [0, 0, 0, 0]  # without plans all four join
+
+
+def test_frozen_clusters_absorb_new_rows_but_never_merge() -> None:
+    edges = _edges([(0, 2, 0.9), (1, 3, 0.9), (3, 4, 0.7), (1, 4, 0.6), (0, 4, 0.3), (4, 5, 0.1)])
+    initial = np.array([0, 0, 2, 2, 4, 5])  # persisted clusters {0, 1} and {2, 3}; rows 4 and 5 are new
+    frozen = np.array([True, True, True, True, False, False])
+    labels = link_average(6, edges, 0.2, initial, frozen, plans=np.array(["a", "b", "c", "d", "e", "f"]))
+    assert labels[:4].tolist() == [0, 0, 2, 2]  # the strong 0-2 link merges nothing persisted
+    assert labels[4] == 2  # mean 0.7 to {2, 3} beats (0.6 + 0.3) / 2 to {0, 1}
+    assert labels[5] == 5  # below the threshold: a new cluster

@@ -21,14 +21,20 @@ import yaml
 from sklearn.metrics import cohen_kappa_score
 
 from zwgk.analyses.segmentation_eval import read_segmented_sample, score_segmentation
-from zwgk.analyses.similar import build_similarity_index, cluster_index, cluster_measures, find_neighbours
+from zwgk.analyses.similar import SimilarityIndex, build_similarity_index, cluster_index, cluster_measures, find_neighbours
+from zwgk.analyses.similar.clusters import DEFAULT_K, DEFAULT_THRESHOLD, find_linkage_edges
 from zwgk.analyses.themes import code_measures, summarise_coverage
 from zwgk.analyses.tokens import load_lexicon
 from zwgk.paths import REPO_DIR
 from zwgk.processed.dataset import load_measures, load_tasks
-from zwgk.schema import ALIGNMENT_CLASSES
+from zwgk.schema import ALIGNMENT_CLASSES, TASK_GROUP_SPLITS
 
 EVALUATION_DIR = REPO_DIR / "tests" / "data"
+CV_FOLDS = 5
+BOOTSTRAP_DRAWS = 1000
+SEED = 0
+# The clustering settings cross-validation chooses among: (k neighbours, linkage threshold).
+CLUSTER_GRID = tuple((k, t) for k in (10, 20, 30) for t in (0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.22, 0.25, 0.30))
 
 
 @dataclass(frozen=True)
@@ -74,11 +80,26 @@ class ClusteringScore:
     n_negative_pairs: int
 
 
-def load_task_groups(path: Path | None = None) -> tuple[list[list[str]], list[tuple[str, str]]]:
-    """Return the hand-made groups of same-task measures and the look-alike negative pairs."""
+def load_task_groups(path: Path | None = None, split: str | None = None) -> tuple[list[list[str]], list[tuple[str, str]]]:
+    """Return the hand-made groups of same-task measures and the look-alike negative pairs.
+
+    Each group has a ``split``: ``dev`` (used to choose the clustering's parameters) or
+    ``sealed`` (used only to report them); a group without one is ``dev``. With ``split``, only
+    that part: its groups, and the negatives whose own split, else the split of a group holding
+    one of their measures, else ``dev``, is that one.
+    """
     doc = yaml.safe_load((path or EVALUATION_DIR / "same_task_groups.yaml").read_text(encoding="utf-8"))
-    groups = [list(group["measure_ids"]) for group in doc["groups"]]
-    negatives = [(pair["a"], pair["b"]) for pair in doc["negative_pairs"]]
+    splits = [str(group.get("split", "dev")) for group in doc["groups"]]
+    unknown = sorted(set(splits) - set(TASK_GROUP_SPLITS))
+    if unknown:
+        raise ValueError(f"{path or EVALUATION_DIR / 'same_task_groups.yaml'}: unknown split {unknown[0]!r} (expected dev or sealed)")
+    split_of = {member: s for group, s in zip(doc["groups"], splits, strict=True) for member in group["measure_ids"]}
+    groups = [list(group["measure_ids"]) for group, s in zip(doc["groups"], splits, strict=True) if split in (None, s)]
+    negatives = []
+    for pair in doc["negative_pairs"]:
+        pair_split = str(pair.get("split") or split_of.get(pair["a"]) or split_of.get(pair["b"]) or "dev")
+        if split in (None, pair_split):
+            negatives.append((pair["a"], pair["b"]))
     return groups, negatives
 
 
@@ -152,26 +173,146 @@ def _segmentation_lines() -> list[str]:
     return lines
 
 
-def _clustering_lines(measures: pd.DataFrame, n_subsamples: int) -> list[str]:
-    groups, negatives = load_task_groups()
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+@dataclass(frozen=True)
+class PairTables:
+    """Labelled pairs of one clustering, counted per group so groups can be resampled.
+
+    ``hits[g]`` of ``positives[g]`` same-task pairs of group g are together; ``across[g, h]``
+    pairs between groups g and h are together (wrongly); ``lookalike[g]`` look-alike negatives
+    touching group g (and not already across two groups) are together, ``loose`` those touching none.
+    """
+
+    positives: np.ndarray
+    hits: np.ndarray
+    across: np.ndarray
+    lookalike: np.ndarray
+    loose: int
+
+    def score(self, weights: np.ndarray | None = None) -> tuple[float, float, float]:
+        """Pairwise precision (against every labelled negative), recall and F1 with each group counted ``weights`` times."""
+        w = np.ones(len(self.hits)) if weights is None else weights
+        hits = float(self.hits @ w)
+        wrong = float(w @ self.across @ w) / 2 + float(self.lookalike @ w) + self.loose
+        precision, recall = hits / max(hits + wrong, 1), hits / max(float(self.positives @ w), 1)
+        return precision, recall, _f1(precision, recall)
+
+
+def count_pairs(clusters: pd.DataFrame, groups: list[list[str]], negatives: list[tuple[str, str]]) -> PairTables:
+    """Count ``clusters``' labelled pairs per group (see `PairTables`); measures missing from ``clusters`` are never together."""
+    cluster_of = dict(zip(clusters["measure_id"], clusters["cluster_id"], strict=True))
+    group_of = {member: i for i, group in enumerate(groups) for member in group}
+    n = len(groups)
+    positives, hits, across, lookalike = np.zeros(n), np.zeros(n), np.zeros((n, n)), np.zeros(n)
+    labelled = sorted(m for m in group_of if m in cluster_of)
+    for i, group in enumerate(groups):
+        pairs = list(itertools.combinations(group, 2))
+        positives[i] = len(pairs)
+        hits[i] = sum(cluster_of.get(a) is not None and cluster_of.get(a) == cluster_of.get(b) for a, b in pairs)
+    by_cluster = pd.DataFrame({"measure": labelled, "cluster": [cluster_of[m] for m in labelled]}).groupby("cluster")["measure"]
+    for _, members in by_cluster:
+        for a, b in itertools.combinations(members, 2):
+            if group_of[a] != group_of[b]:
+                across[group_of[a], group_of[b]] += 1
+                across[group_of[b], group_of[a]] += 1
+    loose = 0
+    for a, b in {tuple(sorted(pair)) for pair in negatives}:
+        if cluster_of.get(a) is None or cluster_of.get(a) != cluster_of.get(b):
+            continue
+        if a in group_of and b in group_of and group_of[a] != group_of[b]:
+            continue  # counted across groups already
+        if a in group_of or b in group_of:
+            lookalike[group_of.get(a, group_of.get(b))] += 1
+        else:
+            loose += 1
+    return PairTables(positives, hits, across, lookalike, loose)
+
+
+def bootstrap_scores(tables: PairTables, draws: int = BOOTSTRAP_DRAWS, seed: int = SEED) -> np.ndarray:
+    """Precision, recall and F1 on ``draws`` resamples of the groups with replacement: a (draws, 3) array."""
+    rng = np.random.default_rng(seed)
+    n = len(tables.hits)
+    return np.array([tables.score(np.bincount(rng.integers(0, n, n), minlength=n).astype(float)) for _ in range(draws)])
+
+
+def cluster_grid(index: SimilarityIndex, grid: tuple[tuple[int, float], ...] = CLUSTER_GRID) -> dict[tuple[int, float], pd.DataFrame]:
+    """Cluster ``index`` with every (k, threshold) of ``grid`` (neighbours searched once per k)."""
+    edges = {k: find_linkage_edges(index, k) for k in sorted({k for k, _ in grid})}
+    return {(k, t): cluster_index(index, t, k, edges=edges[k]) for k, t in grid}
+
+
+def choose_setting(scored: dict[tuple[int, float], PairTables], weights: np.ndarray) -> tuple[int, float]:
+    """The (k, threshold) of best F1 with groups weighted by ``weights``.
+
+    Ties go to the higher threshold, then the smaller k: the more cautious and cheaper setting,
+    since F1 on a few hundred labelled pairs is flat where the other plans' measures are too far to join.
+    """
+    return max(scored, key=lambda key: (round(scored[key].score(weights)[2], 9), key[1], -key[0]))
+
+
+def cross_validate(
+    scored: dict[tuple[int, float], PairTables], folds: int = CV_FOLDS, seed: int = SEED
+) -> tuple[np.ndarray, list[tuple[int, float]]]:
+    """K-fold cross-validation over groups: choose the setting on k-1 folds, score it on the held-out one.
+
+    Returns the mean held-out (precision, recall, F1) and the setting chosen for each fold.
+    Look-alike negatives go with the fold of the group they touch (`PairTables`).
+    """
+    n = len(next(iter(scored.values())).hits)
+    fold_of = np.random.default_rng(seed).permutation(n) % folds
+    results, chosen = [], []
+    for fold in range(folds):
+        held_out = (fold_of == fold).astype(float)
+        key = choose_setting(scored, 1 - held_out)
+        chosen.append(key)
+        results.append(scored[key].score(held_out))
+    return np.mean(results, axis=0), chosen
+
+
+def _clustering_lines(measures: pd.DataFrame, n_subsamples: int, groups_path: Path | None = None) -> list[str]:
+    """The clustering's figures: dev cross-validation, sealed figures with bootstrap intervals, neighbours, stability."""
+    dev, dev_negatives = load_task_groups(groups_path, "dev")
+    sealed, sealed_negatives = load_task_groups(groups_path, "sealed")
     index = build_similarity_index(measures)
-    clusters = cluster_index(index)
-    score = score_clustering(clusters, groups, negatives)
-    precision = (
-        f"{score.precision_lookalike:.3f} (look-alike pairs) / {score.precision_all:.3f} (all {score.n_negative_pairs} labelled negatives)"
-    )
-    edges = find_neighbours(index, k=5)
-    ids = index.measures["measure_id"].to_numpy()
-    neighbours = pd.DataFrame({"measure_id": ids[edges["query_row"]], "neighbour_id": ids[edges["neighbour_row"]]})
+    grid = cluster_grid(index)
+    scored = {key: count_pairs(found, dev, dev_negatives) for key, found in grid.items()}
+    (precision, recall, f1), _ = cross_validate(scored)
+    best = choose_setting(scored, np.ones(len(dev)))
+    rule = f"k {DEFAULT_K}, threshold {DEFAULT_THRESHOLD}"
+    lines = [
+        f"clustering, dev part ({len(dev)} groups): {CV_FOLDS}-fold cross-validated pairwise precision {precision:.3f}, "
+        f"recall {recall:.3f}, F1 {f1:.3f} (the setting chosen on the other folds, from {len(grid)})",
+        f"clustering, dev part: all dev groups choose k {best[0]}, threshold {best[1]}; the rule's defaults are {rule}",
+    ]
+    clusters = grid.get((DEFAULT_K, DEFAULT_THRESHOLD))
+    clusters = cluster_index(index) if clusters is None else clusters
+    if sealed:
+        tables = count_pairs(clusters, sealed, sealed_negatives)
+        point, draws = tables.score(), bootstrap_scores(tables)
+        low, high = np.percentile(draws, 2.5, axis=0), np.percentile(draws, 97.5, axis=0)
+        figures = [f"{name} {point[i]:.3f} [{low[i]:.3f}, {high[i]:.3f}]" for i, name in enumerate(("precision", "recall", "F1"))]
+        lines.append(
+            f"clustering, sealed part ({len(sealed)} groups, {int(tables.positives.sum())} same-task pairs; {rule}): "
+            f"pairwise {', '.join(figures)} (95% bootstrap over groups, {BOOTSTRAP_DRAWS} draws)"
+        )
+        edges = find_neighbours(index, k=5)
+        ids = index.measures["measure_id"].to_numpy()
+        neighbours = pd.DataFrame({"measure_id": ids[edges["query_row"]], "neighbour_id": ids[edges["neighbour_row"]]})
+        top5 = score_neighbour_recall(neighbours, sealed)
+        lines.append(f"nearest neighbours (sealed part): top-5 recall of same-task measures {top5:.3f}")
+    else:
+        lines.append("clustering, sealed part: none (no group of the same-task file has split: sealed)")
+    groups, negatives = load_task_groups(groups_path)
     key = ["measure_id", "cluster_id"]
     shuffled = cluster_measures(measures.sample(frac=1, random_state=1))[key].sort_values("measure_id", ignore_index=True)
     identical = shuffled.equals(clusters[key].sort_values("measure_id", ignore_index=True))
     draws = [cluster_measures(measures.sample(frac=0.9, random_state=seed)) for seed in range(n_subsamples)]
     stability = [score_stability(clusters, draw, groups, negatives) for draw in draws]
     return [
-        f"clustering ({len(groups)} groups, {score.n_positive_pairs} same-task pairs): "
-        f"pairwise recall {score.recall:.3f}, precision {precision}",
-        f"nearest neighbours: top-5 recall of same-task measures {score_neighbour_recall(neighbours, groups):.3f}",
+        *lines,
         f"stability: shuffled input gives {'an identical' if identical else 'a DIFFERENT'} clustering",
         f"stability: 90% subsamples keep {np.mean(stability):.4f} of labelled pairs unchanged "
         f"(min {min(stability):.4f}, {n_subsamples} draws)",
@@ -245,23 +386,25 @@ def _macro_f1(hand: pd.Series, found: pd.Series) -> float:
     return float(f1_score(hand, found, average="macro"))
 
 
-def run_evaluation(data_dir: Path | None = None, n_subsamples: int = 5) -> list[str]:
-    """Compute every evaluation figure on the dataset and return them as printable lines."""
+def run_evaluation(data_dir: Path | None = None, n_subsamples: int = 5, groups_path: Path | None = None) -> list[str]:
+    """Compute every evaluation figure on the dataset and return them as printable lines.
+
+    The clustering is evaluated on every plan of the dataset (the labelled groups come from the
+    seed plans; the other plans are the distractors a real collection has).
+    """
     measures, tasks = load_measures(data_dir), load_tasks(data_dir)
-    groups, _ = load_task_groups()
+    groups, _ = load_task_groups(groups_path)
     sampled = {measure.rsplit("-t", 1)[0] for group in groups for measure in group} | set(
         load_theme_sample()["measure_id"].str.rsplit("-t", n=1).str[0]
     )
     seeds = measures[measures["plan_id"].isin(sampled)]
     header = f"measures: {len(measures)} in {measures['plan_id'].nunique()} plans; the samples come from {len(sampled)} of them"
-    whole = _clustering_lines(measures, 1)[:2] if len(seeds) < len(measures) else []
     return [
         header,
         *_theme_lines(seeds, tasks),
         f"themes: classified share on the whole dataset {summarise_coverage(code_measures(measures, tasks=tasks)):.3f}",
         *_segmentation_lines(),
-        *_clustering_lines(seeds, n_subsamples),
-        *(f"whole dataset ({measures['plan_id'].nunique()} plans): {line}" for line in whole),
+        *_clustering_lines(measures, n_subsamples, groups_path),
         *_alignment_lines(data_dir),
         *_comparison_lines(data_dir),
     ]

@@ -7,18 +7,19 @@ members) change. So the dataset keeps its assignments in ``data/clusters/`` (bes
 
 - ``assignments.parquet``: measure_id, plan_id, cluster_id, assigned (full | incremental)
   and text_sha1 (a measure whose text changed under the same id counts as removed and added);
-- ``parameters.json``: threshold, k and method of the clustering.
+- ``parameters.json``: rule, threshold, k and method of the clustering.
 
 `update_clusters` brings them up to date. Measures of removed plans are dropped; a cluster
 that loses members keeps its id (ids are names fixed at creation: the hash of the founding
-first member, never recomputed). Measures of new plans are linked by the full clustering's own
-rule (`find_mutual_edges`: mutual top-k in other plans, cosine ≥ threshold) on an index of the
-whole current dataset; the new measures linked among themselves form groups, and each group
-joins the existing cluster of its strongest link to an existing measure (ties: smaller
-measure ids), or else becomes a new cluster. Existing measures never move and existing
-clusters are never merged, so adding a plan changes no existing assignment. `recluster`
-recomputes everything from scratch (the explicit ``zwgk cluster --full``); it equals
-`cluster_index` on the current dataset.
+first member, never recomputed). Measures of new plans are clustered by the full clustering's
+own rule (`link_average`: average linkage over the top-k pairs in other plans, one measure per
+plan per cluster, threshold) on an index of the whole current dataset, starting from the kept
+clusters, which are frozen: a new measure joins a kept cluster by its linkage to the members,
+or new measures form new clusters, but two kept clusters never merge and no kept measure moves,
+so adding a plan changes no existing assignment. `recluster` recomputes everything from scratch
+(the explicit ``zwgk cluster --full``, which counts the measures whose id changed); it equals
+`cluster_index` on the current dataset. Assignments persisted by another rule (``rule`` in
+``parameters.json``) are redone from scratch.
 
 The vectorizer is refitted on all current measures at each update rather than persisted: old
 assignments do not depend on it, new plans' words get weights (a frozen vocabulary would
@@ -38,11 +39,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
-from zwgk.analyses.similar.clusters import DEFAULT_THRESHOLD, add_cluster_sizes, cluster_index, find_mutual_edges, make_cluster_id
-from zwgk.analyses.similar.index import DEFAULT_NEIGHBOURS, build_similarity_index
+from zwgk.analyses.similar.clusters import (
+    CLUSTER_RULE,
+    DEFAULT_K,
+    DEFAULT_THRESHOLD,
+    add_cluster_sizes,
+    cluster_index,
+    find_linkage_edges,
+    link_average,
+    make_cluster_id,
+)
+from zwgk.analyses.similar.index import build_similarity_index
 from zwgk.paths import get_clusters_dir, get_data_dir
 from zwgk.schema import CLUSTER_ASSIGNMENT_KINDS
 
@@ -50,6 +58,7 @@ FULL, INCREMENTAL = CLUSTER_ASSIGNMENT_KINDS
 ASSIGNMENT_COLUMNS = ("measure_id", "plan_id", "cluster_id", "assigned", "text_sha1")
 ASSIGNMENTS_FILE = "assignments.parquet"
 PARAMETERS_FILE = "parameters.json"
+LEGACY_RULE = "mutual-top-k-components"  # the rule of parameters files that name none
 
 
 @dataclass(frozen=True)
@@ -57,8 +66,9 @@ class ClusterParameters:
     """The parameters a persisted clustering was made with; an update keeps them."""
 
     threshold: float = DEFAULT_THRESHOLD
-    k: int = DEFAULT_NEIGHBOURS
+    k: int = DEFAULT_K
     method: str = "auto"
+    rule: str = CLUSTER_RULE  # a persisted clustering made by another rule is redone from scratch
 
 
 @dataclass(frozen=True)
@@ -73,11 +83,15 @@ class ClusterUpdate:
     n_joined: int  # added measures that joined an existing cluster
     n_new_clusters: int
     full: bool
+    n_moved: int = 0  # kept measures whose cluster id changed (only a full clustering moves any)
 
     def describe(self) -> str:
         """One line for the user."""
         if self.full:
-            return f"clustered {self.n_measures} measures from scratch into {self.n_clusters} clusters"
+            return (
+                f"clustered {self.n_measures} measures from scratch into {self.n_clusters} clusters; "
+                f"{self.n_moved} of {self.n_kept} measures clustered before changed cluster id"
+            )
         return (
             f"{self.n_measures} measures in {self.n_clusters} clusters: {self.n_kept} kept, {self.n_removed} removed, "
             f"{self.n_added} added ({self.n_joined} joined existing clusters, {self.n_new_clusters} new clusters)"
@@ -119,35 +133,23 @@ def assign_new_measures(
     if not fresh.any():
         return kept.loc[:, list(ASSIGNMENT_COLUMNS)].sort_values("measure_id", ignore_index=True)
     index = build_similarity_index(current, cache_dir)  # measure_id order, the same rows as ``current``
-    ids = index.measures["measure_id"].to_numpy()
     is_new = fresh.to_numpy()
-    edges = find_mutual_edges(index, parameters.threshold, parameters.k, parameters.method)
-    query, neighbour = edges["query_row"].to_numpy(), edges["neighbour_row"].to_numpy()
-    groups = _group_new_measures(is_new, query, neighbour)
-    outer = edges[is_new[query] & ~is_new[neighbour]]
-    links = pd.DataFrame({"group": groups[outer["query_row"]], "score": outer["score"].to_numpy()})
-    links["existing"], links["new"] = ids[outer["neighbour_row"]], ids[outer["query_row"]]
-    best = links.sort_values(["group", "score", "existing", "new"], ascending=[True, False, True, True]).drop_duplicates("group")
-    existing_cluster = dict(zip(kept["measure_id"], kept["cluster_id"], strict=True))
-    joined = {int(g): existing_cluster[m] for g, m in zip(best["group"], best["existing"], strict=True)}
+    existing_cluster = current["measure_id"].map(dict(zip(kept["measure_id"], kept["cluster_id"], strict=True)))
+    start = np.arange(len(current))  # a new measure starts alone; a kept one in its cluster (named by its first row)
+    first_row = pd.Series(start[~is_new]).groupby(existing_cluster[~is_new].to_numpy()).transform("min").to_numpy()
+    start[~is_new] = first_row
+    edges = find_linkage_edges(index, parameters.k, parameters.method)
+    labels = link_average(len(current), edges, parameters.threshold, start, ~is_new, current["plan_id"].to_numpy())
+    joined = dict(zip(labels[~is_new], existing_cluster[~is_new], strict=True))  # frozen clusters never merge: one id each
     taken = set(kept["cluster_id"])
-    added = current.loc[is_new, ["measure_id", "plan_id", "text_sha1"]].assign(group=groups[is_new])
+    added = current.loc[is_new, ["measure_id", "plan_id", "text_sha1"]].assign(group=labels[is_new])
     names = {}
     for group, members in added.groupby("group", sort=False)["measure_id"]:  # first appearance = measure_id order
-        names[group] = joined.get(int(group)) or _new_cluster_id(members.tolist(), taken)
+        names[group] = joined.get(group) or _new_cluster_id(members.tolist(), taken)
         taken.add(names[group])
     added = added.assign(cluster_id=added["group"].map(names), assigned=INCREMENTAL)
     out = pd.concat([kept, added[list(ASSIGNMENT_COLUMNS)]], ignore_index=True)
     return out.loc[:, list(ASSIGNMENT_COLUMNS)].sort_values("measure_id", ignore_index=True)
-
-
-def _group_new_measures(is_new: np.ndarray, query: np.ndarray, neighbour: np.ndarray) -> np.ndarray:
-    """Connected components of the new measures over their links among themselves; -1 for existing measures."""
-    inner = is_new[query] & is_new[neighbour]
-    n = len(is_new)
-    graph = sparse.coo_matrix((np.ones(inner.sum()), (query[inner], neighbour[inner])), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    return np.where(is_new, labels, -1)
 
 
 def make_full_assignments(
@@ -167,7 +169,7 @@ def read_assignments(data_dir: Path | None = None) -> tuple[pd.DataFrame, Cluste
     table, parameters = folder / ASSIGNMENTS_FILE, folder / PARAMETERS_FILE
     if not (table.exists() and parameters.exists()):
         return None
-    values = json.loads(parameters.read_text(encoding="utf-8"))
+    values = {"rule": LEGACY_RULE} | json.loads(parameters.read_text(encoding="utf-8"))  # files from before the rule was named
     return pd.read_parquet(table).loc[:, list(ASSIGNMENT_COLUMNS)], ClusterParameters(**values)
 
 
@@ -187,23 +189,28 @@ def _summarise(before: pd.DataFrame | None, after: pd.DataFrame, full: bool) -> 
     new = set(_keys(after))
     fresh = after[~_keys(after).isin(old)]
     old_clusters = set(before["cluster_id"]) if before is not None else set()
+    moved = 0
+    if before is not None:
+        both = before.merge(after, on=["measure_id", "text_sha1"], suffixes=("_before", ""))
+        moved = int((both["cluster_id_before"] != both["cluster_id"]).sum())
     return ClusterUpdate(
         n_measures=len(after), n_clusters=after["cluster_id"].nunique(), n_kept=len(new & old), n_added=len(new - old),
         n_removed=len(old - new), n_joined=int(fresh["cluster_id"].isin(old_clusters).sum()),
-        n_new_clusters=len(set(fresh["cluster_id"]) - old_clusters), full=full,
+        n_new_clusters=len(set(fresh["cluster_id"]) - old_clusters), full=full, n_moved=moved,
     )  # fmt: skip
 
 
 def recluster(data_dir: Path | None = None, parameters: ClusterParameters | None = None) -> ClusterUpdate:
     """Cluster every measure of the dataset from scratch and persist it (``zwgk cluster --full``).
 
-    Without ``parameters``, keeps those of the persisted clustering (else the defaults). Cluster
-    ids may change: this is the explicit reshuffle.
+    Without ``parameters``, keeps those of the persisted clustering when it was made by the
+    current rule (else the defaults). Cluster ids may change: this is the explicit reshuffle, and
+    the update says how many measures changed id.
     """
     from zwgk.processed.dataset import load_measures
 
     stored = read_assignments(data_dir)
-    parameters = parameters or (stored[1] if stored else ClusterParameters())
+    parameters = parameters or (stored[1] if stored and stored[1].rule == CLUSTER_RULE else ClusterParameters())
     assignments = make_full_assignments(load_measures(data_dir), parameters, _cache_dir(data_dir))
     _write_assignments(assignments, parameters, data_dir)
     return _summarise(stored[0] if stored else None, assignments, full=True)
@@ -217,7 +224,7 @@ def update_clusters(data_dir: Path | None = None) -> ClusterUpdate:
     from zwgk.processed.dataset import load_measures
 
     stored = read_assignments(data_dir)
-    if stored is None:
+    if stored is None or stored[1].rule != CLUSTER_RULE:
         return recluster(data_dir)
     before, parameters = stored
     after = assign_new_measures(before, load_measures(data_dir), parameters, _cache_dir(data_dir))
@@ -227,16 +234,16 @@ def update_clusters(data_dir: Path | None = None) -> ClusterUpdate:
 
 
 def read_current_clusters(
-    data_dir: Path | None = None, threshold: float = DEFAULT_THRESHOLD, k: int = DEFAULT_NEIGHBOURS, cache_dir: Path | None = None
+    data_dir: Path | None = None, threshold: float = DEFAULT_THRESHOLD, k: int = DEFAULT_K, cache_dir: Path | None = None
 ) -> pd.DataFrame | None:
     """The persisted clusters brought up to date in memory (nothing written), as `cluster_measures` returns them.
 
-    None when nothing is persisted or it was made with another threshold or k.
+    None when nothing is persisted or it was made by another rule or with another threshold or k.
     """
     from zwgk.processed.dataset import load_measures
 
     stored = read_assignments(data_dir)
-    if stored is None or (stored[1].threshold, stored[1].k) != (threshold, k):
+    if stored is None or (stored[1].rule, stored[1].threshold, stored[1].k) != (CLUSTER_RULE, threshold, k):
         return None
     current = assign_new_measures(stored[0], load_measures(data_dir), stored[1], cache_dir or _cache_dir(data_dir))
     return add_cluster_sizes(current)
