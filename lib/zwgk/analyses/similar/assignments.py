@@ -51,7 +51,7 @@ from zwgk.analyses.similar.clusters import (
     make_cluster_id,
 )
 from zwgk.analyses.similar.index import build_similarity_index
-from zwgk.paths import get_clusters_dir, get_data_dir
+from zwgk.paths import get_clusters_dir, resolve_data_dir
 from zwgk.schema import CLUSTER_ASSIGNMENT_KINDS
 
 FULL, INCREMENTAL = CLUSTER_ASSIGNMENT_KINDS
@@ -107,7 +107,7 @@ def _keys(frame: pd.DataFrame) -> pd.Series:
 
 
 def _cache_dir(data_dir: Path | None) -> Path:
-    return (data_dir or get_data_dir()) / "cache"
+    return resolve_data_dir(data_dir) / "cache"
 
 
 def _new_cluster_id(members: list[str], taken: set[str]) -> str:
