@@ -34,7 +34,7 @@ def test_the_evaluation_prints_the_figures_the_readme_quotes(reference_data_dir:
         "held-out kappa": _figure(readme, r"held-out test half \(n=79\): accuracy, Cohen's κ \| [\d.]+, \*\*([\d.]+)\*\*"),
         "classified share": _figure(readme, r"measures classified \(the five seed plans\) \| ([\d.]+)%") / 100,
         "segmentation F1 with HMM": _figure(readme, r"it scores word F1 ([\d.]+)"),
-        "clustering dev CV F1": _figure(readme, r"dev groups, \d+-fold cross-validated: pairwise F1 \| ([\d.]+)"),
+        "clustering dev CV F1": _figure(readme, r"dev groups \(\d+\), \d+-fold cross-validated: pairwise F1 \| ([\d.]+)"),
         "verbatim precision": _figure(readme, r"\| verbatim \(n=43\) \| ([\d.]+)"),
         "adapted recall": _figure(readme, r"\| adapted \(n=53\) \| [\d.]+ \| ([\d.]+)"),
         "local precision": _figure(readme, r"\| local \(n=24\) \| ([\d.]+)"),

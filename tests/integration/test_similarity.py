@@ -37,6 +37,12 @@ def clusters(index: SimilarityIndex) -> pd.DataFrame:
     return cluster_index(index)
 
 
+@pytest.fixture(scope="module")
+def reference_index(reference_data_dir: Path) -> SimilarityIndex:
+    """The seeds and the national plans: the measures the hand-made groups are drawn from."""
+    return build_similarity_index(zwgk.load_measures(reference_data_dir), cache_dir=reference_data_dir / "cache")
+
+
 def test_evaluation_file_is_big_enough() -> None:
     groups, negatives = load_task_groups()
     assert len(groups) >= 40
@@ -67,17 +73,19 @@ def test_neighbours_never_come_from_the_same_plan(index: SimilarityIndex) -> Non
     assert edges.groupby("query_row").size().max() <= 5
 
 
-def test_clustering_agrees_with_the_hand_made_groups(index: SimilarityIndex, clusters: pd.DataFrame) -> None:
+def test_clustering_agrees_with_the_hand_made_groups(reference_index: SimilarityIndex) -> None:
     groups, negatives = load_task_groups()
-    score = score_clustering(clusters, groups, negatives)
-    # Levels reached on the five seed plans: recall 0.730, precision 0.988 (look-alikes) / 0.880 (all labelled negatives).
+    score = score_clustering(cluster_index(reference_index), groups, negatives)
+    # Levels reached on every group (dev and sealed, 628 pairs) with the seeds and national plans:
+    # recall 0.734, precision 0.996 (look-alikes) / 0.837 (all labelled negatives).
     assert score.recall >= 0.72
-    assert score.precision_lookalike >= 0.98
-    assert score.precision_all >= 0.87
+    assert score.precision_lookalike >= 0.99
+    assert score.precision_all >= 0.82
+    index = reference_index
     edges = find_neighbours(index, k=5)
     ids = index.measures["measure_id"].to_numpy()
     neighbours = pd.DataFrame({"measure_id": ids[edges["query_row"]], "neighbour_id": ids[edges["neighbour_row"]]})
-    assert score_neighbour_recall(neighbours, groups) >= 0.94
+    assert score_neighbour_recall(neighbours, groups) >= 0.84  # 0.847 measured
 
 
 def test_clusters_are_one_row_per_measure_and_independent_of_order(measures: pd.DataFrame, clusters: pd.DataFrame) -> None:
@@ -132,9 +140,10 @@ def test_similar_to_and_cluster_measures_work_on_the_current_dataset(seed_data_d
     assert len(clusters) == len(zwgk.load_measures(seed_data_dir))
 
 
-def test_approximate_search_keeps_the_hand_made_groups_together(index: SimilarityIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_approximate_search_keeps_the_hand_made_groups_together(reference_index: SimilarityIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = reference_index
     # Large datasets are searched through k-means cells (zwgk.analyses.similar.neighbours). Forced here on the
-    # seeds with cells of ~25 measures (18 cells, 8 probed), so each query sees under half of the others.
+    # seeds and national plans with cells of ~25 measures, so each query sees a small part of the others.
     from zwgk.analyses.similar import neighbours
 
     monkeypatch.setattr(neighbours, "CELL_SIZE", 25)
@@ -143,11 +152,11 @@ def test_approximate_search_keeps_the_hand_made_groups_together(index: Similarit
     assert len(sizes) >= len(index.measures) // 25 and max(sizes) <= 2 * 25 and sum(sizes) == len(index.measures)
     groups, negatives = load_task_groups()
     score = score_clustering(cluster_index(small, method="approximate"), groups, negatives)
-    assert score.recall >= 0.70 and score.precision_lookalike >= 0.95 and score.precision_all >= 0.77
+    assert score.recall >= 0.72 and score.precision_lookalike >= 0.99 and score.precision_all >= 0.82  # 0.734 / 0.996 / 0.829
     exact = find_neighbours(index, k=3, method="exact").groupby("query_row")["score"].apply(list)
     approximate = find_neighbours(small, k=3, method="approximate").groupby("query_row")["score"].apply(list)
     same = [approximate.get(row) is not None and approximate[row] == pytest.approx(scores) for row, scores in exact.items()]
-    assert sum(same) / len(same) >= 0.80  # 0.81 measured: the top-3 scores are the exact search's
+    assert sum(same) / len(same) >= 0.85  # 0.88 measured: the top-3 scores are the exact search's
     with pytest.raises(ValueError, match="method"):
         find_neighbours(index, method="fast")
 

@@ -394,10 +394,9 @@ def run_evaluation(data_dir: Path | None = None, n_subsamples: int = 5, groups_p
     """
     measures, tasks = load_measures(data_dir), load_tasks(data_dir)
     groups, _ = load_task_groups(groups_path)
-    sampled = {measure.rsplit("-t", 1)[0] for group in groups for measure in group} | set(
-        load_theme_sample()["measure_id"].str.rsplit("-t", n=1).str[0]
-    )
-    seeds = measures[measures["plan_id"].isin(sampled)]
+    coded_plans = set(load_theme_sample()["measure_id"].str.rsplit("-t", n=1).str[0])  # the plans the theme sample is drawn from
+    sampled = {measure.rsplit("-t", 1)[0] for group in groups for measure in group} | coded_plans
+    seeds = measures[measures["plan_id"].isin(coded_plans)]
     header = f"measures: {len(measures)} in {measures['plan_id'].nunique()} plans; the samples come from {len(sampled)} of them"
     return [
         header,

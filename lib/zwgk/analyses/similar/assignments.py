@@ -203,14 +203,13 @@ def _summarise(before: pd.DataFrame | None, after: pd.DataFrame, full: bool) -> 
 def recluster(data_dir: Path | None = None, parameters: ClusterParameters | None = None) -> ClusterUpdate:
     """Cluster every measure of the dataset from scratch and persist it (``zwgk cluster --full``).
 
-    Without ``parameters``, keeps those of the persisted clustering when it was made by the
-    current rule (else the defaults). Cluster ids may change: this is the explicit reshuffle, and
-    the update says how many measures changed id.
+    Without ``parameters``, uses the rule's defaults (the setting the dev groups choose). Cluster
+    ids may change: this is the explicit reshuffle, and the update says how many measures changed id.
     """
     from zwgk.processed.dataset import load_measures
 
     stored = read_assignments(data_dir)
-    parameters = parameters or (stored[1] if stored and stored[1].rule == CLUSTER_RULE else ClusterParameters())
+    parameters = parameters or ClusterParameters()
     assignments = make_full_assignments(load_measures(data_dir), parameters, _cache_dir(data_dir))
     _write_assignments(assignments, parameters, data_dir)
     return _summarise(stored[0] if stored else None, assignments, full=True)
@@ -219,12 +218,13 @@ def recluster(data_dir: Path | None = None, parameters: ClusterParameters | None
 def update_clusters(data_dir: Path | None = None) -> ClusterUpdate:
     """Bring the persisted assignments up to date with the dataset without moving any kept measure (``zwgk cluster``).
 
-    The first time (nothing persisted yet) this is a full clustering.
+    The first time (nothing persisted yet), or when the persisted clusters were made by another
+    rule or setting than the current defaults, this is a full clustering.
     """
     from zwgk.processed.dataset import load_measures
 
     stored = read_assignments(data_dir)
-    if stored is None or stored[1].rule != CLUSTER_RULE:
+    if stored is None or (stored[1].rule, stored[1].threshold, stored[1].k) != (CLUSTER_RULE, DEFAULT_THRESHOLD, DEFAULT_K):
         return recluster(data_dir)
     before, parameters = stored
     after = assign_new_measures(before, load_measures(data_dir), parameters, _cache_dir(data_dir))
