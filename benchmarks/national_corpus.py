@@ -82,14 +82,14 @@ class Sampler:
         self.rng = random.Random(SEED)
         self.last_row = -1  # the seed row the last task() was copied from
 
-    def task(self, place: str = "", year: int = 2020) -> tuple[str, str, str]:
+    def task(self, place: str = "", year: int = 2020, row: int | None = None) -> tuple[str, str, str]:
         """Return a perturbed seed task (text, lead cell, responsible cell).
 
         Clauses are dropped, swapped, borrowed from another seed task and given local
         detail (the place, a deadline), so that most texts are new to the token cache, as
         real plans are, while the vocabulary stays the seeds'.
         """
-        self.last_row = self.rng.randrange(len(self.rows))
+        self.last_row = self.rng.randrange(len(self.rows)) if row is None else row
         text, lead, responsible = self.rows[self.last_row]
         clauses = [c for c in re.split(r"(?<=[，。；])", text) if c]
         if self.rng.random() < 0.4:
@@ -109,6 +109,10 @@ class Sampler:
     def n_tasks(self) -> int:
         """Return a plan length: log-normal around 55 tasks, between 8 and 220."""
         return max(8, min(220, int(self.rng.lognormvariate(4.0, 0.5))))
+
+    def choose_rows(self) -> list[int]:
+        """Return the seed tasks of one plan: a plan length's worth, each at most once (a plan states a task once)."""
+        return self.rng.sample(range(len(self.rows)), min(self.n_tasks(), len(self.rows)))
 
 
 def _table(name: str, year: int, tasks: list[tuple[str, str, str]]) -> str:
@@ -153,8 +157,8 @@ def generate_corpus(n_plans: int, data_dir: Path, sampler: Sampler) -> int:
         province, province_en = PROVINCES[place % len(PROVINCES)]
         file = f"synthetic-{place:04d}-{year}.txt"
         tasks = []
-        for order in range(sampler.n_tasks()):
-            tasks.append(sampler.task(name, year))
+        for order, row in enumerate(sampler.choose_rows()):
+            tasks.append(sampler.task(name, year, row))
             gold.append(
                 {"file": file, "task_order": order, "seed_row": sampler.last_row, "seed_task_id": sampler.task_ids[sampler.last_row]}
             )
