@@ -55,8 +55,9 @@ out_dir = Path(figures_dir) if figures_dir else None
 # * **years**: only plans of these years count, as peers and in the heatmap;
 # * **language**: of the labels.
 #
-# The first chart ranks the themes most peers cover and the focal plan lacks (orange: some of
-# those peers are of another year); the second shows every plan's themes with those gaps marked ×.
+# The first chart ranks the themes most peers cover and the focal plan lacks ("k of n peers";
+# hatched: some of those peers are of another year); the second shows every plan's themes with
+# those gaps marked × and the focal plan outlined.
 
 # %%
 view = ipywidgets.interactive(
@@ -79,5 +80,7 @@ view
 # %%
 if export_figures:
     figures = zwgk.explore.draw_gap_view(tables, focal_plan_id, year_window, peer_level, years, lang)
-    zwgk.export_figure(figures[0], "explore_gap_ranking", f"{focal_plan_id}：主题缺口 / theme gaps against peers", out_dir=out_dir)
-    zwgk.export_figure(figures[1], "explore_theme_heatmap", f"{focal_plan_id}：各计划的主题构成 / themes by plan", out_dir=out_dir)
+    caption = zwgk.join_languages(f"{focal_plan_id}：相对同类计划的主题缺口", f"{focal_plan_id}: theme gaps against peers", lang)
+    zwgk.export_figure(figures[0], "explore_gap_ranking", caption, out_dir=out_dir)
+    caption = zwgk.join_languages(f"{focal_plan_id}：各计划的主题构成", f"{focal_plan_id}: themes by plan", lang)
+    zwgk.export_figure(figures[1], "explore_theme_heatmap", caption, out_dir=out_dir)

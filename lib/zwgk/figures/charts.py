@@ -492,9 +492,13 @@ def plot_common_tasks(presence: pd.DataFrame, plans: pd.DataFrame, n_tasks: int 
     )
     x_labels = _plan_labels(plans, plan_order, lang)
     values = grid.to_numpy()
+    counts = values.max(initial=0) > 1  # a plan with two measures in one task: show counts; else presence (one colour, no scale)
+    colours = SEQUENTIAL if counts else [[0, PALETTE[0]], [1, PALETTE[0]]]
     fig = go.Figure(go.Heatmap(z=np.where(values > 0, values, np.nan), x=_level_axis(plans, plan_order, lang),
-                               y=names.reindex(grid.index).to_numpy(), colorscale=SEQUENTIAL, zmin=0,
-                               text=np.where(values > 0, values.astype(int).astype(str), ""), texttemplate="%{text}",
+                               y=names.reindex(grid.index).to_numpy(), colorscale=colours,
+                               zmin=0, showscale=bool(counts), xgap=2, ygap=2,
+                               text=np.where(values > 0, values.astype(int).astype(str), "") if counts else None,
+                               texttemplate="%{text}" if counts else None,
                                colorbar={"title": make_axis_label("n_measures_cell", lang), "dtick": 1},
                                hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>"))  # fmt: skip
     fig.update_layout(yaxis={"autorange": "reversed", "tickfont": {"size": 12}}, xaxis={"side": "bottom", "tickangle": 0})
@@ -503,7 +507,10 @@ def plot_common_tasks(presence: pd.DataFrame, plans: pd.DataFrame, n_tasks: int 
                        f"The {n_shown} common tasks shared by the most jurisdictions, of {n_all}: measures per plan", lang)  # fmt: skip
     note = join_languages(
         "格中数字与颜色：该计划属于该任务的措施数；空白：没有", "Cell number and colour: the plan's measures in the task; blank: none", lang
-    )
+    ) if counts else join_languages(
+        "蓝色：该计划包含该任务（每项任务在一份计划中至多一条措施）；空白：没有",
+        "Blue: the plan includes the task (one measure of a plan at most); blank: it does not", lang
+    )  # fmt: skip
     if lang == "en":
         note += "<br>" + make_label("gloss", lang)
     fig = apply_house_style(fig, title, x_labels, lang, height=300 + (40 if lang == "both" else 28) * len(grid), width=WIDTH, note=note)

@@ -31,6 +31,9 @@ EXECUTED_DIR = NOTEBOOKS_DIR / "_executed"  # executed copies, with outputs (git
 PLACEMENT_PARAMETERS = ("figures_dir",)
 
 
+CELL_TIMEOUT = 1800  # seconds one cell may run before the run fails (a hung kernel must not hang `make all` or CI)
+
+
 def list_notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     """Return the numbered notebooks in run order (01_…, 02_…)."""
     return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
@@ -156,6 +159,7 @@ def run_notebooks(
                 cwd=str(notebook.parent),
                 progress_bar=False,
                 kernel_name="python3",
+                execution_timeout=CELL_TIMEOUT,
             )
         finally:
             os.environ.pop(NOTEBOOK_VARIABLE, None)
