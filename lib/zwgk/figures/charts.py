@@ -503,8 +503,9 @@ def plot_common_tasks(presence: pd.DataFrame, plans: pd.DataFrame, n_tasks: int 
                                hovertemplate="%{y}<br>%{x}: %{z}<extra></extra>"))  # fmt: skip
     fig.update_layout(yaxis={"autorange": "reversed", "tickfont": {"size": 12}}, xaxis={"side": "bottom", "tickangle": 0})
     n_shown, n_all = len(grid), presence["cluster_id"].nunique()
-    title = make_title(f"跨地区最广泛共有的 {n_shown} 项共同任务（共 {n_all} 项）：各计划的措施数",
-                       f"The {n_shown} common tasks shared by the most jurisdictions, of {n_all}: measures per plan", lang)  # fmt: skip
+    what_zh, what_en = ("各计划的措施数", "measures per plan") if counts else ("哪些计划包含", "which plans include them")
+    title = make_title(f"跨地区最广泛共有的 {n_shown} 项共同任务（共 {n_all} 项）：{what_zh}",
+                       f"The {n_shown} common tasks shared by the most jurisdictions, of {n_all}: {what_en}", lang)  # fmt: skip
     note = join_languages(
         "格中数字与颜色：该计划属于该任务的措施数；空白：没有", "Cell number and colour: the plan's measures in the task; blank: none", lang
     ) if counts else join_languages(
