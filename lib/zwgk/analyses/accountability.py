@@ -6,7 +6,7 @@ A plan that names no agency at all (most prose plans) has its agency shares miss
 zero), and ``names_agencies`` says so, so that a layout difference does not pass for a gap.
 Likewise the lead-only share: a plan with one combined "牵头及责任单位" column marks a lead
 only where it lists several agencies ("X牵头，Y负责") and writes a single agency as "X负责", so
-counting only leads there measures the layout (新会 2018: 52% with a lead, 99% naming an
+counting only leads there measures the layout (one seed plan: 52% with a lead, 99% naming an
 agency). ``is_lead_distinguished`` says whether a plan names a lead in every task that lists
 several accountable agencies; elsewhere ``share_with_lead`` is missing.
 """

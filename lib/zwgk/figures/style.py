@@ -248,7 +248,7 @@ def label_terms(terms: pd.Series | list, lang: str, joiner: str = " ") -> list[s
 
 
 def translate_places(texts: pd.Series, plans: pd.DataFrame, lang: str) -> pd.Series:
-    """Return texts that name jurisdictions (source notes like 常州市2018 L174-177) with the places in the chart language.
+    """Return texts that name jurisdictions (source notes like 某市2018 L174-177) with the places in the chart language.
 
     Jurisdiction names come from ``plans`` (jurisdiction -> jurisdiction_en), longest first, so
     a county is never half-replaced by its city; what Chinese remains is glossed.
