@@ -20,7 +20,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from zwgk.paths import FIGURES_DIR, get_manifest_path
+from zwgk.paths import FIGURES_DIR, get_manifest_path, get_processed_dir
 
 PNG_SCALE = 2
 FORMATS = ("html", "png", "svg")
@@ -169,6 +169,9 @@ def write_gallery(out_dir: Path | None = None) -> Path:
     return path
 
 
+_ISSUE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
 def describe_data(manifest: Path | None = None) -> str:
     """Return one line naming the data the figures show: plans, years and the raw manifest's sha256.
 
@@ -183,4 +186,19 @@ def describe_data(manifest: Path | None = None) -> str:
     years = sorted(int(row["year"]) for row in rows if (row.get("year") or "").strip().isdigit())
     span = f", {years[0]}–{years[-1]}" if years else ""
     digest = hashlib.sha256(content).hexdigest()[:12]
-    return f"Data: {len(rows)} plans{span}; raw manifest plans.csv sha256 {digest} (the same on every rebuild of the same raw data)."
+    newest = find_newest_issue_date(manifest.parent.parent)
+    issued = f"; newest plan issued {newest}" if newest else ""
+    same = "(the same on every rebuild of the same raw data)"
+    return f"Data: {len(rows)} plans{span}{issued}; raw manifest plans.csv sha256 {digest} {same}."
+
+
+def find_newest_issue_date(data_dir: Path) -> str | None:
+    """The latest issue date (YYYY-MM-DD) among the built plans of ``data_dir``: the date of the data, or None before a build."""
+    path = get_processed_dir(data_dir) / "plans.parquet"
+    if not path.is_file():
+        return None
+    import pyarrow.parquet as pq
+
+    dates = [_ISSUE_DATE.search(text or "") for text in pq.read_table(path, columns=["issue_date"]).column(0).to_pylist()]
+    found = sorted((int(m[1]), int(m[2]), int(m[3])) for m in dates if m)
+    return "{:04d}-{:02d}-{:02d}".format(*found[-1]) if found else None
