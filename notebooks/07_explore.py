@@ -47,7 +47,21 @@ years = (int(tables.plans["year"].min()), int(tables.plans["year"].max()))
 out_dir = Path(figures_dir) if figures_dir else None
 
 # %% [markdown]
-# ## The controls
+# ## The view of the parameters above
+#
+# The first chart ranks the themes most peers cover and the focal plan lacks ("k of n peers";
+# hatched: some of those peers are of another year); the second shows every plan's themes with
+# those gaps marked × and the focal plan outlined.
+
+# %%
+figures = zwgk.explore.draw_gap_view(tables, focal_plan_id, year_window, peer_level, years, lang)
+figures[0]
+
+# %%
+figures[1]
+
+# %% [markdown]
+# ## The controls: choose, then press **Draw**
 #
 # * **focal plan**: a local plan (national plans have no peers);
 # * **year window**: peers are plans at most this many years from the focal plan;
@@ -55,13 +69,14 @@ out_dir = Path(figures_dir) if figures_dir else None
 # * **years**: only plans of these years count, as peers and in the heatmap;
 # * **language**: of the labels.
 #
-# The first chart ranks the themes most peers cover and the focal plan lacks ("k of n peers";
-# hatched: some of those peers are of another year); the second shows every plan's themes with
-# those gaps marked × and the focal plan outlined.
+# The view redraws when you press Draw, not on every change: drawing inside the widget while the
+# notebook runs headless (`zwgk report`, the tests) can deadlock the notebook runner
+# (jupyter/nbclient#312), and a redraw takes a second or two anyway.
 
 # %%
 view = ipywidgets.interactive(
     zwgk.explore.show_gap_view,
+    {"manual": True, "manual_name": "Draw"},
     tables=ipywidgets.fixed(tables),
     focal_plan_id=ipywidgets.Dropdown(options=zwgk.explore.list_focal_plans(tables), value=focal_plan_id, description="focal plan"),
     year_window=ipywidgets.IntSlider(value=year_window, min=0, max=years[1] - years[0], description="year window"),
@@ -79,7 +94,6 @@ view
 
 # %%
 if export_figures:
-    figures = zwgk.explore.draw_gap_view(tables, focal_plan_id, year_window, peer_level, years, lang)
     caption = zwgk.join_languages(f"{focal_plan_id}：相对同类计划的主题缺口", f"{focal_plan_id}: theme gaps against peers", lang)
     zwgk.export_figure(figures[0], "explore_gap_ranking", caption, out_dir=out_dir)
     caption = zwgk.join_languages(f"{focal_plan_id}：各计划的主题构成", f"{focal_plan_id}: themes by plan", lang)

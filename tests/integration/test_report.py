@@ -122,6 +122,10 @@ def test_explore_notebook_draws_its_widget_view(report: tuple[list[Path], Path])
         if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
     ]
     assert len(views) == 1
+    charts = [
+        o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if "application/vnd.plotly.v1+json" in o.get("data", {})
+    ]
+    assert len(charts) == 2  # the view of the parameters, drawn outside the widget (no redraw runs while headless)
 
 
 @pytest.mark.parametrize(
