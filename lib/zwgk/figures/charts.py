@@ -128,7 +128,7 @@ def size_plan_axis(fig: go.Figure, lang: str, axes: str = "x", min_column: float
 def plot_plan_sizes(plans: pd.DataFrame, lang: str = "both") -> go.Figure:
     """Tasks and measures per plan: how much each plan asks, on one scale."""
     if plans.empty:
-        return _plot_nothing(
+        return make_empty_figure(
             make_title("各计划的任务与措施数量", "Tasks and measures per plan", lang), "没有计划", "No plans to show", lang
         )
     ordered = order_plans(plans)
@@ -153,7 +153,7 @@ def plot_theme_heatmap(
     outlined (labels stay the plain plan labels), so a reader sees whose gaps the × mark.
     """
     if _is_empty(panel, plans):
-        return _plot_nothing(
+        return make_empty_figure(
             make_title("各计划的主题构成", "Themes by plan", lang),
             "没有计划的措施可按主题比较",
             "No plan has measures to compare by theme",
@@ -199,7 +199,7 @@ def _outline_column(fig: go.Figure, column: int, n_columns: int) -> None:
 def plot_theme_shares(panel: pd.DataFrame, plans: pd.DataFrame, n_themes: int = 8, lang: str = "both") -> go.Figure:
     """Share of measures in the most common themes, per plan, with 95% bootstrap intervals."""
     if _is_empty(panel, plans):
-        return _plot_nothing(
+        return make_empty_figure(
             make_title("主要主题的措施占比", "Share of measures in the main themes", lang),
             "没有计划的措施可按主题比较",
             "No plan has measures to compare by theme",
@@ -244,7 +244,7 @@ def plot_theme_trends(
     line per panel, never averaged into the local values. The year confound is the subtitle.
     """
     if by_year.empty:
-        return _plot_nothing(
+        return make_empty_figure(
             make_title("主要主题的年度变化", "Main themes over the years", lang),
             "没有地方计划可按年份汇总",
             "No local plans to pool by year",
@@ -318,7 +318,7 @@ def plot_emerging_fading(trends: pd.DataFrame, plans: pd.DataFrame, lang: str = 
     wholly above or below zero are shown; the error bars show that interval.
     """
     if trends.empty or trends["status"].eq("stable").all():
-        return _plot_nothing(
+        return make_empty_figure(
             make_title("新兴与淡出的主题", "Emerging and fading themes", lang),
             "没有地区有两个年份以上的计划，或没有主题的占比变化超出其 95% 区间",
             "No jurisdiction has plans of two years, or no theme's change is clear of its 95% interval",
@@ -359,7 +359,7 @@ def plot_keyness(keyness: pd.DataFrame, plans: pd.DataFrame, target: str, n_term
     10,000 words in the target and in the rest, so the reader sees the difference, not only a ratio.
     """
     if keyness.empty or not keyness["direction"].isin(["over", "under"]).any():
-        return _plot_nothing(
+        return make_empty_figure(
             make_title(f"{target} 的特征词", f"Distinctive terms of {target}", lang),
             "没有特征词：没有其他计划可比较，或词语太少",
             "No distinctive terms: no other plans to compare with, or too few words",
@@ -397,7 +397,7 @@ def plot_measure_map(
     cannot stay distinguishable).
     """
     if _is_empty(points, plans):
-        return _plot_nothing(make_title("措施语义地图", "Map of measures", lang), "没有措施可绘制", "No measures to map", lang)
+        return make_empty_figure(make_title("措施语义地图", "Map of measures", lang), "没有措施可绘制", "No measures to map", lang)
     levels = plans.set_index("plan_id")["level"]
     labels = label_plans(plans, lang).str.replace("<br>", " ") + " · " + levels.map(lambda v: label_level(v, lang, wrap=False))
     counts = points[colour].value_counts()
@@ -477,7 +477,7 @@ def plot_common_tasks(presence: pd.DataFrame, plans: pd.DataFrame, n_tasks: int 
     table has them, else the cluster's ``label``. Cells: the plan's measures in the task (blank: none).
     """
     if _is_empty(presence, plans):
-        return _plot_nothing(
+        return make_empty_figure(
             make_title("跨地区的共同任务", "Common tasks across jurisdictions", lang),
             "没有共同任务：至少需要两个地区的地方计划",
             "No common tasks: they need local plans of two or more jurisdictions",
@@ -534,7 +534,7 @@ def _name_common_tasks(tasks: pd.DataFrame, lang: str) -> pd.Series:
 def plot_text_reuse(reuse_summary: pd.DataFrame, plans: pd.DataFrame, lang: str = "both") -> go.Figure:
     """Plan x plan heatmap: share of the row plan's measures copied nearly verbatim in the column plan."""
     if _is_empty(reuse_summary, plans):
-        return _plot_nothing(
+        return make_empty_figure(
             make_title("计划间的文本复用", "Text reuse between plans", lang),
             "没有可比较的计划对（只有一份计划）",
             "No pairs of plans to compare (one plan only)",
@@ -569,7 +569,7 @@ def plot_gap_ranking(gaps: pd.DataFrame, plans: pd.DataFrame, focal: str, lang: 
     of other years. The source note names exactly the focal plan and its peers (``peer_plan_ids``).
     """
     if gaps.empty:
-        return _plot_nothing(
+        return make_empty_figure(
             make_title(f"{focal}：同类计划覆盖而本计划缺少的主题", f"{focal}: themes peers cover and this plan lacks", lang),
             "没有缺口：没有同类计划，或本计划覆盖了同类计划的全部常见主题",
             "No gaps: no peers, or the plan covers every theme most peers cover",
@@ -620,7 +620,7 @@ def plot_accountability(accountability: pd.DataFrame, plans: pd.DataFrame, lang:
     n/a, because a combined "牵头及责任单位" column would make it measure the layout.
     """
     if _is_empty(accountability, plans):
-        return _plot_nothing(make_title("问责指标", "Accountability", lang), "没有任务可汇总", "No tasks to summarise", lang)
+        return make_empty_figure(make_title("问责指标", "Accountability", lang), "没有任务可汇总", "No tasks to summarise", lang)
     ranks = order_plans(plans).reset_index(drop=True).reset_index().set_index("plan_id")["index"]
     ordered = accountability.assign(_rank=accountability["plan_id"].map(ranks)).sort_values(["_rank", "plan_id"])
     labels = _plan_labels(plans, ordered["plan_id"], lang)
@@ -666,7 +666,7 @@ def plot_agency_kinds(kinds: pd.DataFrame, plans: pd.DataFrame, n_kinds: int = 1
     Plans that name no agency (prose layouts) have no column; the note names them and says why.
     """
     if _is_empty(kinds, plans):
-        return _plot_nothing(
+        return make_empty_figure(
             make_title("各类部门承担的任务占比", "Share of tasks naming each kind of agency", lang),
             "没有计划列出牵头或责任部门",
             "No plan names lead or responsible agencies",
@@ -702,13 +702,8 @@ def plot_agency_kinds(kinds: pd.DataFrame, plans: pd.DataFrame, n_kinds: int = 1
 
 
 def _is_empty(*frames: pd.DataFrame) -> bool:
-    """True when any of the chart's tables has no rows: nothing to draw, so the chart says why (`_plot_nothing`)."""
+    """True when any of the chart's tables has no rows: nothing to draw, so the chart says why (`make_empty_figure`)."""
     return any(frame is None or frame.empty for frame in frames)
-
-
-def _plot_nothing(title: str, reason_zh: str, reason_en: str, lang: str) -> go.Figure:
-    """An empty chart whose title says why it is empty (no data is not an error); see `make_empty_figure`."""
-    return make_empty_figure(title, reason_zh, reason_en, lang)
 
 
 def _label_plans_with_level(plans: pd.DataFrame, plan_ids: list, lang: str) -> list[str]:
@@ -760,7 +755,7 @@ def plot_alignment_shares(summary: pd.DataFrame, plans: pd.DataFrame, lang: str 
     """
     title = make_title("各计划对上级计划的承接：照搬、改写与新增", "How each plan follows its parent: copied, adapted, added", lang)
     if summary.empty:
-        return _plot_nothing(title, "没有计划在数据集中有上级计划", "No plan has a parent plan in the dataset", lang)
+        return make_empty_figure(title, "没有计划在数据集中有上级计划", "No plan has a parent plan in the dataset", lang)
     rank = {level: i for i, level in enumerate(LEVELS)}
     ordered = summary.assign(level_rank=summary["level"].map(rank)).sort_values(["level_rank", "year", "plan_id"], ignore_index=True)
     labels = _label_plans_with_level(plans, ordered["plan_id"], lang)
@@ -790,10 +785,10 @@ def plot_compliance_gaps(dropped: pd.DataFrame, plans: pd.DataFrame, top_n: int 
     """The parent measures most often left out by the plans below them (`find_dropped_parent_measures`), with the parent's year."""
     title = make_title("上级计划中最常未被承接的措施", "The parent plans' measures most often dropped by the plans below", lang)
     if dropped.empty:
-        return _plot_nothing(title, "没有计划在数据集中有上级计划", "No plan has a parent plan in the dataset", lang)
+        return make_empty_figure(title, "没有计划在数据集中有上级计划", "No plan has a parent plan in the dataset", lang)
     frame = dropped[dropped["n_dropping"] > 0].head(top_n)
     if frame.empty:
-        return _plot_nothing(title, "下级计划承接了上级计划的全部措施", "The plans below carry every measure of their parents", lang)
+        return make_empty_figure(title, "下级计划承接了上级计划的全部措施", "The plans below carry every measure of their parents", lang)
     years = plans.set_index("plan_id")["year"]
     year = frame["parent_plan_id"].map(years).astype(str)
     if lang == "en":
@@ -824,7 +819,9 @@ def plot_alignment_timing(summary: pd.DataFrame, plans: pd.DataFrame, lang: str 
     title = make_title("印发时间与承接程度", "Timing and alignment: later plans, more copied?", lang)
     frame = summary[summary["days_after_parent"].notna()].sort_values(["days_after_parent", "plan_id"])
     if frame.empty:
-        return _plot_nothing(title, "没有计划同时知道本计划与上级计划的印发日期", "No plan has both its and its parent's issue date", lang)
+        return make_empty_figure(
+            title, "没有计划同时知道本计划与上级计划的印发日期", "No plan has both its and its parent's issue date", lang
+        )
     aligned = frame["share_verbatim"] + frame["share_adapted"]
     labels = _label_plans_with_level(plans, frame["plan_id"], lang)
     fig = go.Figure(go.Scatter(x=frame["days_after_parent"].astype(float), y=aligned, mode="markers+text", text=labels,
@@ -853,7 +850,7 @@ def plot_parent_coverage_by_theme(
     keep = (by_theme["plan_id"] == focal) & (by_theme["n_parent_measures"] > 0) & (by_theme["theme_id"] != UNCLASSIFIED)
     frame = by_theme[keep].copy()
     if frame.empty:
-        return _plot_nothing(title, "该计划没有上级计划的措施可比较", "This plan has no parent measures to compare with", lang)
+        return make_empty_figure(title, "该计划没有上级计划的措施可比较", "This plan has no parent measures to compare with", lang)
     if themes is not None:
         frame = frame.merge(themes[["theme_id", "theme_zh", "theme_en"]].drop_duplicates("theme_id"), on="theme_id", how="left")
     if "theme_zh" not in frame:
@@ -885,7 +882,7 @@ def plot_comparison_counts(comparison: pd.DataFrame, plans: pd.DataFrame, lang: 
     """
     title = make_title("两份计划的措施比较：相同、改写与独有", "Two plans compared: same, reworded, only in one", lang)
     if comparison.empty or set(comparison["side"]) != {"a", "b"}:
-        return _plot_nothing(title, "两份计划中至少一份没有措施", "At least one of the two plans has no measures", lang)
+        return make_empty_figure(title, "两份计划中至少一份没有措施", "At least one of the two plans has no measures", lang)
     plan_ids = list(_comparison_plans(comparison))
     counts = comparison.groupby(["side", "comparison_class"]).size()
     labels = _label_plans_with_level(plans, plan_ids, lang)
@@ -922,7 +919,7 @@ def plot_comparison_by_theme(summary: pd.DataFrame, plans: pd.DataFrame, plan_a:
     title = make_title(f"主题侧重之差：{a_zh} 对 {b_zh}", f"Emphasis by theme: {a_en} against {b_en}", lang)
     frame = summary[summary["theme_id"] != UNCLASSIFIED].copy()
     if frame.empty:
-        return _plot_nothing(title, "两份计划没有可按主题比较的措施", "The two plans have no measures to compare by theme", lang)
+        return make_empty_figure(title, "两份计划没有可按主题比较的措施", "The two plans have no measures to compare by theme", lang)
     frame = frame.sort_values(["share_difference", "theme_id"], ascending=[False, True])
     frame["theme_label"] = label_themes(frame, lang, wrap=True)
     fig = go.Figure()
@@ -966,7 +963,7 @@ def plot_comparison_map(coords: pd.DataFrame, plan_ids: list[str], lang: str = "
     Shows where two compared plans sit among all plans: close together, they weight the themes alike.
     """
     if _is_empty(coords):
-        return _plot_nothing(
+        return make_empty_figure(
             make_title("比较的两份计划在全部计划中的位置", "The two plans among all plans", lang),
             "对应分析至少需要两份计划和两个主题",
             "Correspondence analysis needs two or more plans and themes",
