@@ -50,6 +50,8 @@ sys.path.insert(0, str(REPO / "lib"))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from scipy import sparse  # noqa: E402
+from scipy.sparse.csgraph import connected_components  # noqa: E402
 
 import zwgk  # noqa: E402
 from zwgk.analyses.similar import cluster_index, find_neighbours, summarise_clusters  # noqa: E402
@@ -59,6 +61,7 @@ from zwgk.processed.build import build_dataset  # noqa: E402
 
 SEED = 20261122
 GOLD_OVERLAP = 0.5  # share of a synthetic measure's character bigrams its seed measure must hold to be its gold label
+SEED_COPY = 0.7  # bigram Jaccard at which two seed measures are copies of one task in the gold
 GOLD_PAIRS = 200_000  # sampled pairs for the clustering's pair precision and recall against the gold
 AGREEMENT_QUERIES = 2_000  # measures whose approximate neighbours are checked against the exact search
 CN = "甲乙丙丁戊己庚辛壬癸"
@@ -78,9 +81,13 @@ class Sampler:
         tasks = tasks[tasks["task_text"] != ""]
         self.rows = list(zip(tasks["task_text"], tasks["lead_agencies"], tasks["responsible_agencies"], strict=True))
         self.task_ids = tasks["task_id"].tolist()
-        self.seed_measures = zwgk.load_measures()[["task_id", "measure_id", "text"]]
+        titles = tasks.loc[tasks["task_title"] != "", ["task_id", "task_title"]]
+        titles = titles.assign(measure_id="title:" + titles["task_id"]).rename(columns={"task_title": "text"})
+        # a task's text may open with its title, a measure of its own once written into another layout
+        self.seed_measures = pd.concat([zwgk.load_measures()[["task_id", "measure_id", "text"]], titles], ignore_index=True)
         self.rng = random.Random(SEED)
         self.last_row = -1  # the seed row the last task() was copied from
+        self.task_groups = group_seed_tasks(self.seed_measures, self.task_ids)
 
     def task(self, place: str = "", year: int = 2020, row: int | None = None) -> tuple[str, str, str]:
         """Return a perturbed seed task (text, lead cell, responsible cell).
@@ -111,8 +118,30 @@ class Sampler:
         return max(8, min(220, int(self.rng.lognormvariate(4.0, 0.5))))
 
     def choose_rows(self) -> list[int]:
-        """Return the seed tasks of one plan: a plan length's worth, each at most once (a plan states a task once)."""
-        return self.rng.sample(range(len(self.rows)), min(self.n_tasks(), len(self.rows)))
+        """Return the seed tasks of one plan: a plan length's worth, each task at most once (a plan states a task once).
+
+        Seed tasks that are copies of one another (the national wording and a local plan's) are
+        one task (`group_seed_tasks`): a plan takes one of them, as a real plan would.
+        """
+        wanted, rows, taken = self.n_tasks(), [], set()
+        for row in self.rng.sample(range(len(self.rows)), len(self.rows)):
+            if self.task_groups[row] not in taken:
+                rows.append(row)
+                taken.add(self.task_groups[row])
+            if len(rows) == wanted:
+                break
+        return rows
+
+
+def group_seed_tasks(seed_measures: pd.DataFrame, task_ids: list[str]) -> list[int]:
+    """A group number per seed task (in ``task_ids`` order): tasks holding measures of one gold label (`label_seed_measures`) are one."""
+    seeds = seed_measures.reset_index(drop=True)
+    labels = pd.factorize(label_seed_measures(seeds))[0]
+    tasks = pd.Categorical(seeds["task_id"], categories=task_ids).codes
+    known = tasks >= 0
+    graph = sparse.csr_matrix((np.ones(known.sum()), (tasks[known], labels[known])), shape=(len(task_ids), labels.max() + 1))
+    _, group = connected_components(graph @ graph.T, directed=False)
+    return group.tolist()
 
 
 def _table(name: str, year: int, tasks: list[tuple[str, str, str]]) -> str:
@@ -180,19 +209,41 @@ def generate_corpus(n_plans: int, data_dir: Path, sampler: Sampler) -> int:
     return chars
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+def _bigram_matrix(texts: pd.Series, vocabulary: dict[str, int] | None = None) -> tuple[sparse.csr_matrix, np.ndarray, dict[str, int]]:
+    """Binary matrix of the character bigrams of ``texts`` (over ``vocabulary`` when given), with each text's number of distinct bigrams."""
+    grams = [{text[i : i + 2] for i in range(len(text) - 1)} for text in texts]
+    vocabulary = vocabulary if vocabulary is not None else {g: i for i, g in enumerate(sorted(set().union(*grams)))}
+    rows = [[vocabulary[g] for g in sorted(row) if g in vocabulary] for row in grams]
+    indptr = np.cumsum([0] + [len(row) for row in rows])
+    columns = np.fromiter(itertools.chain.from_iterable(rows), np.int64, indptr[-1])
+    matrix = sparse.csr_matrix((np.ones(len(columns), np.float32), columns, indptr), shape=(len(rows), len(vocabulary)))
+    return matrix, np.array([len(row) for row in grams]), vocabulary
+
+
+def label_seed_measures(seeds: pd.DataFrame) -> np.ndarray:
+    """One gold label per seed measure: seed measures sharing ``SEED_COPY`` of their bigrams (Jaccard) are one task.
+
+    The seed plans copy each other and the national plans, with small edits; a synthetic copy
+    of either is a copy of the same task. Labels are the lowest measure_id of each connected set.
+    """
+    matrix, size, _ = _bigram_matrix(seeds["text"])
+    common = (matrix @ matrix.T).toarray()
+    jaccard = common / np.maximum(size[:, None] + size[None, :] - common, 1)
+    _, component = connected_components(sparse.csr_matrix(jaccard >= SEED_COPY), directed=False)
+    ids = seeds["measure_id"].to_numpy()
+    return pd.Series(ids).groupby(component).transform("min").to_numpy()
 
 
 def label_gold_measures(data_dir: Path, sampler: Sampler) -> pd.Series:
-    """Return the gold label of each synthetic measure (index measure_id): the seed measure it was copied from.
+    """Return the gold label of each synthetic measure (index measure_id): the seed task it was copied from.
 
     Tasks are matched by plan file and order (a plan that parsed into another number of tasks
-    than were written is reported and left out); within the seed task, the seed measure sharing
-    most character bigrams wins, if it holds at least ``GOLD_OVERLAP`` of the measure's bigrams;
-    else the measure is its own label (a fragment the parser split off: the place or deadline
-    the sampler added, or a clause borrowed from another task). Seed measures of identical text
-    share one label.
+    than were written is reported and left out). A measure's label is that of the seed measure
+    (`label_seed_measures`) most like it (character bigram Jaccard), among all seed measures (a
+    task may borrow a clause from another: the parser may make it a measure of its own), ties
+    going to the seed task it was written from, if that seed measure holds at least
+    ``GOLD_OVERLAP`` of its bigrams; else the measure is new text (the place or deadline the sampler
+    added), labelled by its text, so identical fragments share a label.
     """
     gold = pd.read_csv(data_dir / "gold.csv")
     plans = zwgk.load_plans(data_dir)[["plan_id", "source_file"]].rename(columns={"source_file": "file"})
@@ -205,13 +256,22 @@ def label_gold_measures(data_dir: Path, sampler: Sampler) -> pd.Series:
     gold = gold[~gold["file"].isin(bad)].merge(plans, on="file")
     gold["task_seq"] = gold["task_order"] + 1
     measures = zwgk.load_measures(data_dir).merge(tasks, on=["plan_id", "task_id"]).merge(gold, on=["plan_id", "task_seq"])
-    seeds = sampler.seed_measures.assign(label=lambda f: f.groupby("text")["measure_id"].transform("min"))
-    by_task = {task: list(zip(group["label"], map(_bigrams, group["text"]), strict=True)) for task, group in seeds.groupby("task_id")}
-    labels = []
-    for measure, task, text in zip(measures["measure_id"], measures["seed_task_id"], measures["text"], strict=True):
-        grams = _bigrams(text)
-        label, seed_grams = max(by_task[task], key=lambda item: (len(grams & item[1]), item[0]))
-        labels.append(label if len(grams & seed_grams) >= GOLD_OVERLAP * len(grams) else measure)
+    seeds = sampler.seed_measures.reset_index(drop=True)
+    seed_labels = label_seed_measures(seeds)
+    seed_matrix, seed_size, vocabulary = _bigram_matrix(seeds["text"])
+    matrix, size, _ = _bigram_matrix(measures["text"], vocabulary)
+    task_codes = pd.Categorical(measures["seed_task_id"], categories=sorted(set(seeds["task_id"])))
+    seed_codes = pd.Categorical(seeds["task_id"], categories=task_codes.categories).codes
+    best, overlap = np.empty(len(measures), np.int64), np.empty(len(measures))
+    for start in range(0, len(measures), 20_000):
+        part = slice(start, start + 20_000)
+        common = (matrix[part] @ seed_matrix.T).toarray()
+        jaccard = common / np.maximum(size[part, None] + seed_size[None, :] - common, 1)
+        tie_break = 1e-6 * (task_codes.codes[part, None] == seed_codes[None, :])
+        best[part] = np.argmax(jaccard + tie_break, axis=1)
+        overlap[part] = common[np.arange(common.shape[0]), best[part]]
+    copied = overlap >= GOLD_OVERLAP * np.maximum(size, 1)
+    labels = np.where(copied, seed_labels[best], "text:" + measures["text"].to_numpy(object))
     return pd.Series(labels, index=measures["measure_id"].to_numpy(), name="gold")
 
 

@@ -94,3 +94,31 @@ def test_frozen_clusters_absorb_new_rows_but_never_merge() -> None:
     assert labels[:4].tolist() == [0, 0, 2, 2]  # the strong 0-2 link merges nothing persisted
     assert labels[4] == 2  # mean 0.7 to {2, 3} beats (0.6 + 0.3) / 2 to {0, 1}
     assert labels[5] == 5  # below the threshold: a new cluster
+
+
+def test_a_task_thousands_of_plans_share_joins_in_a_few_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 2,000 plans hold one copy each of a task; each copy links to its 5 nearest copies. Merging one pair
+    # per cluster and round took a round per copy (hundreds of passes over every link at 1,000 plans);
+    # clusters that pick a merging pair join it in the same round.
+    from zwgk.analyses.similar import clusters
+
+    rng = np.random.default_rng(0)
+    n = 2000
+    a = np.repeat(np.arange(n), 5)
+    b = (a + rng.integers(1, n, len(a))) % n
+    edges = _edges(list(zip(np.minimum(a, b), np.maximum(a, b), rng.uniform(0.5, 0.9, len(a)), strict=True)))
+    edges = edges.drop_duplicates(["row_a", "row_b"])
+    rounds = []
+    choose = clusters._choose_merges
+    monkeypatch.setattr(clusters, "_choose_merges", lambda *args: rounds.append(1) or choose(*args))
+    labels = clusters.link_average(n, edges, 0.2, plans=np.arange(n))
+    assert len(set(labels)) == 1
+    assert len(rounds) <= 30
+
+
+def test_a_cluster_joining_a_pair_never_brings_a_plan_the_pair_holds() -> None:
+    # 0 and 1 pick each other; 3 picks 1 and joins them; 2 picks 1 as well, but it is plan p's second measure
+    edges = _edges([(0, 1, 0.9), (0, 2, 0.8), (1, 2, 0.5), (1, 3, 0.7)])
+    labels = link_average(4, edges, 0.1, plans=np.array(["p", "q", "p", "r"]))
+    assert labels[0] == labels[1] == labels[3]
+    assert labels[2] != labels[0]
