@@ -18,9 +18,10 @@ an exact one on sampled measures; and how well the clusters recover the syntheti
 
 Synthetic gold: the sampler records the seed task each synthetic task was copied from, and
 ``gold.csv`` beside the corpus keeps it (file, task_order, seed_row, seed_task_id). Each
-synthetic measure's gold label is the seed measure of that task it shares most character
-bigrams with, if it holds half of them, else the measure alone (seed measures of identical text
-are one label: the seeds copy each other). The
+synthetic measure's gold label is the seed measure or task title most like it (character bigram
+Jaccard) among all seeds, if it holds half of the measure's bigrams, else its own text (an added
+deadline or place); seed texts that copy each other (Jaccard >= 0.7) are one label, and a plan
+takes at most one of a set of seed tasks that copy each other. The
 clusters are scored on sampled pairs (fixed seed): recall on ``GOLD_PAIRS`` random pairs of
 measures with one label, precision on as many random pairs of measures in one cluster; with
 the share of measures left alone in a cluster, beside the share whose label no other measure
