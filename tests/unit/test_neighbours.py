@@ -7,7 +7,7 @@ from scipy import sparse
 from sklearn.preprocessing import normalize
 
 from zwgk.analyses.similar import neighbours
-from zwgk.analyses.similar.clusters import link_average
+from zwgk.analyses.similar.clusters import link_average, link_clusters
 from zwgk.analyses.similar.neighbours import build_cell_index, search_approximate, search_exact
 
 
@@ -122,3 +122,26 @@ def test_a_cluster_joining_a_pair_never_brings_a_plan_the_pair_holds() -> None:
     labels = link_average(4, edges, 0.1, plans=np.array(["p", "q", "p", "r"]))
     assert labels[0] == labels[1] == labels[3]
     assert labels[2] != labels[0]
+
+
+def test_the_cluster_pass_joins_two_wordings_no_measure_saw_together() -> None:
+    # Two wordings of one task, each copied by 30 plans, and an unrelated task in the same 60 plans. Every copy's
+    # top 5 are copies of its own wording, so the measure-level pass leaves two clusters with no pair between them;
+    # their mean cosine over all pairs is high, and one plan holding both wordings (a restated task) does not stop them.
+    rng = np.random.default_rng(3)
+    base = sparse.random(1, 400, density=0.1, random_state=rng, format="csr")
+    wordings = [normalize(base + sparse.random(1, 400, density=0.02, random_state=rng, format="csr")) for _ in range(2)]
+    other = sparse.random(1, 400, density=0.1, random_state=rng, format="csr")
+    rows = [wordings[i // 30] for i in range(60)] + [other] * 60 + [wordings[1]]
+    matrix = normalize(sparse.vstack(rows) + 0.01 * sparse.random(121, 400, density=0.05, random_state=rng)).tocsr()
+    plans = np.r_[np.arange(60), np.arange(60), 0]  # plan 0 states the task twice, in both wordings
+    found = search_exact(matrix, matrix, plans, plans, k=5)
+    a, b = found["query_row"].to_numpy(), found["neighbour_row"].to_numpy()
+    edges = _edges(list(zip(np.minimum(a, b), np.maximum(a, b), found["score"], strict=True))).drop_duplicates(["row_a", "row_b"])
+    first = link_average(121, edges, 0.3, plans=plans)
+    assert first[0] != first[30]  # the two wordings apart after the measure-level pass
+    joined = link_clusters(matrix, first, 0.6, k=5, plans=plans)
+    assert len(set(joined[:60])) == 1 and len(set(joined[60:120])) == 1 and joined[0] != joined[60]
+    assert joined[120] == joined[0]
+    strict = link_clusters(matrix, first, 0.6, k=5, plans=plans, overlap=0.0)
+    assert strict[0] != strict[30]  # when no plan may restate the task, the wordings stay apart

@@ -42,12 +42,14 @@ import pandas as pd
 
 from zwgk.analyses.similar.clusters import (
     CLUSTER_RULE,
+    CLUSTER_THRESHOLD,
     DEFAULT_K,
     DEFAULT_THRESHOLD,
     add_cluster_sizes,
     cluster_index,
     find_linkage_edges,
     link_average,
+    link_clusters,
     make_cluster_id,
 )
 from zwgk.analyses.similar.index import build_similarity_index
@@ -139,7 +141,9 @@ def assign_new_measures(
     first_row = pd.Series(start[~is_new]).groupby(existing_cluster[~is_new].to_numpy()).transform("min").to_numpy()
     start[~is_new] = first_row
     edges = find_linkage_edges(index, parameters.k, parameters.method)
-    labels = link_average(len(current), edges, parameters.threshold, start, ~is_new, current["plan_id"].to_numpy())
+    plans = current["plan_id"].to_numpy()
+    labels = link_average(len(current), edges, parameters.threshold, start, ~is_new, plans)
+    labels = link_clusters(index.matrix, labels, CLUSTER_THRESHOLD, parameters.k, ~is_new, plans)
     joined = dict(zip(labels[~is_new], existing_cluster[~is_new], strict=True))  # frozen clusters never merge: one id each
     taken = set(kept["cluster_id"])
     added = current.loc[is_new, ["measure_id", "plan_id", "text_sha1"]].assign(group=labels[is_new])

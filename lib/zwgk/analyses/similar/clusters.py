@@ -1,16 +1,21 @@
 """Common tasks: clusters of similar measures from different plans, labelled, with a representative.
 
-The rule (`link_average`): average-linkage agglomerative clustering restricted to each
-measure's ``k`` nearest neighbours in other plans, with two clusters never merged when they
-share a plan (a plan states a task once) and merging stopping below a linkage ``threshold``.
-The linkage of two clusters is the mean cosine over the neighbour pairs between them, so a
-task hundreds of plans share stays one cluster (mutual top-k components broke it into dozens:
-its nearest neighbours are a few of its many copies), while the one-per-plan constraint stops
-average linkage from chaining related tasks into themes. The graph is sparse (n·k pairs) and
-the agglomeration runs in rounds of vectorized passes over it, whose number grows with the depth
-of the merging, not with the size of the largest cluster, so it scales with the neighbour search. ``k`` and
-``threshold`` were chosen by cross-validation over the dev groups of the hand-made file
-(`zwgk.analyses.evaluation`) and checked on the benchmark's synthetic corpus with its gold.
+The rule, in two passes. First (`link_average`): average-linkage agglomerative clustering
+restricted to each measure's ``k`` nearest neighbours in other plans, with two clusters never
+merged when they share a plan (a plan states a task once) and merging stopping below a linkage
+``threshold``. The linkage of two clusters is the mean cosine over the neighbour pairs between
+them, so a task hundreds of plans share stays one cluster (mutual top-k components broke it
+into dozens: its nearest neighbours are a few of its many copies), while the one-per-plan
+constraint stops average linkage from chaining related tasks into themes. The graph is sparse
+(n·k pairs) and the agglomeration runs in rounds of vectorized passes over it, whose number
+grows with the depth of the merging, not with the size of the largest cluster. Second
+(`link_clusters`): clusters whose mean cosine over all their pairs (exact, from summed vectors)
+reaches ``CLUSTER_THRESHOLD`` join, allowing a few plans in common: a task worded in a few
+variants, each copied by hundreds of plans, ends the first pass as one cluster per variant,
+because every copy's top ``k`` are copies of its own variant, and a plan that restates the task
+would keep the variants apart for good. ``k`` and ``threshold`` were chosen by cross-validation
+over the dev groups of the hand-made file (`zwgk.analyses.evaluation`), the second pass's
+settings on a synthetic corpus with its gold (the seeds' groups are too small to tell).
 It is deterministic and independent of input order (rows are put in measure_id order first;
 ties go to lower rows; cluster ids come from their members).
 
@@ -29,15 +34,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn.preprocessing import normalize
 
 from zwgk.analyses.similar.index import SimilarityIndex, build_similarity_index, find_neighbours
+from zwgk.analyses.similar.neighbours import EXACT_MAX_ROWS, build_cell_index, score_pairs, search_approximate, search_exact
 
 # The setting the dev groups choose (`zwgk evaluate`: best pairwise F1 over every dev group, on
 # the grid evaluation.CLUSTER_GRID); the sealed groups only report it. Dev 5-fold CV F1 0.814.
 DEFAULT_THRESHOLD = 0.25
 DEFAULT_K = 20
 PLAN_OVERLAP = 0.0  # share of the smaller cluster's plans two clusters may hold in common and still merge
-CLUSTER_RULE = "average-linkage-knn-one-per-plan-joining-rounds"  # persisted with the assignments: another rule's are redone
+# The cluster-level pass (`link_clusters`): chosen on one synthetic corpus of 1,000 plans (pair
+# precision 0.901, recall 0.868 against its gold; 0.928 / 0.750 without the pass); the benchmark
+# reports another draw of the generator.
+CLUSTER_THRESHOLD = 0.6  # mean cosine over all pairs of two clusters at which they join
+CLUSTER_PLAN_OVERLAP = 0.1  # share of the smaller cluster's plans two clusters may hold in common and still join there
+MAX_CLUSTER_PASSES = 5  # cluster-level passes of `link_clusters` (one or two join everything they will)
+CLUSTER_RULE = "average-linkage-knn-one-per-plan-joining-rounds-cluster-pass"  # persisted with the assignments: another rule's are redone
 
 
 def make_cluster_id(member_ids: list[str]) -> str:
@@ -59,7 +72,7 @@ def find_linkage_edges(index: SimilarityIndex, k: int = DEFAULT_K, method: str =
 
 def link_average(
     n: int, edges: pd.DataFrame, threshold: float, initial: np.ndarray | None = None, frozen: np.ndarray | None = None,
-    plans: np.ndarray | None = None,
+    plans: np.ndarray | None = None, overlap: float = PLAN_OVERLAP,
 ) -> np.ndarray:  # fmt: skip
     """Average-linkage agglomeration on a sparse graph; return a label (the first row of its cluster) per row.
 
@@ -87,7 +100,7 @@ def link_average(
     a, b = edges["row_a"].to_numpy(np.int64), edges["row_b"].to_numpy(np.int64)
     links = _relink(labels, a, b, edges["score"].to_numpy(np.float64), np.ones(len(edges)), is_frozen)
     while len(links[0]):
-        links, merges = _choose_merges(links, threshold, membership)
+        links, merges = _choose_merges(links, threshold, membership, overlap)
         if merges is None:
             break
         target = np.arange(n)
@@ -97,6 +110,47 @@ def link_average(
         merge = sparse.csr_matrix((np.ones(n), (target, np.arange(n))), shape=(n, n))
         membership = (merge @ membership).tocsr()
         links = _relink(target, *links, is_frozen)
+    return labels
+
+
+def link_clusters(
+    matrix: sparse.csr_matrix, labels: np.ndarray, threshold: float, k: int = DEFAULT_K, frozen: np.ndarray | None = None,
+    plans: np.ndarray | None = None, overlap: float = CLUSTER_PLAN_OVERLAP,
+) -> np.ndarray:  # fmt: skip
+    """Join clusters whose full average linkage reaches ``threshold``: the second pass of the clustering.
+
+    The measure-level pass sees only each measure's top ``k``: when a task's wording has a few
+    variants copied by hundreds of plans each, every copy's top ``k`` are copies of its own
+    variant, and the variants' clusters share no pair at all. For unit vectors the mean cosine
+    over all pairs of two clusters is exact from their summed vectors, (ΣA·ΣB)/(|A||B|), so each
+    cluster's top ``k`` clusters are found by their centroids, scored by that mean, and linked by
+    `link_average` again (one plan per cluster and frozen clusters still apply), until nothing joins.
+    Edges sit on each cluster's label row; labels are returned in the same form (first row of the cluster).
+    """
+    labels = np.asarray(labels, np.int64)
+    for _ in range(MAX_CLUSTER_PASSES):
+        rows, codes = np.unique(labels, return_inverse=True)
+        if len(rows) < 2:
+            return labels
+        members = sparse.csr_matrix((np.ones(len(labels)), (codes, np.arange(len(labels)))), shape=(len(rows), len(labels)))
+        sums = (members @ matrix).tocsr()
+        sizes = np.bincount(codes).astype(np.float64)
+        centroids = normalize(sums).astype(np.float32).tocsr()
+        no_plan = np.arange(len(rows))  # every centroid its own "plan": sharing is the linkage's business
+        if len(rows) <= EXACT_MAX_ROWS:
+            found = search_exact(centroids, centroids, no_plan, no_plan, k + 1)
+        else:
+            found = search_approximate(build_cell_index(centroids), None, no_plan, no_plan, k + 1)
+        a, b = found["query_row"].to_numpy(np.int64), found["neighbour_row"].to_numpy(np.int64)
+        a, b = np.minimum(a, b)[a != b], np.maximum(a, b)[a != b]
+        pairs = np.unique(a * len(rows) + b)
+        a, b = pairs // len(rows), pairs % len(rows)
+        mean = score_pairs(sums, sums, a, b) / (sizes[a] * sizes[b])
+        edges = pd.DataFrame({"row_a": rows[a], "row_b": rows[b], "score": mean})
+        joined = link_average(len(labels), edges, threshold, labels, frozen, plans, overlap)
+        if len(np.unique(joined)) == len(rows):
+            return joined
+        labels = joined
     return labels
 
 
@@ -133,7 +187,7 @@ def _relink(target: np.ndarray, a: np.ndarray, b: np.ndarray, total: np.ndarray,
     )  # fmt: skip
 
 
-def _find_best(links: Links, threshold: float, membership: sparse.csr_matrix) -> tuple[Links, tuple | None]:
+def _find_best(links: Links, threshold: float, membership: sparse.csr_matrix, overlap: float) -> tuple[Links, tuple | None]:
     """Each cluster's best neighbour it shares no plan with, as (sources, bests, linkages), and the links left.
 
     None when no link reaches ``threshold``. A best link between clusters that share a plan is
@@ -149,7 +203,7 @@ def _find_best(links: Links, threshold: float, membership: sparse.csr_matrix) ->
         order = np.lexsort((other, -score, source))
         first = order[np.r_[True, source[order][1:] != source[order][:-1]]]
         source, other, score = source[first], other[first], score[first]
-        shared = _share_plans(membership, source, other)
+        shared = _share_plans(membership, source, other, overlap)
         if not shared.any():
             return links, (source, other, score)
         n = membership.shape[0]
@@ -157,22 +211,22 @@ def _find_best(links: Links, threshold: float, membership: sparse.csr_matrix) ->
         links = tuple(part[~blocked] for part in links)
 
 
-def _share_plans(membership: sparse.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Whether clusters ``left`` and ``right`` share more than ``PLAN_OVERLAP`` of the smaller one's plans (and frozen mark)."""
+def _share_plans(membership: sparse.csr_matrix, left: np.ndarray, right: np.ndarray, overlap: float) -> np.ndarray:
+    """Whether clusters ``left`` and ``right`` share more than ``overlap`` of the smaller one's plans, or both are frozen."""
     common = np.asarray(membership[left].multiply(membership[right]).sum(axis=1)).ravel()
     smaller = np.minimum(np.diff(membership.indptr)[left], np.diff(membership.indptr)[right])
     frozen = np.asarray(membership[left, -1].multiply(membership[right, -1]).todense()).ravel() > 0
-    return (common > np.floor(PLAN_OVERLAP * smaller)) | frozen
+    return (common - frozen > np.floor(overlap * smaller)) | frozen
 
 
-def _choose_merges(links: Links, threshold: float, membership: sparse.csr_matrix) -> tuple[Links, np.ndarray | None]:
+def _choose_merges(links: Links, threshold: float, membership: sparse.csr_matrix, overlap: float) -> tuple[Links, np.ndarray | None]:
     """This round's merges as rows (cluster, cluster it joins), and the links left; None when nothing reaches ``threshold``.
 
     Reciprocal best pairs merge into their lower label; a cluster whose best is one of such a
     pair (and that is in none itself) joins it too, unless it holds a plan the pair or a
     better-linked joiner holds (`_keep_plan_winners`).
     """
-    links, best = _find_best(links, threshold, membership)
+    links, best = _find_best(links, threshold, membership, overlap)
     if best is None:
         return links, None
     source, other, score = best
@@ -227,7 +281,9 @@ def cluster_index(
     table, or reads the persisted assignments of the dataset.
     """
     edges = find_linkage_edges(index, k, method) if edges is None else edges
-    labels = link_average(index.matrix.shape[0], edges, threshold, plans=index.measures["plan_id"].to_numpy())
+    plans = index.measures["plan_id"].to_numpy()
+    labels = link_average(index.matrix.shape[0], edges, threshold, plans=plans)
+    labels = link_clusters(index.matrix, labels, CLUSTER_THRESHOLD, k, plans=plans)
     measure_ids = index.measures["measure_id"].tolist()
     members: dict[int, list[str]] = {}
     for row, label in enumerate(labels):
