@@ -37,7 +37,7 @@ def test_tokens_are_cached_by_content_hash(tmp_path: Path) -> None:
     first = tokenize_texts(texts, cache_dir=tmp_path)
     cache = next(tmp_path.glob("tokens-*.parquet"))
     stamp = cache.stat().st_mtime_ns
-    assert tokenize_texts(texts, cache_dir=tmp_path) == first
+    assert tokenize_texts(texts, cache_dir=str(tmp_path)) == first  # a folder given as a string reads the same cache
     assert cache.stat().st_mtime_ns == stamp  # nothing new: nothing written
     tokenize_texts([*texts, "优化12345政务热线"], cache_dir=tmp_path)
     assert cache.stat().st_mtime_ns != stamp

@@ -131,7 +131,7 @@ def _tokenize_all(texts: list[str], workers: int | None = None) -> list[list[str
     return [tokens for chunk in map_processes(_tokenize_chunk, chunks) for tokens in chunk]
 
 
-def tokenize_texts(texts: Iterable[str], cache_dir: Path | None = None, workers: int | None = None) -> list[list[str]]:
+def tokenize_texts(texts: Iterable[str], cache_dir: Path | str | None = None, workers: int | None = None) -> list[list[str]]:
     """Tokenize many texts, reusing the cache (keyed by text hash and lexicon) where it can.
 
     New texts are tokenized over every core when they are long enough together
@@ -139,7 +139,7 @@ def tokenize_texts(texts: Iterable[str], cache_dir: Path | None = None, workers:
     """
     texts = list(texts)
     lexicon = load_lexicon()
-    path = (cache_dir or get_cache_dir()) / f"tokens-{lexicon.digest}.parquet"
+    path = Path(cache_dir or get_cache_dir()) / f"tokens-{lexicon.digest}.parquet"  # a folder given as a string too
     cached: dict[str, list[str]] = {}
     if path.is_file():
         frame = pd.read_parquet(path)
