@@ -14,6 +14,7 @@ import zwgk
 from tests.helpers.datadir import REPO_RAW, default_metadata, manifest_row, read_repository_plan, read_repository_rows, write_manifest
 from zwgk.errors import ManifestError, PlanParseError
 from zwgk.processed.build import BuildError, build_dataset, is_dataset_current
+from zwgk.schema import TABLES
 
 PROSE = """测试甲市2020年政务公开工作要点
 一、推进决策公开
@@ -153,12 +154,12 @@ def test_gbk_and_utf16_text_are_decoded_and_reported(new_data_dir) -> None:
         },
     )
     report = build_dataset(data_dir, force=True)
-    plans = report.tables["plans"].set_index("source_file")
+    plans = report.plans.set_index("source_file")
     assert plans.loc["gbk.txt", "encoding"] == "gb18030"
     assert plans.loc["utf16.txt", "encoding"] == "utf-16"
     assert plans.loc["utf16le.txt", "encoding"] == "utf-16-le"
     assert any("gbk.txt" in warning and "gb18030" in warning for warning in report.warnings)
-    tasks = report.tables["tasks"]
+    tasks = zwgk.load_tasks(data_dir)
     assert len(tasks) == 3 + 2 + 3
     assert "深化预公开。进一步推进重大决策预公开，广泛听取公众意见。年底前公开目录。" in tasks.task_text.tolist()
 
@@ -172,9 +173,10 @@ def test_a_file_cut_inside_a_character_is_built_with_a_warning(new_data_dir) -> 
 
 def test_a_table_cut_before_its_agency_columns_is_built_with_a_warning(new_data_dir) -> None:
     data = TABLE.replace("测试乙市", "测试甲市").encode() + "\t3\n\t\n\t按月公开财政收支情况。\n".encode()
-    report = build_dataset(new_data_dir({"cut.txt": data}), force=True)
+    data_dir = new_data_dir({"cut.txt": data})
+    report = build_dataset(data_dir, force=True)
     assert any("cut.txt, line " in w and "truncated" in w for w in report.warnings)
-    assert report.tables["tasks"].frequencies.tolist()[-1] == ["按月"]
+    assert zwgk.load_tasks(data_dir).frequencies.tolist()[-1] == ["按月"]
 
 
 def test_a_file_missing_from_raw_is_an_error(built_dir: Path) -> None:
@@ -211,7 +213,8 @@ def test_copying_a_data_folder_keeps_it_current(built_dir: Path, tmp_path: Path)
 
 
 def _build_in_subprocess(data_dir: str) -> int:
-    return len(build_dataset(Path(data_dir), force=True).tables["tasks"])
+    build_dataset(Path(data_dir), force=True)
+    return len(zwgk.load_tasks(Path(data_dir)))
 
 
 def test_concurrent_builds_queue_and_leave_a_valid_dataset(new_data_dir) -> None:
@@ -229,13 +232,15 @@ def test_a_build_parses_only_plans_that_changed(new_data_dir, monkeypatch: pytes
     import zwgk.processed.build
 
     data_dir = new_data_dir({"prose.txt": PROSE.encode(), "table.txt": TABLE.encode()})
-    fresh = build_dataset(data_dir, force=True).tables
+    build_dataset(data_dir, force=True)
+    fresh = _load_all(data_dir)
     calls: list[str] = []
     real_parse = zwgk.processed.build.parse_plan_bytes
     monkeypatch.setattr(
         zwgk.processed.build, "parse_plan_bytes", lambda data, path: calls.append(Path(path).name) or real_parse(data, path)
     )
-    again = build_dataset(data_dir, force=True).tables
+    build_dataset(data_dir, force=True)
+    again = _load_all(data_dir)
     assert calls == []  # everything came from the per-plan cache
     for name, frame in fresh.items():
         pd.testing.assert_frame_equal(frame, again[name])
@@ -243,7 +248,7 @@ def test_a_build_parses_only_plans_that_changed(new_data_dir, monkeypatch: pytes
     build_dataset(data_dir)
     assert calls == ["third.txt"]
     (data_dir / "cache" / "plans" / next(p.name for p in (data_dir / "cache" / "plans").glob("*.pkl"))).write_bytes(b"damaged")
-    assert len(build_dataset(data_dir, force=True).tables["plans"]) == 3  # a damaged cache entry is parsed again
+    assert len(build_dataset(data_dir, force=True).plans) == 3  # a damaged cache entry is parsed again
 
 
 def _remove_from_manifest(data_dir: Path, name: str) -> None:
@@ -257,13 +262,16 @@ def _remove_from_manifest(data_dir: Path, name: str) -> None:
 
 
 def test_an_incremental_build_equals_a_full_build(seed_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Adding or removing a plan reads the other plans' validated rows back from the last
-    # build instead of parsing and validating them again; the tables must not differ.
+    # Adding or removing a plan reads back only its province's validated rows from the last
+    # build, links the other provinces' files unchanged and parses only the new plan; the
+    # tables must equal those of a full build.
     import zwgk.processed.build
 
     data_dir = tmp_path / "data"
     shutil.copytree(seed_data_dir / "raw", data_dir / "raw")
     build_dataset(data_dir)
+    part = data_dir / "processed" / "measures" / "province_en=Shandong" / "part-0.parquet"
+    inode = part.stat().st_ino
     parsed: list[str] = []
     real_parse = zwgk.processed.build.parse_plan_bytes
     monkeypatch.setattr(
@@ -273,14 +281,41 @@ def test_an_incremental_build_equals_a_full_build(seed_data_dir: Path, tmp_path:
     _remove_from_manifest(data_dir, "jiangsu-changzhou-2021.txt")
     incremental = build_dataset(data_dir)
     assert parsed == ["third.txt"]
+    assert (incremental.written_partitions, incremental.linked_partitions) == (["Jiangsu"], ["Guangdong", "Shandong"])
+    assert part.stat().st_ino == inode  # the same file, linked into the new build
+    incremental_tables = _load_all(data_dir)
     shutil.rmtree(data_dir / "cache")
     full = build_dataset(data_dir, force=True)
     assert len(parsed) == 1 + 5  # the full build parsed all five plans again
-    for name, frame in full.tables.items():
-        pd.testing.assert_frame_equal(frame, incremental.tables[name], obj=name)
-        pd.testing.assert_frame_equal(frame, zwgk.processed.dataset.load_table(name, data_dir), obj=name)
+    assert full.linked_partitions == [] and part.stat().st_ino != inode
+    full_tables = _load_all(data_dir)
+    for name, frame in full_tables.items():
+        pd.testing.assert_frame_equal(frame, incremental_tables[name], obj=name)
+        assert frame.set_index(list(TABLES[name].primary_key)).index.is_monotonic_increasing, name
     assert incremental.warnings == full.warnings and any("line 984" in w for w in full.warnings)  # reused plans keep their warnings
-    assert "jiangsu-changzhou-2021" not in set(full.tables["tasks"]["plan_id"])
+    assert "jiangsu-changzhou-2021" not in set(full_tables["tasks"]["plan_id"])
+
+
+def test_one_province_is_read_without_the_others(seed_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow.parquet as pq
+
+    read: list[str] = []
+    real_read = pq.read_table
+    monkeypatch.setattr(pq, "read_table", lambda source, **kw: read.append(str(source)) or real_read(source, **kw))
+    tasks = zwgk.load_tasks(seed_data_dir, provinces="江苏省")
+    assert set(tasks["plan_id"]) == {"jiangsu-changzhou-2018", "jiangsu-changzhou-2021", "jiangsu-suzhou-taicang-2019"}
+    assert [Path(path).parent.name for path in read if "tasks" in path] == ["province_en=Jiangsu"]
+    all_tasks = zwgk.load_tasks(seed_data_dir)
+    expected = all_tasks[all_tasks["plan_id"].str.startswith("jiangsu-")].reset_index(drop=True)
+    pd.testing.assert_frame_equal(tasks, expected)
+    both = zwgk.load_plans(seed_data_dir, provinces=["Guangdong", "山东省"])
+    assert both["plan_id"].tolist() == ["guangdong-jiangmen-xinhui-2018", "shandong-taian-2017"]
+    with pytest.raises(ValueError, match=r"浙江省.*it has plans of: 山东省、广东省、江苏省"):
+        zwgk.load_measures(seed_data_dir, provinces="浙江省")
+
+
+def _load_all(data_dir: Path) -> dict[str, pd.DataFrame]:
+    return {name: zwgk.processed.dataset.load_table(name, data_dir) for name in TABLES}
 
 
 def test_many_plans_parse_over_every_core_with_the_same_result(new_data_dir, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -295,11 +330,13 @@ def test_many_plans_parse_over_every_core_with_the_same_result(new_data_dir, mon
     started = []
     real_pool = parallel.ProcessPoolExecutor
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", lambda *a, **k: started.append(a) or real_pool(*a, **k))
-    forked = build_dataset(data_dir, force=True).tables
+    build_dataset(data_dir, force=True)
+    forked = _load_all(data_dir)
     assert started == [(2,)] and len(forked["plans"]) == 1 + zwgk.processed.build.PARALLEL_MIN_PLANS
     shutil.rmtree(data_dir / "cache")
     monkeypatch.setattr(zwgk.processed.build, "PARALLEL_MIN_PLANS", 10_000)
-    serial = build_dataset(data_dir, force=True).tables
+    build_dataset(data_dir, force=True)
+    serial = _load_all(data_dir)
     assert started == [(2,)]  # no second pool
     for name, frame in serial.items():
         pd.testing.assert_frame_equal(frame, forked[name], obj=name)

@@ -28,6 +28,16 @@ from zwgk.parse.dispatch import PlanSource, parse_plan_bytes
 from zwgk.parse.frontmatter import infer_jurisdiction_year
 from zwgk.paths import CONFIG_DIR, PACKAGE_DIR, get_manifest_path, get_processed_dir, get_raw_dir, resolve_data_dir
 from zwgk.processed.parents import assign_parent_plans
+from zwgk.processed.partitions import (
+    PART_FILE,
+    PARTITION_FIELD,
+    PARTITIONED_TABLES,
+    get_partition_dir,
+    link_partitions,
+    make_partition_value,
+    read_partitions,
+    write_partitions,
+)
 from zwgk.processed.rows import PlanRows, build_plan_rows
 from zwgk.processed.transaction import RETIRED_PREFIX, STAGING_PREFIX, hold_data_lock, mark_step, sync_folder
 from zwgk.schema import TABLES, coerce_dtypes, validate_table
@@ -49,12 +59,18 @@ class BuildError(ZwgkError):
 
 @dataclass
 class BuildReport:
-    """What a build did: the tables, its fingerprint and every warning."""
+    """What a build did: its fingerprint, the plans table, which provinces it rewrote and every warning.
+
+    The other tables are read with ``load_*``: an incremental build rewrites only the
+    provinces whose plans changed and never holds the rest in memory.
+    """
 
     fingerprint: str
-    tables: dict[str, pd.DataFrame]
+    plans: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
     rebuilt: bool = True
+    written_partitions: list[str] = field(default_factory=list)
+    linked_partitions: list[str] = field(default_factory=list)
 
 
 # What can change the parsed rows: the first three stages, the modules they share, their data files.
@@ -225,22 +241,48 @@ def _parse_entries(
     return results, errors + parse_errors
 
 
-def _read_reusable(data_dir: Path, keys: dict[str, str]) -> tuple[dict[str, pd.DataFrame], dict[str, dict]]:
-    """Rows and notes (warnings) of the last build's plans whose cache key is unchanged.
+def _find_reusable_notes(data_dir: Path, keys: dict[str, str]) -> dict[str, dict]:
+    """Notes (warnings) of the last build's plans whose cache key is unchanged: their rows can be reused."""
+    info = read_build_info(data_dir) or {}
+    return {plan_id: note for plan_id, note in info.get("plan_notes", {}).items() if keys.get(plan_id) == note.get("key")}
+
+
+def _find_linkable(data_dir: Path, value_of_plan: dict[str, str], notes: dict[str, dict]) -> set[str]:
+    """Provinces whose plans are exactly the last build's, all unchanged: their parts are linked, not rewritten."""
+    previous = (read_build_info(data_dir) or {}).get("partitions", {})
+    members: dict[str, list[str]] = {}
+    for plan_id, value in sorted(value_of_plan.items()):
+        members.setdefault(value, []).append(plan_id)
+    processed = get_processed_dir(data_dir)
+    return {
+        value
+        for value, plan_ids in members.items()
+        if previous.get(value) == plan_ids
+        and all(plan_id in notes for plan_id in plan_ids)
+        and all((get_partition_dir(processed / name, value) / PART_FILE).is_file() for name in PARTITIONED_TABLES)
+    }
+
+
+def _read_reusable(data_dir: Path, notes: dict[str, dict], value_of_plan: dict[str, str], linked: set[str]) -> dict[str, pd.DataFrame]:
+    """Rows of reusable plans in the provinces that will be rewritten, and every reusable plan's row of ``plans``.
 
     The last build validated those rows, so adding one plan to a large dataset parses,
-    validates and merges only that plan's rows; the rest are read back from the parquet.
+    validates and merges only that plan's rows; its province's other plans are read back
+    from their part, and the other provinces are not read at all.
     """
-    info = read_build_info(data_dir) or {}
-    notes = {plan_id: note for plan_id, note in info.get("plan_notes", {}).items() if keys.get(plan_id) == note.get("key")}
     if not notes:
-        return {}, {}
+        return {}
+    processed = get_processed_dir(data_dir)
+    reread = sorted({value_of_plan[plan_id] for plan_id in notes} - linked)
+    kept_ids = [plan_id for plan_id in notes if value_of_plan[plan_id] not in linked]
     try:
-        frames = {name: pd.read_parquet(get_processed_dir(data_dir) / f"{name}.parquet") for name in TABLES}
+        frames = {name: read_partitions(processed / name, reread).to_pandas() for name in PARTITIONED_TABLES}
+        frames["plans"] = pd.read_parquet(processed / "plans.parquet")
     except (OSError, ValueError):
-        return {}, {}  # a damaged dataset is simply rebuilt in full
-    kept = {name: coerce_dtypes(name, frame[frame["plan_id"].isin(list(notes))]) for name, frame in frames.items()}
-    return kept, notes
+        return {}  # a damaged dataset is simply rebuilt in full
+    kept = {name: frame[frame["plan_id"].isin(kept_ids)] for name, frame in frames.items()}
+    kept["plans"] = frames["plans"][frames["plans"]["plan_id"].isin(list(notes))]
+    return {name: coerce_dtypes(name, frame) for name, frame in kept.items()}
 
 
 def _combine(kept: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -282,14 +324,23 @@ def _collect_warnings(notes: list[dict]) -> list[str]:
     return warnings
 
 
-def write_tables(tables: dict[str, pd.DataFrame], info: dict, processed_dir: Path) -> None:
-    """Write all tables and the build info into ``processed_dir`` atomically."""
+def write_tables(
+    tables: dict[str, pd.DataFrame], info: dict, processed_dir: Path, value_of_plan: dict[str, str], linked: set[str] = frozenset()
+) -> None:  # fmt: skip
+    """Write the plans table, each province's part of the other tables and the build info into ``processed_dir`` atomically.
+
+    The parts of the provinces in ``linked`` are hard links to the last build's files.
+    """
     processed_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=processed_dir.parent))
+    written = sorted(set(value_of_plan.values()) - set(linked))
     try:
-        for name, frame in tables.items():
-            mark_step(f"write {name}.parquet")
-            frame.to_parquet(staging / f"{name}.parquet", index=False)
+        mark_step("write plans.parquet")
+        tables["plans"].to_parquet(staging / "plans.parquet", index=False)
+        for name in PARTITIONED_TABLES:
+            mark_step(f"write {name}")
+            link_partitions(processed_dir / name, staging / name, sorted(linked))
+            write_partitions(tables[name], staging / name, value_of_plan, written)
         mark_step(f"write {BUILD_INFO}")
         (staging / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _swap_in(staging, processed_dir)
@@ -299,8 +350,11 @@ def write_tables(tables: dict[str, pd.DataFrame], info: dict, processed_dir: Pat
 
 def _swap_in(staging: Path, processed_dir: Path) -> None:
     """Rename the new tables in; a kill between the two renames is undone by `transaction.clean_leftovers`."""
-    for file in staging.iterdir():
-        with open(file, "rb") as handle:
+    for path in sorted(staging.rglob("*"), reverse=True):  # files before the folders holding them
+        if path.is_dir():
+            sync_folder(path)
+            continue
+        with open(path, "rb") as handle:
             os.fsync(handle.fileno())
     sync_folder(staging)
     mark_step("rename the new tables in")
@@ -336,13 +390,18 @@ def _build_locked(data_dir: Path, force: bool, log: Callable[[str], None]) -> Bu
     processed = get_processed_dir(data_dir)
     if not force and is_dataset_current(data_dir):
         info = read_build_info(data_dir) or {}
-        return BuildReport(fingerprint, {}, info.get("warnings", []), rebuilt=False)
+        return BuildReport(fingerprint, pd.read_parquet(processed / "plans.parquet"), info.get("warnings", []), rebuilt=False)
     raw_dir = get_raw_dir(data_dir)
     manifest = get_manifest_path(data_dir)
     entries = read_manifest(manifest)
     code_hash = _hash_code() + hash_config_files()
     keys = {entry.plan_id: _plan_cache_key(entry, raw_dir, code_hash) for entry in entries}
-    kept, notes = ({}, {}) if force else _read_reusable(data_dir, keys)
+    value_of_plan = {entry.plan_id: make_partition_value(entry.metadata.get(PARTITION_FIELD)) for entry in entries}
+    notes = {} if force else _find_reusable_notes(data_dir, keys)
+    linked = _find_linkable(data_dir, value_of_plan, notes) if notes else set()
+    kept = _read_reusable(data_dir, notes, value_of_plan, linked)
+    notes = notes if kept else {}
+    linked = linked if kept else set()
     results, errors = _parse_entries(entries, raw_dir, manifest, data_dir / "cache" / "plans", keys, set(notes))
     if errors:
         raise BuildError(errors)
@@ -354,13 +413,17 @@ def _build_locked(data_dir: Path, force: bool, log: Callable[[str], None]) -> Bu
     ]
     tables = _combine(kept, _assemble(list(results.values())))
     tables["plans"] = validate_table("plans", coerce_dtypes("plans", assign_parent_plans(tables["plans"], entries, manifest)))
-    info = {"fingerprint": fingerprint, "n_plans": len(entries), "warnings": warnings, "plan_notes": notes}
-    write_tables(tables, info, processed)
+    partitions: dict[str, list[str]] = {}
+    for plan_id, value in sorted(value_of_plan.items()):
+        partitions.setdefault(value, []).append(plan_id)
+    info = {"fingerprint": fingerprint, "n_plans": len(entries), "warnings": warnings, "plan_notes": notes, "partitions": partitions}
+    write_tables(tables, info, processed, value_of_plan, linked)
     for line in format_accounting(tables["plans"]):
         log(line)
     for warning in warnings:
         log(f"warning: {warning}")
-    return BuildReport(fingerprint, tables, warnings)
+    written = sorted(set(partitions) - linked)
+    return BuildReport(fingerprint, tables["plans"], warnings, written_partitions=written, linked_partitions=sorted(linked))
 
 
 def format_accounting(plans: pd.DataFrame) -> list[str]:
