@@ -200,6 +200,21 @@ class PairTables:
         precision, recall = hits / max(hits + wrong, 1), hits / max(float(self.positives @ w), 1)
         return precision, recall, _f1(precision, recall)
 
+    def score_held_out(self, held_out: np.ndarray) -> tuple[float, float, float]:
+        """Pairwise precision, recall and F1 of the ``held_out`` groups (0/1 weights), for cross-validation.
+
+        Precision counts every labelled negative of a held-out group: with the other held-out
+        groups, and with the groups of the other folds at half weight (that pair is counted
+        again when the other group is held out). Counting only pairs inside the held-out fold
+        left out four fifths of the wrong joins, so a looser setting or vector looked more precise
+        than it is (0.978 for the current rule, against 0.914 on all dev groups at once).
+        """
+        rest = 1 - held_out
+        hits = float(self.hits @ held_out)
+        wrong = float(held_out @ self.across @ held_out) / 2 + float(held_out @ self.across @ rest) / 2 + float(self.lookalike @ held_out)
+        precision, recall = hits / max(hits + wrong, 1), hits / max(float(self.positives @ held_out), 1)
+        return precision, recall, _f1(precision, recall)
+
 
 def count_pairs(clusters: pd.DataFrame, groups: list[list[str]], negatives: list[tuple[str, str]]) -> PairTables:
     """Count ``clusters``' labelled pairs per group (see `PairTables`); measures missing from ``clusters`` are never together."""
@@ -259,7 +274,8 @@ def cross_validate(
     """K-fold cross-validation over groups: choose the setting on k-1 folds, score it on the held-out one.
 
     Returns the mean held-out (precision, recall, F1) and the setting chosen for each fold.
-    Look-alike negatives go with the fold of the group they touch (`PairTables`).
+    Look-alike negatives go with the fold of the group they touch (`PairTables`); pairs across
+    groups count for a held-out group whichever fold the other group is in (`PairTables.score_held_out`).
     """
     n = len(next(iter(scored.values())).hits)
     fold_of = np.random.default_rng(seed).permutation(n) % folds
@@ -268,7 +284,7 @@ def cross_validate(
         held_out = (fold_of == fold).astype(float)
         key = choose_setting(scored, 1 - held_out)
         chosen.append(key)
-        results.append(scored[key].score(held_out))
+        results.append(scored[key].score_held_out(held_out))
     return np.mean(results, axis=0), chosen
 
 
