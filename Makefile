@@ -50,8 +50,9 @@ evaluate: data
 	$(BIN)/zwgk evaluate
 	$(BIN)/python benchmarks/bertopic_comparison.py
 
+# N = 1,000, 5,000 and 30,000 plans; make benchmark BENCHMARK_ARGS=--skip-largest leaves out 30,000.
 benchmark: data
-	$(BIN)/python benchmarks/national_corpus.py
+	$(BIN)/python benchmarks/national_corpus.py $(BENCHMARK_ARGS)
 
 test: setup
 	$(BIN)/python -m pytest

@@ -140,3 +140,56 @@ def test_cluster_command(seed_copy: Path, monkeypatch: pytest.MonkeyPatch, capsy
     assert main(["cluster"]) == 0
     assert "407 kept, 0 removed, 0 added" in capsys.readouterr().out
     assert (get_clusters_dir(seed_copy) / "assignments.parquet").exists()
+
+
+def _copy_of_seed_measures(data_dir: Path) -> str:
+    """A plan for 测试乙市 made of twelve seed measures, verbatim, two per task: every word of it is known."""
+    measures = zwgk.load_measures(data_dir)
+    sentences = measures[measures["text"].str.len().between(20, 80) & measures["text"].str.endswith("。")]
+    chosen = sentences.iloc[:: max(1, len(sentences) // 12)].head(12)["text"].tolist()
+    tasks = [f"（{'一二三四五六'[i]}）{chosen[2 * i]}{chosen[2 * i + 1]}" for i in range(6)]
+    return "测试乙市2020年政务公开工作要点\n一、工作任务\n" + "\n".join(tasks) + "\n"
+
+
+def test_an_update_reuses_the_stored_vectors_when_they_know_the_new_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A plan whose words the clustered measures know is vectorized in their stored space (no
+    # refit); a plan with many unseen words, or an update without the cache, refits on all
+    # current measures. Either way a verbatim copy joins its original's cluster. Removing a
+    # plan narrows the cache, so the next addition still refits nothing.
+    import zwgk.analyses.similar.stored_vectors as stored_vectors
+
+    data_dir = _seed_copy(tmp_path / "data")
+    recluster(data_dir)
+    cache = data_dir / "cache" / stored_vectors.FOLDER
+    assert sorted(path.suffix for path in cache.iterdir()) == [".npz", ".pkl"]
+    fits: list[int] = []
+    real_build = stored_vectors.build_similarity_index
+    monkeypatch.setattr(stored_vectors, "build_similarity_index", lambda m, c=None: fits.append(len(m)) or real_build(m, c))
+    before = read_assignments(data_dir)[0].set_index("measure_id")
+    _add_plan(data_dir, "ceshi-2020.txt", _copy_of_seed_measures(data_dir), index=1)
+    stored, parameters = read_assignments(data_dir)
+    measures = zwgk.load_measures(data_dir)
+    new = measures[~measures["plan_id"].isin(SEED_FILES)]
+    original = measures[measures["plan_id"].isin(SEED_FILES)].drop_duplicates("text").set_index("text")["measure_id"]
+    copies = new[new["text"].isin(original.index)]
+    assert len(copies) >= 10
+    for with_cache in (True, False):
+        if not with_cache:
+            for entry in cache.iterdir():
+                entry.unlink()
+        updated = assign_new_measures(stored, measures, parameters, data_dir / "cache").set_index("measure_id")
+        joined = updated.loc[copies["measure_id"], "cluster_id"].to_numpy()
+        assert (joined == before.loc[original[copies["text"]], "cluster_id"].to_numpy()).all()
+        assert fits == ([] if with_cache else [len(measures)])
+
+    fits.clear()
+    _remove_plan(data_dir, "ceshi-2020.txt")
+    update_clusters(data_dir)
+    _add_plan(data_dir, "ceshi-2020.txt", UNRELATED, index=1)
+    update_clusters(data_dir)
+    assert fits == [len(zwgk.load_measures(data_dir))]  # 15% of its words unseen: refitted
+    _remove_plan(data_dir, "ceshi-2020.txt")
+    update_clusters(data_dir)
+    _add_plan(data_dir, "ceshi-2020.txt", _copy_of_seed_measures(data_dir), index=1)
+    update_clusters(data_dir)
+    assert len(fits) == 1  # the removal kept the cache of the seeds: no refit

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from zwgk.analyses.similar.clusters import (
     CLUSTER_RULE,
@@ -47,13 +48,23 @@ from zwgk.analyses.similar.clusters import (
     DEFAULT_THRESHOLD,
     add_cluster_sizes,
     cluster_index,
-    find_linkage_edges,
     link_average,
     link_clusters,
     make_cluster_id,
 )
-from zwgk.analyses.similar.index import build_similarity_index
-from zwgk.paths import get_clusters_dir, resolve_data_dir
+from zwgk.analyses.similar.index import SimilarityIndex, build_similarity_index, find_neighbours
+from zwgk.analyses.similar.neighbours import EXACT_MAX_ROWS
+from zwgk.analyses.similar.stored_vectors import (
+    MIN_KNOWN_WORDS,
+    StoredVectors,
+    fit_vectors,
+    load_vectors,
+    narrow_vectors,
+    save_vectors,
+    share_known_words,
+)
+from zwgk.analyses.tokens import tokenize_texts
+from zwgk.paths import get_cache_dir, get_clusters_dir, resolve_data_dir
 from zwgk.schema import CLUSTER_ASSIGNMENT_KINDS
 
 FULL, INCREMENTAL = CLUSTER_ASSIGNMENT_KINDS
@@ -121,29 +132,57 @@ def _new_cluster_id(members: list[str], taken: set[str]) -> str:
     return cluster_id
 
 
+def _find_fresh_edges(matrix: sparse.csr_matrix, is_new: np.ndarray, plans: np.ndarray, k: int, method: str) -> pd.DataFrame:
+    """The linkage pairs of the new rows: each new row's top ``k`` among all rows of other plans (row_a < row_b, score).
+
+    Kept clusters never merge, so pairs between kept rows would change nothing; a new row links
+    through its own top ``k``. A few new plans are searched exactly; a whole new corpus by ``method``.
+    """
+    space = SimilarityIndex(pd.DataFrame({"plan_id": plans}), [], matrix, None, None)  # type: ignore[arg-type]
+    new_rows = np.flatnonzero(is_new)
+    method = "exact" if len(new_rows) <= EXACT_MAX_ROWS else method
+    found = find_neighbours(space, k=k, queries=matrix[new_rows], query_plans=plans[new_rows], method=method)
+    a, b = new_rows[found["query_row"].to_numpy(np.int64)], found["neighbour_row"].to_numpy(np.int64)
+    pairs = pd.DataFrame({"row_a": np.minimum(a, b), "row_b": np.maximum(a, b), "score": found["score"].to_numpy()})
+    return pairs.drop_duplicates(["row_a", "row_b"]).sort_values(["row_a", "row_b"], ignore_index=True)
+
+
+def _place_rows(kept_matrix: sparse.csr_matrix, fresh_matrix: sparse.csr_matrix, is_new: np.ndarray) -> sparse.csr_matrix:
+    """Stack kept and new rows back into measure_id order (kept rows and new rows are each in that order already)."""
+    stacked = sparse.vstack([kept_matrix, fresh_matrix]).tocsr()
+    order = np.empty(len(is_new), np.int64)
+    order[np.flatnonzero(~is_new)] = np.arange(int((~is_new).sum()))
+    order[np.flatnonzero(is_new)] = np.arange(int((~is_new).sum()), len(is_new))
+    return stacked[order]
+
+
 def assign_new_measures(
     stored: pd.DataFrame, measures: pd.DataFrame, parameters: ClusterParameters = ClusterParameters(), cache_dir: Path | None = None
 ) -> pd.DataFrame:
     """Bring ``stored`` assignments up to date with ``measures`` (measure_id, plan_id, text); see the module docstring.
 
-    Pure: reads and writes nothing but the token cache. Returns the ASSIGNMENT_COLUMNS in measure_id order.
+    Reads and writes nothing but the caches (tokens, stored vectors). Returns the ASSIGNMENT_COLUMNS in measure_id order.
     """
     current = measures[["measure_id", "plan_id", "text"]].sort_values("measure_id", ignore_index=True)
     current["text_sha1"] = _hash_texts(current["text"])
+    stored = stored.sort_values("measure_id", ignore_index=True)
     kept = stored[_keys(stored).isin(set(_keys(current)))].merge(current[["measure_id"]], on="measure_id")
     fresh = ~_keys(current).isin(set(_keys(kept)))
+    cache = Path(cache_dir) if cache_dir else get_cache_dir()
     if not fresh.any():
+        if len(kept) < len(stored):
+            narrow_vectors(_keys(stored), _keys(stored).isin(set(_keys(kept))).to_numpy(), cache)
         return kept.loc[:, list(ASSIGNMENT_COLUMNS)].sort_values("measure_id", ignore_index=True)
-    index = build_similarity_index(current, cache_dir)  # measure_id order, the same rows as ``current``
     is_new = fresh.to_numpy()
+    space, matrix = _vectorize(current, is_new, _keys(kept), cache)
     existing_cluster = current["measure_id"].map(dict(zip(kept["measure_id"], kept["cluster_id"], strict=True)))
     start = np.arange(len(current))  # a new measure starts alone; a kept one in its cluster (named by its first row)
     first_row = pd.Series(start[~is_new]).groupby(existing_cluster[~is_new].to_numpy()).transform("min").to_numpy()
     start[~is_new] = first_row
-    edges = find_linkage_edges(index, parameters.k, parameters.method)
     plans = current["plan_id"].to_numpy()
+    edges = _find_fresh_edges(matrix, is_new, plans, parameters.k, parameters.method)
     labels = link_average(len(current), edges, parameters.threshold, start, ~is_new, plans)
-    labels = link_clusters(index.matrix, labels, CLUSTER_THRESHOLD, parameters.k, ~is_new, plans)
+    labels = link_clusters(matrix, labels, CLUSTER_THRESHOLD, parameters.k, ~is_new, plans)
     joined = dict(zip(labels[~is_new], existing_cluster[~is_new], strict=True))  # frozen clusters never merge: one id each
     taken = set(kept["cluster_id"])
     added = current.loc[is_new, ["measure_id", "plan_id", "text_sha1"]].assign(group=labels[is_new])
@@ -153,18 +192,36 @@ def assign_new_measures(
         taken.add(names[group])
     added = added.assign(cluster_id=added["group"].map(names), assigned=INCREMENTAL)
     out = pd.concat([kept, added[list(ASSIGNMENT_COLUMNS)]], ignore_index=True)
-    return out.loc[:, list(ASSIGNMENT_COLUMNS)].sort_values("measure_id", ignore_index=True)
+    out = out.loc[:, list(ASSIGNMENT_COLUMNS)].sort_values("measure_id", ignore_index=True)
+    save_vectors(StoredVectors(matrix, space.index), _keys(out), cache)
+    return out
+
+
+def _vectorize(current: pd.DataFrame, is_new: np.ndarray, kept_keys: pd.Series, cache: Path) -> tuple[StoredVectors, sparse.csr_matrix]:
+    """Vectors of all current measures: new ones in the stored space if it knows their words, else everything refitted."""
+    space = load_vectors(kept_keys, current[~is_new].reset_index(drop=True), cache)
+    if space is not None:
+        texts = current.loc[is_new, "text"].tolist()
+        tokens = tokenize_texts(texts, cache)
+        if share_known_words(space, tokens) >= MIN_KNOWN_WORDS:
+            return space, _place_rows(space.matrix, space.transform(texts, tokens), is_new)
+    space = fit_vectors(current, cache)
+    return space, space.matrix
 
 
 def make_full_assignments(
     measures: pd.DataFrame, parameters: ClusterParameters = ClusterParameters(), cache_dir: Path | None = None
 ) -> pd.DataFrame:
     """Cluster ``measures`` from scratch and return them as persisted assignments (assigned ``full``)."""
-    clusters = cluster_index(build_similarity_index(measures, cache_dir), parameters.threshold, parameters.k, parameters.method)
+    index = build_similarity_index(measures, cache_dir)
+    clusters = cluster_index(index, parameters.threshold, parameters.k, parameters.method)
     out = clusters[["measure_id", "plan_id", "cluster_id"]].assign(assigned=FULL)
     texts = measures.set_index("measure_id")["text"].reindex(out["measure_id"])
     out["text_sha1"] = _hash_texts(texts)
-    return out.loc[:, list(ASSIGNMENT_COLUMNS)].reset_index(drop=True)
+    out = out.loc[:, list(ASSIGNMENT_COLUMNS)].reset_index(drop=True)
+    cache = Path(cache_dir) if cache_dir else get_cache_dir()
+    save_vectors(StoredVectors(index.matrix.astype(np.float32).tocsr(), index), _keys(out), cache)
+    return out
 
 
 def read_assignments(data_dir: Path | None = None) -> tuple[pd.DataFrame, ClusterParameters] | None:

@@ -136,12 +136,7 @@ def link_clusters(
         sums = (members @ matrix).tocsr()
         sizes = np.bincount(codes).astype(np.float64)
         centroids = normalize(sums).astype(np.float32).tocsr()
-        no_plan = np.arange(len(rows))  # every centroid its own "plan": sharing is the linkage's business
-        if len(rows) <= EXACT_MAX_ROWS:
-            found = search_exact(centroids, centroids, no_plan, no_plan, k + 1)
-        else:
-            found = search_approximate(build_cell_index(centroids), None, no_plan, no_plan, k + 1)
-        a, b = found["query_row"].to_numpy(np.int64), found["neighbour_row"].to_numpy(np.int64)
+        a, b = _find_near_centroids(centroids, codes, frozen, k + 1)
         a, b = np.minimum(a, b)[a != b], np.maximum(a, b)[a != b]
         pairs = np.unique(a * len(rows) + b)
         a, b = pairs // len(rows), pairs % len(rows)
@@ -152,6 +147,25 @@ def link_clusters(
             return joined
         labels = joined
     return labels
+
+
+def _find_near_centroids(
+    centroids: sparse.csr_matrix, codes: np.ndarray, frozen: np.ndarray | None, k: int
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Pairs (query cluster, neighbour cluster): each cluster's top ``k`` centroids, itself included.
+
+    With frozen rows (an update), only clusters holding an unfrozen row ask: two frozen clusters
+    never join, so their own neighbours would change nothing, and a few new plans then cost a
+    product with the centroids instead of an index over all of them.
+    """
+    n = centroids.shape[0]
+    no_plan = np.arange(n)  # every centroid its own "plan": sharing is the linkage's business
+    asking = no_plan if frozen is None else np.unique(codes[~np.asarray(frozen, bool)])
+    if len(asking) <= EXACT_MAX_ROWS or n <= EXACT_MAX_ROWS:
+        found = search_exact(centroids, centroids[asking], no_plan, no_plan[asking], k)
+    else:
+        found = search_approximate(build_cell_index(centroids), centroids[asking] if len(asking) < n else None, no_plan, no_plan[asking], k)
+    return asking[found["query_row"].to_numpy(np.int64)], found["neighbour_row"].to_numpy(np.int64)
 
 
 Links = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # cluster a < cluster b, summed scores, pair counts
