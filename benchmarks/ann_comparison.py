@@ -243,6 +243,7 @@ class Run:
     edges: pd.DataFrame
     build_seconds: float
     query_seconds: float
+    cpu_seconds: float  # build and query, all threads: less sensitive than wall time to other work on a shared machine
     peak_added: int
 
 
@@ -265,11 +266,13 @@ def run_zwgk(index: SimilarityIndex, reduction: CellIndex, rng: np.random.Genera
 
     gc.collect()
     baseline = read_rss()
+    cpu = time.process_time()
     cells, build_seconds, build_peak = measure(build)
     index._cells = cells
     edges, query_seconds, query_peak = measure(lambda: find_neighbours(index, k=k, method="approximate"))
     index._cells = None
-    return Run(edges, build_seconds, query_seconds, max(0, build_peak - baseline, query_peak - baseline))
+    cpu = time.process_time() - cpu
+    return Run(edges, build_seconds, query_seconds, cpu, max(0, build_peak - baseline, query_peak - baseline))
 
 
 def run_library(library: Library, index: SimilarityIndex, reduction: CellIndex, k: int = K) -> Run:
@@ -283,9 +286,11 @@ def run_library(library: Library, index: SimilarityIndex, reduction: CellIndex, 
 
     gc.collect()
     baseline = read_rss()
+    cpu = time.process_time()
     built, build_seconds, build_peak = measure(lambda: library.build(reduced))
     edges, query_seconds, query_peak = measure(lambda: query(built))
-    return Run(edges, build_seconds, query_seconds, max(0, build_peak - baseline, query_peak - baseline))
+    cpu = time.process_time() - cpu
+    return Run(edges, build_seconds, query_seconds, cpu, max(0, build_peak - baseline, query_peak - baseline))
 
 
 def describe_determinism(first: pd.DataFrame, second: pd.DataFrame) -> str:
@@ -350,14 +355,14 @@ def _reduce(index: SimilarityIndex) -> tuple[CellIndex, np.random.Generator]:
 def print_table(results: list[tuple[str, Run, Run, float, float]]) -> None:
     """One line per method."""
     print(
-        f"  {'method':<20} {'build s':>8} {'query s':>8} {'peak GB':>8} {'recall':>7} {'top-3':>6}  "
-        f"{'rerun build/query s':>19}  deterministic"
+        f"  {'method':<20} {'build s':>8} {'query s':>8} {'CPU s':>7} {'peak GB':>8} {'recall':>7} {'top-3':>6}  "
+        f"{'rerun build/query/CPU s':>23}  deterministic"
     )
     for name, first, second, recall, agreement in results:
-        rerun = f"{second.build_seconds:.1f}/{second.query_seconds:.1f}"
+        rerun = f"{second.build_seconds:.1f}/{second.query_seconds:.1f}/{second.cpu_seconds:.0f}"
         print(
-            f"  {name:<20} {first.build_seconds:8.1f} {first.query_seconds:8.1f} {first.peak_added / 2**30:8.2f} "
-            f"{recall:7.3f} {agreement:6.3f}  {rerun:>19}  {describe_determinism(first.edges, second.edges)}",
+            f"  {name:<20} {first.build_seconds:8.1f} {first.query_seconds:8.1f} {first.cpu_seconds:7.0f} {first.peak_added / 2**30:8.2f} "
+            f"{recall:7.3f} {agreement:6.3f}  {rerun:>23}  {describe_determinism(first.edges, second.edges)}",
             flush=True,
         )
 
@@ -377,6 +382,7 @@ def main() -> None:
         n_plans = measures["plan_id"].nunique()
         print(f"N = {n_plans} plans, {len(measures)} measures, k = {K}, {args.threads} threads", flush=True)
         print_table(compare_methods(index, args.sample, args.threads))
+        print(f"  (load average over the last 15 minutes: {os.getloadavg()[2]:.1f} on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":
