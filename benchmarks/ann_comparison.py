@@ -202,9 +202,35 @@ def _hnswlib(threads: int) -> Library:
 
     def fetch(index: object, reduced: np.ndarray, rows: np.ndarray, width: int) -> np.ndarray:
         index.set_ef(max(width, 16))
-        return index.knn_query(reduced[rows], k=width)[0]
+        return query_hnswlib(index, reduced[rows], width)
 
     return Library(f"hnswlib {importlib.metadata.version('hnswlib')}", build, fetch)
+
+
+def query_hnswlib(index: object, vectors: np.ndarray, width: int) -> np.ndarray:
+    """hnswlib's ``width`` nearest ids of each vector, -1 past the last it can reach.
+
+    hnswlib refuses a whole batch when one query reaches fewer than ``width`` rows (it does
+    among many identical vectors); the batch is halved until the refusing rows are alone,
+    and each of those is asked for the most rows it answers (a binary search).
+    """
+    try:
+        return index.knn_query(vectors, k=width)[0].astype(np.int64)
+    except RuntimeError:
+        if len(vectors) > 1:
+            half = len(vectors) // 2
+            return np.concatenate([query_hnswlib(index, vectors[:half], width), query_hnswlib(index, vectors[half:], width)])
+    ids = np.full((1, width), -1, np.int64)
+    answered, refused = 0, width
+    while refused - answered > 1:
+        middle = (answered + refused) // 2
+        try:
+            ids[0, :middle] = index.knn_query(vectors, k=middle)[0]
+            answered = middle
+        except RuntimeError:
+            refused = middle
+    ids[0, answered:] = -1
+    return ids
 
 
 def _pynndescent(threads: int) -> Library:

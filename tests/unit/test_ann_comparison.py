@@ -82,6 +82,34 @@ def test_gather_candidates_keeps_what_an_exhausted_library_found(bench) -> None:
     assert found == {0: [3], 1: [3], 2: [3], **{row: [0, 1, 2] for row in range(3, 8)}}
 
 
+class _RefusingIndex:
+    """Answers like hnswlib: a batch is refused whole when one of its vectors reaches fewer than k rows."""
+
+    def __init__(self, reachable: dict[int, int]) -> None:
+        self.reachable = reachable  # vector (its first value) -> rows it can reach; others reach all
+        self.calls = 0
+
+    def knn_query(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        self.calls += 1
+        if any(self.reachable.get(int(v[0]), 10**6) < k for v in vectors):
+            raise RuntimeError("Cannot return the results in a contiguous 2D array. Probably ef or M is too small")
+        ids = (vectors[:, :1].astype(np.uint64) * 1000 + np.arange(k, dtype=np.uint64)[None, :]).astype(np.uint64)
+        return ids, np.zeros(ids.shape, np.float32)
+
+
+def test_query_hnswlib_pads_the_queries_it_refuses(bench) -> None:
+    vectors = np.arange(8, dtype=np.float32)[:, None]
+    index = _RefusingIndex({5: 3, 6: 0})
+    ids = bench.query_hnswlib(index, vectors, width=6)
+    assert ids.dtype == np.int64 and ids.shape == (8, 6)
+    assert ids[0].tolist() == [0, 1, 2, 3, 4, 5] and ids[7].tolist() == [7000 + i for i in range(6)]
+    assert ids[5].tolist() == [5000, 5001, 5002, -1, -1, -1]  # the most it answers, then nothing
+    assert ids[6].tolist() == [-1] * 6
+    unrefused = _RefusingIndex({})
+    assert bench.query_hnswlib(unrefused, vectors, width=6).tolist() == [[v * 1000 + i for i in range(6)] for v in range(8)]
+    assert unrefused.calls == 1  # one call for a batch it answers
+
+
 def test_score_against_exact_counts_ties_and_the_top3_margin(bench) -> None:
     exact = _edges([(0, 1, 0.9), (0, 2, 0.8), (0, 3, 0.7), (5, 1, 0.5), (5, 2, 0.4), (5, 3, 0.3), (7, 1, 0.6), (7, 2, 0.5), (7, 3, 0.4)])
     found = _edges(
