@@ -270,7 +270,8 @@ class Run:
     build_seconds: float
     query_seconds: float
     cpu_seconds: float  # build and query, all threads: less sensitive than wall time to other work on a shared machine
-    peak_added: int
+    peak_added: int  # during build and query, above the resident memory before the build
+    index_added: int  # resident memory the built structure holds (measured after the build)
 
 
 def measure(step: Callable[[], object]) -> tuple[object, float, int]:
@@ -294,11 +295,12 @@ def run_zwgk(index: SimilarityIndex, reduction: CellIndex, rng: np.random.Genera
     baseline = read_rss()
     cpu = time.process_time()
     cells, build_seconds, build_peak = measure(build)
+    held = read_rss() - baseline
     index._cells = cells
     edges, query_seconds, query_peak = measure(lambda: find_neighbours(index, k=k, method="approximate"))
     index._cells = None
     cpu = time.process_time() - cpu
-    return Run(edges, build_seconds, query_seconds, cpu, max(0, build_peak - baseline, query_peak - baseline))
+    return Run(edges, build_seconds, query_seconds, cpu, max(0, build_peak - baseline, query_peak - baseline), held)
 
 
 def run_library(library: Library, index: SimilarityIndex, reduction: CellIndex, k: int = K) -> Run:
@@ -314,9 +316,10 @@ def run_library(library: Library, index: SimilarityIndex, reduction: CellIndex, 
     baseline = read_rss()
     cpu = time.process_time()
     built, build_seconds, build_peak = measure(lambda: library.build(reduced))
+    held = read_rss() - baseline
     edges, query_seconds, query_peak = measure(lambda: query(built))
     cpu = time.process_time() - cpu
-    return Run(edges, build_seconds, query_seconds, cpu, max(0, build_peak - baseline, query_peak - baseline))
+    return Run(edges, build_seconds, query_seconds, cpu, max(0, build_peak - baseline, query_peak - baseline), held)
 
 
 def describe_determinism(first: pd.DataFrame, second: pd.DataFrame) -> str:
@@ -381,13 +384,14 @@ def _reduce(index: SimilarityIndex) -> tuple[CellIndex, np.random.Generator]:
 def print_table(results: list[tuple[str, Run, Run, float, float]]) -> None:
     """One line per method."""
     print(
-        f"  {'method':<20} {'build s':>8} {'query s':>8} {'CPU s':>7} {'peak GB':>8} {'recall':>7} {'top-3':>6}  "
+        f"  {'method':<20} {'build s':>8} {'query s':>8} {'CPU s':>7} {'peak GB':>8} {'index GB':>8} {'recall':>7} {'top-3':>6}  "
         f"{'rerun build/query/CPU s':>23}  deterministic"
     )
     for name, first, second, recall, agreement in results:
         rerun = f"{second.build_seconds:.1f}/{second.query_seconds:.1f}/{second.cpu_seconds:.0f}"
         print(
-            f"  {name:<20} {first.build_seconds:8.1f} {first.query_seconds:8.1f} {first.cpu_seconds:7.0f} {first.peak_added / 2**30:8.2f} "
+            f"  {name:<20} {first.build_seconds:8.1f} {first.query_seconds:8.1f} {first.cpu_seconds:7.0f} "
+            f"{first.peak_added / 2**30:8.2f} {first.index_added / 2**30:8.2f} "
             f"{recall:7.3f} {agreement:6.3f}  {rerun:>23}  {describe_determinism(first.edges, second.edges)}",
             flush=True,
         )
