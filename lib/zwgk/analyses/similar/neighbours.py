@@ -84,13 +84,29 @@ class CellIndex:
 
 def build_cell_index(matrix: sparse.csr_matrix, seed: int = SEED) -> CellIndex:
     """Fit the SVD basis and the k-means cells on fixed samples of ``matrix``'s rows."""
-    n = matrix.shape[0]
     rng = np.random.default_rng(seed)
+    index = reduce_matrix(matrix, rng, seed)
+    return fit_cells(index, rng, seed)
+
+
+def reduce_matrix(matrix: sparse.csr_matrix, rng: np.random.Generator, seed: int = SEED) -> CellIndex:
+    """Fit the SVD basis on a fixed sample and reduce every row; the index has no cells yet.
+
+    Kept apart from `fit_cells` so that benchmarks/ann_comparison.py can give other
+    libraries the very vectors the cells are built on.
+    """
+    n = matrix.shape[0]
     dimensions = max(1, min(DIMENSIONS, matrix.shape[1] - 1, n - 1))
     sample = np.sort(rng.choice(n, min(n, SVD_SAMPLE), replace=False))
     svd = TruncatedSVD(dimensions, n_iter=SVD_ITERATIONS, random_state=seed).fit(matrix[sample])
     index = CellIndex(matrix.astype(np.float32), svd.components_.astype(np.float32), np.empty((0, dimensions), np.float32), np.empty(0), [])
     index.reduced = index.reduce(matrix)
+    return index
+
+
+def fit_cells(index: CellIndex, rng: np.random.Generator, seed: int = SEED) -> CellIndex:
+    """Split the reduced rows of ``index`` into k-means cells (sampled with ``rng``), in place; return it."""
+    n = len(index.reduced)
     n_cells = max(1, n // CELL_SIZE)
     sample = np.sort(rng.choice(n, min(n, n_cells * KMEANS_SAMPLE_PER_CELL), replace=False))
     kmeans = KMeans(n_cells, init="random", n_init=1, max_iter=20, random_state=seed).fit(index.reduced[sample])
@@ -276,13 +292,23 @@ def search_approximate(
     re-scored on the sparse vectors, in float32).
     """
     n_candidates = n_candidates or max(20, 4 * k)
-    vectors = index.vectors
     if queries is None:
         reduced, cells = index.reduced, index.cell_of_rows()
     else:
         reduced = index.reduce(queries)
         cells = index.assign(reduced)
     rows, columns = _candidates(index, reduced, cells, plans, query_plans, n_candidates)
+    return rescore_candidates(index.vectors, queries, rows, columns, k)
+
+
+def rescore_candidates(
+    vectors: sparse.csr_matrix, queries: sparse.csr_matrix | None, rows: np.ndarray, columns: np.ndarray, k: int
+) -> pd.DataFrame:
+    """Each query's k best candidates (query row, indexed row) by exact cosine, as edges.
+
+    ``queries`` None means the queries are the indexed rows themselves. Public so that other
+    candidate generators (benchmarks/ann_comparison.py) are scored exactly as this search is.
+    """
     if queries is None:  # score each unordered pair once: (i, j) and (j, i) have one cosine
         n = vectors.shape[0]
         pairs, inverse = np.unique(np.minimum(rows, columns) * n + np.maximum(rows, columns), return_inverse=True)
