@@ -50,6 +50,7 @@ PLAN_OVERLAP = 0.0  # share of the smaller cluster's plans two clusters may hold
 CLUSTER_THRESHOLD = 0.6  # mean cosine over all pairs of two clusters at which they join
 CLUSTER_PLAN_OVERLAP = 0.1  # share of the smaller cluster's plans two clusters may hold in common and still join there
 MAX_CLUSTER_PASSES = 5  # cluster-level passes of `link_clusters` (one or two join everything they will)
+_DENSE_BLOCK = 20_000_000  # clusters x features of one dense block of summed vectors (160 MB)
 CLUSTER_RULE = "average-linkage-knn-one-per-plan-joining-rounds-cluster-pass"  # persisted with the assignments: another rule's are redone
 
 
@@ -359,10 +360,31 @@ def _find_medoids(matrix: sparse.csr_matrix, labels: pd.Series) -> pd.Series:
     codes, uniques = pd.factorize(labels)
     membership = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(uniques), len(codes)))
     sums = (membership @ matrix).tocsr()
-    scores = np.round(np.asarray(matrix.multiply(sums[codes]).sum(axis=1)).ravel(), 9)  # equal sums tie; first row wins
+    scores = np.round(_score_against_sums(matrix, codes, sums), 9)  # equal sums tie; first row wins
     frame = pd.DataFrame({"cluster_id": labels.to_numpy(), "row": np.arange(len(codes)), "score": scores})
     best = frame.sort_values(["cluster_id", "score", "row"], ascending=[True, False, True]).groupby("cluster_id").head(1)
     return best.set_index("cluster_id")["row"]
+
+
+def _score_against_sums(matrix: sparse.csr_matrix, codes: np.ndarray, sums: sparse.csr_matrix) -> np.ndarray:
+    """Each row's dot product with its cluster's summed vector, a block of clusters at a time.
+
+    Giving every row its cluster's sum as a sparse row (``sums[codes]``) held one copy of a
+    large cluster's dense-ish sum per member: 24 GB at 5,000 synthetic plans. A block of sums
+    is made dense once and each member's nonzeros are looked up in it.
+    """
+    order = np.argsort(codes, kind="stable")
+    step = max(1, _DENSE_BLOCK // max(sums.shape[1], 1))
+    bounds = np.searchsorted(codes[order], np.arange(0, sums.shape[0] + step, step))
+    scores = np.zeros(len(codes))
+    for block, start in enumerate(range(0, sums.shape[0], step)):
+        rows = order[bounds[block] : bounds[block + 1]]
+        dense = sums[start : start + step].toarray()
+        part = matrix[rows]
+        counts = np.diff(part.indptr)
+        values = part.data * dense[np.repeat(codes[rows] - start, counts), part.indices]
+        scores[rows] = np.bincount(np.repeat(np.arange(len(rows)), counts), weights=values, minlength=len(rows))
+    return scores
 
 
 def summarise_clusters(
