@@ -438,17 +438,21 @@ def test_strict_add_refuses_a_plan_with_findings_and_touches_nothing(
 
 
 def test_adding_a_parent_plan_prints_how_the_plans_below_follow_it(tmp_path: Path) -> None:
-    from tests.helpers.datadir import SEED_FILES, copy_repository_plans
+    from tests.helpers.datadir import SEED_FILES, copy_repository_plans, read_repository_plan, read_repository_rows
 
     data_dir = copy_repository_plans(tmp_path / "data", [SEED_FILES["jiangsu-changzhou-2018"], SEED_FILES["jiangsu-suzhou-taicang-2019"]])
+    national = {}  # the repository's copies of the State Council's plans, outside the data folder, as a researcher adds them
+    for row in read_repository_rows(["national-2018.txt", "national-2019.txt"]):
+        national[row["file"]] = tmp_path / row["file"]
+        national[row["file"]].write_bytes(read_repository_plan(row["file"], row["sha256"]))
     zwgk.build_dataset(data_dir)
     printed: list[str] = []
-    add_plan(REFERENCE / "national_2018.txt", {}, data_dir=data_dir, log=printed.append)
+    add_plan(national["national-2018.txt"], {}, data_dir=data_dir, log=printed.append)
     text = "\n".join(printed)
     # the 2018 plan becomes 常州 2018's parent (not 太仓 2019's): 62 measures against 75, as in test_alignment
     assert "jiangsu-changzhou-2018 against national-2018: 62 measures: 17 verbatim (27%), 35 adapted (56%), 10 local (16%)" in text
     assert "carries 56 of the parent's 75 measures (75%)" in text
     assert "jiangsu-suzhou-taicang-2019 against" not in text
     printed.clear()
-    add_plan(REFERENCE / "national_2019.txt", {}, data_dir=data_dir, log=printed.append)
+    add_plan(national["national-2019.txt"], {}, data_dir=data_dir, log=printed.append)
     assert any(line.endswith("issued 121 days after it") for line in printed)  # 太仓 2019 prints its notice's date

@@ -237,8 +237,8 @@ def test_the_manifest_overrides_the_parent_and_refuses_a_bad_one(chain: Path, tm
         if row["file"] == "county.txt":
             row["parent_plan_id"] = "jiangsu-xuzhou-2018"
     write_manifest(manifest, rows)
-    before = {p.name: p.read_bytes() for p in (data_dir / "processed").iterdir()}
+    before = {p: p.read_bytes() for p in (data_dir / "processed").rglob("*") if p.is_file()}
     line = 1 + next(i for i, row in enumerate(rows, start=1) if row["file"] == "county.txt")
     with pytest.raises(ManifestError, match=rf"line {line}.*jiangsu-xuzhou-2018.*not a plan"):
         build_dataset(data_dir, force=True)
-    assert {p.name: p.read_bytes() for p in (data_dir / "processed").iterdir()} == before  # the dataset is untouched
+    assert {p: p.read_bytes() for p in (data_dir / "processed").rglob("*") if p.is_file()} == before  # the dataset is untouched

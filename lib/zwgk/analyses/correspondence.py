@@ -21,6 +21,8 @@ from zwgk.analyses.tokens import tokenize_measures
 from zwgk.schema import UNCLASSIFIED
 
 N_DIMS = 2
+# The SVD's last bits vary with the BLAS threads between runs; rounding keeps exported maps byte-stable.
+COORDINATE_DECIMALS = 12
 
 
 def _tabulate(panel: pd.DataFrame, include_unclassified: bool) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -66,8 +68,8 @@ def _describe(coords: np.ndarray, mass: np.ndarray, eigenvalues: np.ndarray) -> 
     return pd.DataFrame(
         {
             "mass": mass,
-            "dim1": padded[:, 0],
-            "dim2": padded[:, 1],
+            "dim1": np.round(padded[:, 0], COORDINATE_DECIMALS),
+            "dim2": np.round(padded[:, 1], COORDINATE_DECIMALS),
             "quality": np.divide(shown, distance, out=np.zeros_like(shown), where=distance > 0),
             "contribution": mass * shown / inertia_shown if inertia_shown > 0 else 0.0,
         }
