@@ -247,12 +247,18 @@ def _find_reusable_notes(data_dir: Path, keys: dict[str, str]) -> dict[str, dict
     return {plan_id: note for plan_id, note in info.get("plan_notes", {}).items() if keys.get(plan_id) == note.get("key")}
 
 
-def _find_linkable(data_dir: Path, value_of_plan: dict[str, str], notes: dict[str, dict]) -> set[str]:
-    """Provinces whose plans are exactly the last build's, all unchanged: their parts are linked, not rewritten."""
-    previous = (read_build_info(data_dir) or {}).get("partitions", {})
+def _group_by_partition(value_of_plan: dict[str, str]) -> dict[str, list[str]]:
+    """The plan ids of each partition, sorted (as the build info records them)."""
     members: dict[str, list[str]] = {}
     for plan_id, value in sorted(value_of_plan.items()):
         members.setdefault(value, []).append(plan_id)
+    return members
+
+
+def _find_linkable(data_dir: Path, value_of_plan: dict[str, str], notes: dict[str, dict]) -> set[str]:
+    """Provinces whose plans are exactly the last build's, all unchanged: their parts are linked, not rewritten."""
+    previous = (read_build_info(data_dir) or {}).get("partitions", {})
+    members = _group_by_partition(value_of_plan)
     processed = get_processed_dir(data_dir)
     return {
         value
@@ -413,9 +419,7 @@ def _build_locked(data_dir: Path, force: bool, log: Callable[[str], None]) -> Bu
     ]
     tables = _combine(kept, _assemble(list(results.values())))
     tables["plans"] = validate_table("plans", coerce_dtypes("plans", assign_parent_plans(tables["plans"], entries, manifest)))
-    partitions: dict[str, list[str]] = {}
-    for plan_id, value in sorted(value_of_plan.items()):
-        partitions.setdefault(value, []).append(plan_id)
+    partitions = _group_by_partition(value_of_plan)
     info = {"fingerprint": fingerprint, "n_plans": len(entries), "warnings": warnings, "plan_notes": notes, "partitions": partitions}
     write_tables(tables, info, processed, value_of_plan, linked)
     for line in format_accounting(tables["plans"]):
