@@ -1,6 +1,5 @@
 """benchmarks/ann_comparison.py: its candidate filtering, recall, exact re-scoring and zwgk run on small inline vectors (no ANN library needed)."""
 
-import importlib.util
 import subprocess
 import sys
 
@@ -10,6 +9,7 @@ import pytest
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
+from tests.helpers.benchmarks import import_benchmark
 from zwgk.analyses.similar import SimilarityIndex, neighbours
 from zwgk.analyses.similar.neighbours import build_cell_index, rescore_candidates, search_approximate, search_exact
 from zwgk.paths import REPO_DIR
@@ -19,11 +19,7 @@ SCRIPT = REPO_DIR / "benchmarks" / "ann_comparison.py"
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("ann_comparison", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the script loads
-    spec.loader.exec_module(module)
-    return module
+    return import_benchmark("ann_comparison")
 
 
 def _planted(n_pairs: int = 150, n_features: int = 400, seed: int = 3) -> tuple[sparse.csr_matrix, np.ndarray]:

@@ -1,6 +1,5 @@
 """benchmarks/bertopic_comparison.py: its scoring on a tiny hand-made clustering, splits, and --help (no BERTopic needed)."""
 
-import importlib.util
 import subprocess
 import sys
 
@@ -8,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.helpers.benchmarks import import_benchmark
 from zwgk.analyses.evaluation import score_clustering, score_neighbour_recall
 from zwgk.paths import REPO_DIR
 
@@ -24,11 +24,7 @@ NEIGHBOURS = pd.DataFrame({"measure_id": ["a1", "a2", "b1", "a3"], "neighbour_id
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bertopic_comparison", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the script loads
-    spec.loader.exec_module(module)
-    return module
+    return import_benchmark("bertopic_comparison")
 
 
 def test_scores_by_hand(bench) -> None:

@@ -1,14 +1,10 @@
 """The benchmark's synthetic gold: which seed texts count as one task, and which seed tasks a plan may not hold together."""
 
-import importlib.util
-from pathlib import Path
-
 import pandas as pd
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "national_corpus.py"
-spec = importlib.util.spec_from_file_location("national_corpus", SCRIPT)
-national_corpus = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(national_corpus)
+from tests.helpers.benchmarks import import_benchmark
+
+national_corpus = import_benchmark("national_corpus")
 
 SEEDS = pd.DataFrame(
     {
