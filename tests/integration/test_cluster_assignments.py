@@ -156,6 +156,7 @@ def test_an_update_reuses_the_stored_vectors_when_they_know_the_new_words(tmp_pa
     # refit); a plan with many unseen words, or an update without the cache, refits on all
     # current measures. Either way a verbatim copy joins its original's cluster. Removing a
     # plan narrows the cache, so the next addition still refits nothing.
+    import zwgk.analyses.similar.assignments as assignments
     import zwgk.analyses.similar.stored_vectors as stored_vectors
 
     data_dir = _seed_copy(tmp_path / "data")
@@ -163,8 +164,8 @@ def test_an_update_reuses_the_stored_vectors_when_they_know_the_new_words(tmp_pa
     cache = data_dir / "cache" / stored_vectors.FOLDER
     assert sorted(path.suffix for path in cache.iterdir()) == [".npz", ".pkl"]
     fits: list[int] = []
-    real_build = stored_vectors.build_similarity_index
-    monkeypatch.setattr(stored_vectors, "build_similarity_index", lambda m, c=None: fits.append(len(m)) or real_build(m, c))
+    real_build = assignments.build_similarity_index
+    monkeypatch.setattr(assignments, "build_similarity_index", lambda m, c=None: fits.append(len(m)) or real_build(m, c))
     before = read_assignments(data_dir)[0].set_index("measure_id")
     _add_plan(data_dir, "ceshi-2020.txt", _copy_of_seed_measures(data_dir), index=1)
     stored, parameters = read_assignments(data_dir)

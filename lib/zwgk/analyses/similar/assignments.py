@@ -54,15 +54,7 @@ from zwgk.analyses.similar.clusters import (
 )
 from zwgk.analyses.similar.index import SimilarityIndex, build_similarity_index, find_neighbours
 from zwgk.analyses.similar.neighbours import EXACT_MAX_ROWS
-from zwgk.analyses.similar.stored_vectors import (
-    MIN_KNOWN_WORDS,
-    StoredVectors,
-    fit_vectors,
-    load_vectors,
-    narrow_vectors,
-    save_vectors,
-    share_known_words,
-)
+from zwgk.analyses.similar.stored_vectors import MIN_KNOWN_WORDS, load_vectors, narrow_vectors, save_vectors, share_known_words
 from zwgk.analyses.tokens import tokenize_texts
 from zwgk.paths import get_cache_dir, get_clusters_dir, resolve_data_dir
 from zwgk.schema import CLUSTER_ASSIGNMENT_KINDS
@@ -140,16 +132,16 @@ def _new_cluster_id(members: list[str], taken: set[str]) -> str:
     return cluster_id
 
 
-def _find_fresh_edges(matrix: sparse.csr_matrix, is_new: np.ndarray, plans: np.ndarray, k: int, method: str) -> pd.DataFrame:
+def _find_fresh_edges(index: SimilarityIndex, is_new: np.ndarray, k: int, method: str) -> pd.DataFrame:
     """The linkage pairs of the new rows: each new row's top ``k`` among all rows of other plans (row_a < row_b, score).
 
     Kept clusters never merge, so pairs between kept rows would change nothing; a new row links
     through its own top ``k``. A few new plans are searched exactly; a whole new corpus by ``method``.
     """
-    space = SimilarityIndex(pd.DataFrame({"plan_id": plans}), [], matrix, None, None)  # type: ignore[arg-type]
     new_rows = np.flatnonzero(is_new)
     method = "exact" if len(new_rows) <= EXACT_MAX_ROWS else method
-    found = find_neighbours(space, k=k, queries=matrix[new_rows], query_plans=plans[new_rows], method=method)
+    plans = index.measures["plan_id"].to_numpy()
+    found = find_neighbours(index, k=k, queries=index.matrix[new_rows], query_plans=plans[new_rows], method=method)
     a, b = new_rows[found["query_row"].to_numpy(np.int64)], found["neighbour_row"].to_numpy(np.int64)
     pairs = pd.DataFrame({"row_a": np.minimum(a, b), "row_b": np.maximum(a, b), "score": found["score"].to_numpy()})
     return pairs.drop_duplicates(["row_a", "row_b"]).sort_values(["row_a", "row_b"], ignore_index=True)
@@ -182,15 +174,15 @@ def assign_new_measures(
             narrow_vectors(_keys(stored), _holds(_keys(stored), _keys(kept)).to_numpy(), cache)
         return kept.loc[:, list(ASSIGNMENT_COLUMNS)].sort_values("measure_id", ignore_index=True)
     is_new = fresh.to_numpy()
-    space, matrix = _vectorize(current, is_new, _keys(kept), cache)
+    index = _vectorize(current, is_new, _keys(kept), cache)
     existing_cluster = current["measure_id"].map(dict(zip(kept["measure_id"], kept["cluster_id"], strict=True)))
     start = np.arange(len(current))  # a new measure starts alone; a kept one in its cluster (named by its first row)
     first_row = pd.Series(start[~is_new]).groupby(existing_cluster[~is_new].to_numpy()).transform("min").to_numpy()
     start[~is_new] = first_row
     plans = current["plan_id"].to_numpy()
-    edges = _find_fresh_edges(matrix, is_new, plans, parameters.k, parameters.method)
+    edges = _find_fresh_edges(index, is_new, parameters.k, parameters.method)
     labels = link_average(len(current), edges, parameters.threshold, start, ~is_new, plans)
-    labels = link_clusters(matrix, labels, CLUSTER_THRESHOLD, parameters.k, ~is_new, plans)
+    labels = link_clusters(index.matrix, labels, CLUSTER_THRESHOLD, parameters.k, ~is_new, plans)
     joined = dict(zip(labels[~is_new], existing_cluster[~is_new], strict=True))  # frozen clusters never merge: one id each
     taken = set(kept["cluster_id"])
     added = current.loc[is_new, ["measure_id", "plan_id", "text_sha1"]].assign(group=labels[is_new])
@@ -201,20 +193,20 @@ def assign_new_measures(
     added = added.assign(cluster_id=added["group"].map(names), assigned=INCREMENTAL)
     out = pd.concat([kept, added[list(ASSIGNMENT_COLUMNS)]], ignore_index=True)
     out = out.loc[:, list(ASSIGNMENT_COLUMNS)].sort_values("measure_id", ignore_index=True)
-    save_vectors(StoredVectors(matrix, space.index), _keys(out), cache)
+    save_vectors(index, _keys(out), cache)
     return out
 
 
-def _vectorize(current: pd.DataFrame, is_new: np.ndarray, kept_keys: pd.Series, cache: Path) -> tuple[StoredVectors, sparse.csr_matrix]:
-    """Vectors of all current measures: new ones in the stored space if it knows their words, else everything refitted."""
-    space = load_vectors(kept_keys, current[~is_new].reset_index(drop=True), cache)
-    if space is not None:
+def _vectorize(current: pd.DataFrame, is_new: np.ndarray, kept_keys: pd.Series, cache: Path) -> SimilarityIndex:
+    """An index of all current measures: new ones in the stored space if it knows their words, else everything refitted."""
+    stored = load_vectors(kept_keys, cache)
+    if stored is not None:
         texts = current.loc[is_new, "text"].tolist()
         tokens = tokenize_texts(texts, cache)
-        if share_known_words(space, tokens) >= MIN_KNOWN_WORDS:
-            return space, _place_rows(space.matrix, space.transform(texts, tokens), is_new)
-    space = fit_vectors(current, cache)
-    return space, space.matrix
+        if share_known_words(stored, tokens) >= MIN_KNOWN_WORDS:
+            matrix = _place_rows(stored.matrix, stored.transform(texts, tokens).astype(np.float32), is_new)
+            return SimilarityIndex(current, [], matrix, stored.word_vectorizer, stored.char_vectorizer)
+    return build_similarity_index(current, cache)
 
 
 def make_full_assignments(
@@ -228,7 +220,7 @@ def make_full_assignments(
     out["text_sha1"] = _hash_texts(texts)
     out = out.loc[:, list(ASSIGNMENT_COLUMNS)].reset_index(drop=True)
     cache = Path(cache_dir) if cache_dir else get_cache_dir()
-    save_vectors(StoredVectors(index.matrix.astype(np.float32).tocsr(), index), _keys(out), cache)
+    save_vectors(index, _keys(out), cache)
     return out
 
 

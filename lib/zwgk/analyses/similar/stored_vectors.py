@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,23 +27,11 @@ import pandas as pd
 from scipy import sparse
 
 from zwgk.analyses.similar import index as index_module
-from zwgk.analyses.similar.index import SimilarityIndex, build_similarity_index
+from zwgk.analyses.similar.index import SimilarityIndex
 from zwgk.analyses.tokens import load_lexicon
 
 FOLDER = "cluster-vectors"
 MIN_KNOWN_WORDS = 0.95  # share of new word tokens the stored vocabulary must know to be reused
-
-
-@dataclass
-class StoredVectors:
-    """Sparse vectors of measures (rows in the order of their keys) and the vectorizers that made them."""
-
-    matrix: sparse.csr_matrix
-    index: SimilarityIndex  # holds the fitted vectorizers; its ``transform`` vectorizes new texts
-
-    def transform(self, texts: list[str], tokens: list[list[str]]) -> sparse.csr_matrix:
-        """Vectorize new texts (and their tokens) in this space."""
-        return self.index.transform(texts, tokens).astype(np.float32)
 
 
 def hash_keys(keys: pd.Series) -> str:
@@ -60,15 +47,15 @@ def _paths(cache_dir: Path, key: str) -> tuple[Path, Path]:
     return folder / f"{key}.npz", folder / f"{key}.pkl"
 
 
-def save_vectors(vectors: StoredVectors, keys: pd.Series, cache_dir: Path) -> None:
-    """Keep ``vectors`` (rows in the order of ``keys``) as the only entry of the cache."""
+def save_vectors(index: SimilarityIndex, keys: pd.Series, cache_dir: Path) -> None:
+    """Keep the index's vectors (rows in the order of ``keys``) and vectorizers as the only entry of the cache."""
     key = hash_keys(keys)
     matrix_path, model_path = _paths(cache_dir, key)
     matrix_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = matrix_path.with_suffix(".tmp.npz")
-    sparse.save_npz(tmp, vectors.matrix.astype(np.float32), compressed=False)
+    sparse.save_npz(tmp, index.matrix.astype(np.float32), compressed=False)
     with open(model_path.with_suffix(".tmp"), "wb") as handle:
-        pickle.dump((vectors.index.word_vectorizer, vectors.index.char_vectorizer), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((index.word_vectorizer, index.char_vectorizer), handle, protocol=pickle.HIGHEST_PROTOCOL)
     model_path.with_suffix(".tmp").replace(model_path)
     tmp.replace(matrix_path)
     for stale in matrix_path.parent.iterdir():
@@ -76,8 +63,11 @@ def save_vectors(vectors: StoredVectors, keys: pd.Series, cache_dir: Path) -> No
             stale.unlink(missing_ok=True)
 
 
-def _read_entry(keys: pd.Series, cache_dir: Path) -> tuple[sparse.csr_matrix, object, object] | None:
-    """The cached matrix and vectorizers of exactly ``keys``, or None (missing, damaged or of other measures)."""
+def load_vectors(keys: pd.Series, cache_dir: Path, measures: pd.DataFrame | None = None) -> SimilarityIndex | None:
+    """The stored space of exactly ``keys`` as an index over ``measures`` (their rows, same order), or None.
+
+    None when the entry is missing, damaged or of other measures.
+    """
     matrix_path, model_path = _paths(cache_dir, hash_keys(keys))
     if not (matrix_path.is_file() and model_path.is_file()):
         return None
@@ -87,35 +77,21 @@ def _read_entry(keys: pd.Series, cache_dir: Path) -> tuple[sparse.csr_matrix, ob
         matrix = sparse.load_npz(matrix_path).tocsr()
     except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError):
         return None
-    return (matrix, word, char) if matrix.shape[0] == len(keys) else None
+    if matrix.shape[0] != len(keys):
+        return None
+    return SimilarityIndex(pd.DataFrame() if measures is None else measures, [], matrix, word, char)
 
 
 def narrow_vectors(keys: pd.Series, keep: np.ndarray, cache_dir: Path) -> None:
     """After measures were only removed: keep the cached rows of those left (if the cache holds ``keys``), so no refit follows."""
-    entry = _read_entry(keys, cache_dir)
-    if entry is not None:
-        matrix, word, char = entry
-        index = SimilarityIndex(pd.DataFrame(), [], matrix[keep], word, char)
-        save_vectors(StoredVectors(index.matrix, index), keys[keep].reset_index(drop=True), cache_dir)
+    index = load_vectors(keys, cache_dir)
+    if index is not None:
+        index.matrix = index.matrix[keep]
+        save_vectors(index, keys[keep].reset_index(drop=True), cache_dir)
 
 
-def load_vectors(keys: pd.Series, measures: pd.DataFrame, cache_dir: Path) -> StoredVectors | None:
-    """The stored space of the measures with ``keys`` (``measures``: their measure_id, plan_id and text, same order), or None."""
-    entry = _read_entry(keys, cache_dir)
-    if entry is None:
-        return None
-    matrix, word, char = entry
-    return StoredVectors(matrix, SimilarityIndex(measures, [], matrix, word, char))
-
-
-def share_known_words(vectors: StoredVectors, tokens: list[list[str]]) -> float:
-    """Share of the word tokens of new measures that the stored vocabulary knows (1.0 when there are none)."""
-    vocabulary = vectors.index.word_vectorizer.vocabulary_
+def share_known_words(index: SimilarityIndex, tokens: list[list[str]]) -> float:
+    """Share of the word tokens of new measures that the index's vocabulary knows (1.0 when there are none)."""
+    vocabulary = index.word_vectorizer.vocabulary_
     words = [word for words in tokens for word in words]
     return sum(word in vocabulary for word in words) / len(words) if words else 1.0
-
-
-def fit_vectors(measures: pd.DataFrame, cache_dir: Path) -> StoredVectors:
-    """A new space fitted on ``measures`` (all current measures, in measure_id order)."""
-    index = build_similarity_index(measures, cache_dir)
-    return StoredVectors(index.matrix.astype(np.float32).tocsr(), index)
