@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import TypeVar
 
@@ -35,6 +35,24 @@ def map_processes(function: Callable[[T], R], items: Sequence[T], parallel: bool
         return [function(item) for item in items]
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         return list(pool.map(function, items, chunksize=max(1, len(items) // (workers * 8))))
+
+
+def iterate_processes(function: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+    """Like `map_processes`, but yield each result in input order as soon as it is ready.
+
+    The caller can write out what is done while later items are still being worked on, so
+    it never needs every result in memory at once (the build writes a province at a time).
+    Leaving the loop early cancels the items not yet started.
+    """
+    workers = count_workers()
+    if workers < 2 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (function(item) for item in items)
+        return
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        yield from pool.map(function, items, chunksize=max(1, min(8, len(items) // (workers * 8))))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def map_threads(function: Callable[[T], R], items: Sequence[T]) -> list[R]:

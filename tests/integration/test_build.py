@@ -348,3 +348,48 @@ def test_many_plans_parse_over_every_core_with_the_same_result(new_data_dir, mon
     with pytest.raises(BuildError, match=r"broken\.txt: no recognisable plan structure"):
         build_dataset(data_dir, force=True)
     assert len(started) == 2
+
+
+def _add_province_plan(data_dir: Path, index: int, province: str, province_en: str, data: bytes | None = None) -> None:
+    name = f"测试{'甲乙丙丁戊己庚辛'[index]}市"
+    text = data if data is not None else PROSE.replace("测试甲市", name).encode()
+    _add_file(data_dir, f"plan-{index}.txt", text, jurisdiction=name, jurisdiction_en=f"Ceshi{index}", province=province,
+              province_en=province_en)  # fmt: skip
+
+
+def test_a_build_holds_one_province_at_a_time_and_reports_every_broken_plan(built_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # At national scale the tables of every province together do not fit in memory: each
+    # province's rows are made, validated and written before the next province is parsed.
+    import zwgk.processed.build
+
+    _add_province_plan(built_dir, 1, "山东省", "Shandong")
+    _add_province_plan(built_dir, 2, "广东省", "Guangdong")
+    _add_province_plan(built_dir, 3, "广东省", "Guangdong")
+    province_of = {"jiangsu": "Jiangsu", "shandong": "Shandong", "guangdong": "Guangdong"}
+    made: list[tuple[str, set[str]]] = []
+    real_make = zwgk.processed.build._make_table
+    monkeypatch.setattr(
+        zwgk.processed.build,
+        "_make_table",
+        lambda name, records: made.append((name, {province_of[r["plan_id"].split("-")[0]] for r in records})) or real_make(name, records),
+    )
+    report = build_dataset(built_dir, force=True)
+    measures = [provinces for name, provinces in made if name == "measures"]
+    assert measures == [{"Guangdong"}, {"Jiangsu"}, {"Shandong"}]  # one province per table, in folder order
+    assert [provinces for name, provinces in made if name == "plans"] == [{"Guangdong", "Jiangsu", "Shandong"}]
+    assert len(report.plans) == 4 and zwgk.load_measures(built_dir)["plan_id"].nunique() == 4
+    # a broken plan in the first province written and another in the last: both are named, nothing is written
+    _add_province_plan(built_dir, 4, "广东省", "Guangdong", b"")
+    _add_province_plan(built_dir, 5, "山东省", "Shandong", b"  \n")
+    error = _assert_build_fails_and_keeps_dataset(built_dir, BuildError, "plan-4.txt", "plan-5.txt")
+    assert len(error.errors) == 2
+
+
+def test_a_damaged_part_of_the_last_build_means_a_full_rebuild(built_dir: Path) -> None:
+    _add_province_plan(built_dir, 1, "山东省", "Shandong")
+    build_dataset(built_dir)
+    (built_dir / "processed" / "tasks" / "province_en=Jiangsu" / "part-0.parquet").write_bytes(b"not parquet")
+    _add_province_plan(built_dir, 2, "江苏省", "Jiangsu")  # Jiangsu's part must be read back to add this plan
+    report = build_dataset(built_dir)
+    assert report.linked_partitions == [] and report.written_partitions == ["Jiangsu", "Shandong"]
+    assert zwgk.load_tasks(built_dir)["plan_id"].nunique() == 3

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from zwgk.ingest.converters import count_chars
 from zwgk.parse.numbering import match_number
 from zwgk.parse.parsed import PlanFrontMatter, SourceLine
 from zwgk.schema import SPACE_CHARS
@@ -33,7 +34,7 @@ def count_artefact_chars(raw: str, cleaned: str) -> int:
     The accounting counts non-white-space characters (chars_total); counting the spaces
     inside ``[bookmark: x]`` too made the groups add up to more than the total.
     """
-    return sum(not char.isspace() for char in raw) - sum(not char.isspace() for char in cleaned)
+    return count_chars(raw) - count_chars(cleaned)
 
 
 def make_source_lines(raw_lines: list[str], fm: FrontMatterSettings) -> list[SourceLine]:

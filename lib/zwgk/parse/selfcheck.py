@@ -14,6 +14,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
+from zwgk.ingest.converters import count_chars
 from zwgk.parse.agencies import looks_like_agency_list, parse_agency_cell
 from zwgk.parse.numbering import fold_fullwidth, match_number
 from zwgk.parse.parsed import Finding, ParsedPlan, ParsedTask, Section, SourceLine
@@ -226,7 +227,7 @@ def _check_numbering(parsed: ParsedPlan, path: str) -> list[Finding]:
 
 
 def _kept_chars(line: SourceLine) -> int:
-    return len("".join(line.raw.split())) - line.artefact_chars  # str.split() cuts at exactly the isspace() characters
+    return count_chars(line.raw) - line.artefact_chars
 
 
 def _check_task_share(parsed: ParsedPlan, path: str, settings: ParserSettings) -> list[Finding]:

@@ -15,7 +15,7 @@ import pickle
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ import pandas as pd
 
 from zwgk.errors import DatasetValidationError, PlanParseError, ZwgkError
 from zwgk.ingest.manifest import ManifestEntry, check_raw_file, find_unlisted_files, read_manifest
-from zwgk.parallel import map_processes
+from zwgk.parallel import iterate_processes
 from zwgk.parse.dispatch import PlanSource, parse_plan_bytes
 from zwgk.parse.frontmatter import infer_jurisdiction_year
 from zwgk.paths import CONFIG_DIR, PACKAGE_DIR, get_manifest_path, get_processed_dir, get_raw_dir, resolve_data_dir
@@ -36,7 +36,7 @@ from zwgk.processed.partitions import (
     link_partitions,
     make_partition_value,
     read_partitions,
-    write_partitions,
+    write_partition,
 )
 from zwgk.processed.rows import PlanRows, build_plan_rows
 from zwgk.processed.transaction import RETIRED_PREFIX, STAGING_PREFIX, hold_data_lock, mark_step, sync_folder
@@ -196,49 +196,45 @@ def _parse_in_worker(job: tuple[ManifestEntry, bytes, Path, Path]) -> PlanRows |
         return None  # parsed again in the parent, which reports the error (these do not pickle)
 
 
-def _parse_jobs(jobs: list[tuple[ManifestEntry, bytes, Path, Path]]) -> tuple[dict[str, PlanRows], list[ZwgkError]]:
-    """Parse plans over every core when there are enough of them (about 50 plans/s per core)."""
-    done = map_processes(_parse_in_worker, jobs) if len(jobs) >= PARALLEL_MIN_PLANS else [None] * len(jobs)
-    results: dict[str, PlanRows] = {}
-    errors: list[ZwgkError] = []
-    for job, rows in zip(jobs, done, strict=True):
-        try:
-            results[job[0].plan_id] = rows if rows is not None else _parse_and_cache(job)
-        except ZwgkError as error:
-            errors.append(error)
-    return results, errors
-
-
-def _parse_entries(
+def _check_entries(
     entries: list[ManifestEntry], raw_dir: Path, manifest: Path, cache_dir: Path, keys: dict[str, str], reused: set[str]
-) -> tuple[dict[str, PlanRows], list[ZwgkError]]:
-    """Parse the plans not in ``reused``, reusing cached rows of plans whose file, manifest row and parser are unchanged.
+) -> tuple[list[tuple[ManifestEntry, bytes, Path, Path]], list[ZwgkError]]:  # fmt: skip
+    """Check every raw file against its manifest hash (reused or not); return the plans to read from the cache or parse, in order.
 
-    Every raw file is still checked against its manifest hash, reused or not.
+    Cache entries no plan of the manifest uses any more are deleted.
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
-    cached: dict[str, PlanRows] = {}
-    jobs = []
-    errors: list[ZwgkError] = []
+    todo, errors = [], []
     for entry in entries:
         try:
             data = check_raw_file(entry, raw_dir, manifest)
         except ZwgkError as error:
             errors.append(error)
             continue
-        path = cache_dir / f"{keys[entry.plan_id]}.pkl"
-        rows = None if entry.plan_id in reused else _read_cached_rows(path)
-        if rows is not None:
-            cached[entry.plan_id] = rows
-        elif entry.plan_id not in reused:
-            jobs.append((entry, data, raw_dir, path))
-    parsed, parse_errors = _parse_jobs(jobs)
+        if entry.plan_id not in reused:
+            todo.append((entry, data, raw_dir, cache_dir / f"{keys[entry.plan_id]}.pkl"))
     used = {f"{key}.pkl" for key in keys.values()}
     for stale in cache_dir.glob("*.pkl"):
         if stale.name not in used:
             stale.unlink(missing_ok=True)
-    results = {entry.plan_id: (cached | parsed)[entry.plan_id] for entry in entries if entry.plan_id in cached | parsed}
-    return results, errors + parse_errors
+    return todo, errors
+
+
+def _iterate_rows(todo: list[tuple[ManifestEntry, bytes, Path, Path]]) -> Iterator[tuple[str, PlanRows | ZwgkError]]:
+    """Yield each plan's rows (or its error) in ``todo`` order: from the cache when it holds them, else parsed.
+
+    Plans missing from the cache are parsed over every core when there are enough of them
+    (about 50 plans/s per core), while the caller writes out the provinces already done.
+    """
+    jobs = [job for job in todo if not job[3].is_file()]
+    to_parse = {job[0].plan_id for job in jobs}  # decided now: workers add cache files as they go
+    parsed = iterate_processes(_parse_in_worker, jobs) if len(jobs) >= PARALLEL_MIN_PLANS else iter([None] * len(jobs))
+    for job in todo:
+        rows = next(parsed) if job[0].plan_id in to_parse else _read_cached_rows(job[3])
+        try:
+            yield job[0].plan_id, rows if rows is not None else _parse_and_cache(job)
+        except ZwgkError as error:
+            yield job[0].plan_id, error
 
 
 def _find_reusable_notes(data_dir: Path, keys: dict[str, str]) -> dict[str, dict]:
@@ -269,26 +265,92 @@ def _find_linkable(data_dir: Path, value_of_plan: dict[str, str], notes: dict[st
     }
 
 
-def _read_reusable(data_dir: Path, notes: dict[str, dict], value_of_plan: dict[str, str], linked: set[str]) -> dict[str, pd.DataFrame]:
-    """Rows of reusable plans in the provinces that will be rewritten, and every reusable plan's row of ``plans``.
+class _DamagedDatasetError(Exception):
+    """The last build's files cannot be read back: the build starts again from nothing."""
 
-    The last build validated those rows, so adding one plan to a large dataset parses,
-    validates and merges only that plan's rows; its province's other plans are read back
-    from their part, and the other provinces are not read at all.
-    """
-    if not notes:
-        return {}
-    processed = get_processed_dir(data_dir)
-    reread = sorted({value_of_plan[plan_id] for plan_id in notes} - linked)
-    kept_ids = [plan_id for plan_id in notes if value_of_plan[plan_id] not in linked]
+
+def _read_kept_plans(processed: Path, notes: dict[str, dict]) -> pd.DataFrame:
+    """The plans-table rows of the reusable plans (validated by the last build)."""
     try:
-        frames = {name: read_partitions(processed / name, reread).to_pandas() for name in PARTITIONED_TABLES}
-        frames["plans"] = pd.read_parquet(processed / "plans.parquet")
-    except (OSError, ValueError):
-        return {}  # a damaged dataset is simply rebuilt in full
-    kept = {name: frame[frame["plan_id"].isin(kept_ids)] for name, frame in frames.items()}
-    kept["plans"] = frames["plans"][frames["plans"]["plan_id"].isin(list(notes))]
-    return {name: coerce_dtypes(name, frame) for name, frame in kept.items()}
+        frame = pd.read_parquet(processed / "plans.parquet")
+    except (OSError, ValueError) as error:
+        raise _DamagedDatasetError from error
+    return coerce_dtypes("plans", frame[frame["plan_id"].isin(list(notes))])
+
+
+def _read_kept(processed: Path, value: str, kept_ids: list[str]) -> dict[str, pd.DataFrame]:
+    """One province's rows of its reusable plans, read back from its parts of the last build (validated then).
+
+    Adding a plan to a large dataset so parses, validates and merges only that plan's rows;
+    its province's other plans are read back, and the other provinces are linked, not read.
+    """
+    if not kept_ids:
+        return {}
+    try:
+        frames = {name: read_partitions(processed / name, [value]).to_pandas() for name in PARTITIONED_TABLES}
+    except (OSError, ValueError) as error:
+        raise _DamagedDatasetError from error
+    return {name: coerce_dtypes(name, frame[frame["plan_id"].isin(kept_ids)]) for name, frame in frames.items()}
+
+
+def _make_table(name: str, records: list[dict]) -> pd.DataFrame:
+    """Build, coerce and validate one table from the rows of newly parsed plans."""
+    frame = coerce_dtypes(name, pd.DataFrame.from_records(records, columns=list(TABLES[name].columns)))
+    return validate_table(name, frame.sort_values(list(TABLES[name].primary_key), ignore_index=True))
+
+
+@dataclass
+class _Staged:
+    """What the province-by-province pass leaves for the end of a build."""
+
+    plan_rows: list[dict] = field(default_factory=list)
+    notes: dict[str, dict] = field(default_factory=dict)
+    errors: list[ZwgkError] = field(default_factory=list)
+
+
+def _stage_province(value: str, fresh: list[tuple[str, PlanRows]], kept_ids: list[str], processed: Path, staging: Path) -> None:
+    """Write one province's parts of the per-plan tables into ``staging``: its reusable rows and its newly parsed ones."""
+    new = {name: _make_table(name, [row for _, rows in fresh for row in getattr(rows, name)]) for name in PARTITIONED_TABLES}
+    tables = _combine(_read_kept(processed, value, kept_ids), new)
+    for name in PARTITIONED_TABLES:
+        mark_step(f"write {name}/{value}")
+        write_partition(tables[name], staging / name, value)
+
+
+def _stage_provinces(
+    todo: list[tuple[ManifestEntry, bytes, Path, Path]], partitions: dict[str, list[str]], notes: dict[str, dict],
+    linked: set[str], processed: Path, staging: Path, keys: dict[str, str], staged: _Staged,
+) -> None:  # fmt: skip
+    """Parse and write one province at a time, so a build never holds more than a province's tables.
+
+    ``todo`` is in province order. Unchanged provinces (``linked``) are hard links to the last
+    build's parts. Once a plan has failed nothing more is written, but every plan is still
+    parsed, so the error lists them all.
+    """
+    stream = _iterate_rows(todo)
+    value_of_plan = {plan_id: value for value, plan_ids in partitions.items() for plan_id in plan_ids}
+    fresh_count = Counter(value_of_plan[job[0].plan_id] for job in todo)
+    for value in sorted(partitions):
+        if value in linked:
+            for name in PARTITIONED_TABLES:
+                link_partitions(processed / name, staging / name, [value])
+            continue
+        fresh = [next(stream) for _ in range(fresh_count[value])]
+        staged.errors += [rows for _, rows in fresh if isinstance(rows, ZwgkError)]
+        if staged.errors:
+            continue
+        _stage_province(value, fresh, [plan_id for plan_id in partitions[value] if plan_id in notes], processed, staging)
+        staged.plan_rows += [row for _, rows in fresh for row in rows.plans]
+        staged.notes.update({plan_id: _make_note(keys[plan_id], rows) for plan_id, rows in fresh})
+
+
+def _write_plans_and_info(plans: pd.DataFrame, info: dict, staging: Path, processed: Path) -> None:
+    """Write the plans table and the build info beside the staged parts, then swap the whole folder in."""
+    mark_step("write plans.parquet")
+    plans.to_parquet(staging / "plans.parquet", index=False)
+    mark_step(f"write {BUILD_INFO}")
+    (staging / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    _swap_in(staging, processed)
 
 
 def _combine(kept: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -305,17 +367,6 @@ def _combine(kept: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> dic
     return tables
 
 
-def _assemble(results: list[PlanRows]) -> dict[str, pd.DataFrame]:
-    """Build, coerce and validate each table from the rows of newly parsed plans."""
-    tables = {}
-    for name in TABLES:
-        records = [row for result in results for row in getattr(result, name)]
-        frame = pd.DataFrame.from_records(records, columns=list(TABLES[name].columns))
-        frame = coerce_dtypes(name, frame)
-        tables[name] = validate_table(name, frame.sort_values(list(TABLES[name].primary_key), ignore_index=True))
-    return tables
-
-
 def _make_note(key: str, rows: PlanRows) -> dict:
     """What the build info keeps of a plan, so a later build can reuse its rows without parsing it."""
     return {"key": key, "warnings": rows.warnings, "unmapped_agencies": rows.unmapped_agencies}
@@ -328,30 +379,6 @@ def _collect_warnings(notes: list[dict]) -> list[str]:
         names = "、".join(f"{name} ({count})" for name, count in sorted(unmapped.items()))
         warnings.append(f"{len(unmapped)} agency name(s) map to no kind in config/agency_kinds.csv (kind 'other'): {names}")
     return warnings
-
-
-def write_tables(
-    tables: dict[str, pd.DataFrame], info: dict, processed_dir: Path, value_of_plan: dict[str, str], linked: set[str] = frozenset()
-) -> None:  # fmt: skip
-    """Write the plans table, each province's part of the other tables and the build info into ``processed_dir`` atomically.
-
-    The parts of the provinces in ``linked`` are hard links to the last build's files.
-    """
-    processed_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=processed_dir.parent))
-    written = sorted(set(value_of_plan.values()) - set(linked))
-    try:
-        mark_step("write plans.parquet")
-        tables["plans"].to_parquet(staging / "plans.parquet", index=False)
-        for name in PARTITIONED_TABLES:
-            mark_step(f"write {name}")
-            link_partitions(processed_dir / name, staging / name, sorted(linked))
-            write_partitions(tables[name], staging / name, value_of_plan, written)
-        mark_step(f"write {BUILD_INFO}")
-        (staging / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        _swap_in(staging, processed_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _swap_in(staging: Path, processed_dir: Path) -> None:
@@ -391,43 +418,63 @@ def build_dataset(data_dir: Path | None = None, *, force: bool = False, log: Cal
         return _build_locked(data_dir, force, log or (lambda message: None))
 
 
+def _finish_plans(kept: pd.DataFrame | None, rows: list[dict], entries: list[ManifestEntry], manifest: Path) -> pd.DataFrame:
+    """The plans table: the reusable plans' rows and the new ones, with each plan's parent plan, validated."""
+    plans = _combine({"plans": kept} if kept is not None else {}, {"plans": _make_table("plans", rows)})["plans"]
+    return validate_table("plans", coerce_dtypes("plans", assign_parent_plans(plans, entries, manifest)))
+
+
+def _list_unlisted(entries: list[ManifestEntry], raw_dir: Path, manifest: Path) -> list[str]:
+    return [
+        f"{raw_dir / name}: not in the manifest {manifest.name}, so not built" for name in find_unlisted_files(entries, raw_dir, manifest)
+    ]
+
+
 def _build_locked(data_dir: Path, force: bool, log: Callable[[str], None]) -> BuildReport:
     fingerprint = compute_fingerprint(data_dir)
     processed = get_processed_dir(data_dir)
     if not force and is_dataset_current(data_dir):
         info = read_build_info(data_dir) or {}
         return BuildReport(fingerprint, pd.read_parquet(processed / "plans.parquet"), info.get("warnings", []), rebuilt=False)
-    raw_dir = get_raw_dir(data_dir)
-    manifest = get_manifest_path(data_dir)
+    try:
+        return _build_staged(data_dir, fingerprint, force, log)
+    except _DamagedDatasetError:
+        return _build_staged(data_dir, fingerprint, True, log)  # the last build cannot be read back: build everything
+
+
+def _build_staged(data_dir: Path, fingerprint: str, force: bool, log: Callable[[str], None]) -> BuildReport:
+    """Build into a staging folder, province by province, and swap it in; nothing is written if any plan fails."""
+    raw_dir, manifest, processed = get_raw_dir(data_dir), get_manifest_path(data_dir), get_processed_dir(data_dir)
     entries = read_manifest(manifest)
     code_hash = _hash_code() + hash_config_files()
     keys = {entry.plan_id: _plan_cache_key(entry, raw_dir, code_hash) for entry in entries}
     value_of_plan = {entry.plan_id: make_partition_value(entry.metadata.get(PARTITION_FIELD)) for entry in entries}
     notes = {} if force else _find_reusable_notes(data_dir, keys)
     linked = _find_linkable(data_dir, value_of_plan, notes) if notes else set()
-    kept = _read_reusable(data_dir, notes, value_of_plan, linked)
-    notes = notes if kept else {}
-    linked = linked if kept else set()
-    results, errors = _parse_entries(entries, raw_dir, manifest, data_dir / "cache" / "plans", keys, set(notes))
-    if errors:
-        raise BuildError(errors)
-    notes.update({plan_id: _make_note(keys[plan_id], rows) for plan_id, rows in results.items()})
-    notes = {entry.plan_id: notes[entry.plan_id] for entry in entries}  # manifest order
-    warnings = _collect_warnings(list(notes.values()))
-    warnings += [
-        f"{raw_dir / name}: not in the manifest {manifest.name}, so not built" for name in find_unlisted_files(entries, raw_dir, manifest)
-    ]
-    tables = _combine(kept, _assemble(list(results.values())))
-    tables["plans"] = validate_table("plans", coerce_dtypes("plans", assign_parent_plans(tables["plans"], entries, manifest)))
+    kept_plans = _read_kept_plans(processed, notes) if notes else None
+    todo, errors = _check_entries(entries, raw_dir, manifest, data_dir / "cache" / "plans", keys, set(notes))
+    todo.sort(key=lambda job: value_of_plan[job[0].plan_id])  # province order, manifest order within
     partitions = _group_by_partition(value_of_plan)
-    info = {"fingerprint": fingerprint, "n_plans": len(entries), "warnings": warnings, "plan_notes": notes, "partitions": partitions}
-    write_tables(tables, info, processed, value_of_plan, linked)
-    for line in format_accounting(tables["plans"]):
+    processed.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=processed.parent))
+    try:
+        staged = _Staged(errors=errors)
+        _stage_provinces(todo, partitions, notes, linked, processed, staging, keys, staged)
+        if staged.errors:
+            raise BuildError(staged.errors)
+        notes = {entry.plan_id: (notes | staged.notes)[entry.plan_id] for entry in entries}  # manifest order
+        plans = _finish_plans(kept_plans, staged.plan_rows, entries, manifest)
+        warnings = _collect_warnings(list(notes.values())) + _list_unlisted(entries, raw_dir, manifest)
+        info = {"fingerprint": fingerprint, "n_plans": len(entries), "warnings": warnings, "plan_notes": notes, "partitions": partitions}
+        _write_plans_and_info(plans, info, staging, processed)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    for line in format_accounting(plans):
         log(line)
     for warning in warnings:
         log(f"warning: {warning}")
     written = sorted(set(partitions) - linked)
-    return BuildReport(fingerprint, tables["plans"], warnings, written_partitions=written, linked_partitions=sorted(linked))
+    return BuildReport(fingerprint, plans, warnings, written_partitions=written, linked_partitions=sorted(linked))
 
 
 def format_accounting(plans: pd.DataFrame) -> list[str]:

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from zwgk.schema import TABLES, coerce_dtypes
+from zwgk.schema import FIELDS, LIST, TABLES, coerce_dtypes
 
 PARTITION_FIELD = "province_en"
 PART_FILE = "part-0.parquet"
@@ -59,24 +59,25 @@ def decode_partition_value(value: str) -> str:
     return unquote(value)
 
 
-def write_partitions(frame: pd.DataFrame, table_dir: Path, value_of_plan: dict[str, str], values: Iterable[str] | None = None) -> None:
-    """Write ``frame`` (rows in primary-key order) as one part per province under ``table_dir``.
+def get_arrow_schema(table: str) -> pa.Schema:
+    """The arrow schema every part of ``table`` is written with, from the field dictionary.
 
-    ``value_of_plan`` maps each plan id to its partition value; ``values`` limits the writing
-    to those partitions (the others are linked from the last build). A province with no rows
-    of this table still gets an empty part, so every table lists the same provinces.
+    Parts are written one province at a time, so a schema inferred from each part's rows
+    would differ where a province has only empty lists (typed null): every part gets this one.
     """
-    schema = pa.Schema.from_pandas(frame, preserve_index=False)
-    wanted = sorted(set(value_of_plan.values()) if values is None else set(values))
-    keys = frame["plan_id"].map(value_of_plan)
-    if keys.isna().any():
-        raise ValueError(f"{table_dir.name}: rows of plans with no partition: {sorted(set(frame.loc[keys.isna(), 'plan_id']))[:5]}")
-    groups = dict(iter(frame.groupby(keys.to_numpy(), sort=False))) if len(frame) else {}
-    for value in wanted:
-        part = groups.get(value, frame.iloc[:0])
-        folder = get_partition_dir(table_dir, value)
-        folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False), folder / PART_FILE)
+    schema = pa.Schema.from_pandas(coerce_dtypes(table, pd.DataFrame(columns=list(TABLES[table].columns))), preserve_index=False)
+    for position, name in enumerate(schema.names):
+        if FIELDS[name].dtype == LIST:
+            schema = schema.set(position, pa.field(name, pa.list_(pa.string())))
+    return schema
+
+
+def write_partition(frame: pd.DataFrame, table_dir: Path, value: str) -> None:
+    """Write one province's rows of a table (in primary-key order, possibly none) as its part under ``table_dir``."""
+    folder = get_partition_dir(table_dir, value)
+    folder.mkdir(parents=True, exist_ok=True)
+    schema = get_arrow_schema(table_dir.name)
+    pq.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False), folder / PART_FILE)
 
 
 def link_partitions(source_dir: Path, target_dir: Path, values: Iterable[str]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from zwgk.ingest.converters import count_chars
 from zwgk.ingest.manifest import ManifestEntry
 from zwgk.parse.agencies import AgencyMention, parse_agency_cell
 from zwgk.parse.dispatch import PlanSource
@@ -42,10 +43,6 @@ def make_measure_id(task_id: str, seq: int) -> str:
     return f"{task_id}-m{seq:02d}"
 
 
-def _count_chars(text: str) -> int:
-    return sum(not char.isspace() for char in text)
-
-
 def _group_pieces(lines: list[SourceLine]) -> list[list[SourceLine]]:
     """Group the pieces of each raw line (a line crawled without breaks is split into several)."""
     groups: list[list[SourceLine]] = []
@@ -64,7 +61,7 @@ def _accounting(lines: list[SourceLine], converter_dropped: dict[str, int] | Non
     counts["chars_total"] += left_out
     counts["chars_dropped"] += left_out
     for line in lines:
-        raw_chars = _count_chars(line.raw)
+        raw_chars = count_chars(line.raw)
         counts["chars_total"] += raw_chars
         counts["chars_dropped"] += line.artefact_chars
         kept = raw_chars - line.artefact_chars
@@ -101,7 +98,7 @@ def build_plan_rows(entry: ManifestEntry, source: PlanSource, settings: ParserSe
         _add_task_rows(rows, plan_id, task, settings)
     task_ids = {task.seq: make_task_id(plan_id, task.seq) for task in parsed.tasks}
     for pieces in _group_pieces(parsed.lines):
-        main = max(pieces, key=lambda piece: _count_chars(piece.raw))
+        main = max(pieces, key=lambda piece: count_chars(piece.raw))
         reason = main.reason
         if len(pieces) > 1:
             categories = ", ".join(sorted({piece.category for piece in pieces}))
