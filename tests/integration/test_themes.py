@@ -84,10 +84,14 @@ def test_a_malformed_codebook_names_the_theme(tmp_path: Path) -> None:
         load_codebook(broken)
 
 
-def test_column_coding_makes_the_same_decisions_as_coding_one_text(measures: pd.DataFrame) -> None:
+@pytest.mark.parametrize("chunk", [None, 7])
+def test_column_coding_makes_the_same_decisions_as_coding_one_text(measures: pd.DataFrame, chunk: int | None, monkeypatch) -> None:
     # code_measures counts phrases column-wise in Arrow; classify_text scores one text in
     # Python with RuleSet.score. Both must give the same theme, secondary themes and score,
-    # including full-width text, overlapping phrases and texts no rule matches.
+    # including full-width text, overlapping phrases and texts no rule matches, also when
+    # the texts are scored in chunks (7 texts: the last chunk is partial).
+    if chunk:
+        monkeypatch.setattr(zwgk.analyses.themes, "SCORE_CHUNK", chunk)
     extra = pd.DataFrame({"measure_id": ["x1", "x2", "x3", "x4"],
                           "text": ["", "公开公开公开", "依申请公开申请人答复文书（ＡＢＣ）", "人大代表建议政协委员提案办理结果公开"]})  # fmt: skip
     frame = pd.concat([measures[["measure_id", "text"]], extra], ignore_index=True)

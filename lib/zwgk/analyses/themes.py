@@ -28,6 +28,7 @@ from zwgk.schema import UNCLASSIFIED
 
 _RULE_KEYS = {"any", "all", "not"}
 _SETTING_KEYS = {"title_weight"}
+SCORE_CHUNK = 50_000  # texts scored at once (`score_texts`): bounds the phrase counts held in memory
 
 
 class CodebookError(ZwgkError):
@@ -194,13 +195,20 @@ def _score_rule(rule: RuleSet, count: _PhraseCounter, n: int) -> np.ndarray:
 
 
 def score_texts(texts: list[str], path: Path = CODEBOOK_PATH) -> np.ndarray:
-    """Return every theme's score for every text (rows: texts, columns: codebook order)."""
-    count = _PhraseCounter([fold_fullwidth(text) for text in texts])
+    """Return every theme's score for every text (rows: texts, columns: codebook order).
+
+    Texts are scored ``SCORE_CHUNK`` at a time: the phrase counts of one chunk are a float
+    array per codebook phrase, which for all of 700,000 measures at once held 3 GB.
+    """
     themes = load_codebook(path)
     scores = np.zeros((len(texts), len(themes)))
-    for column, theme in enumerate(themes):
-        for rule in theme.rules:
-            scores[:, column] = np.maximum(scores[:, column], _score_rule(rule, count, len(texts)))
+    for start in range(0, len(texts), SCORE_CHUNK):
+        chunk = texts[start : start + SCORE_CHUNK]
+        count = _PhraseCounter([fold_fullwidth(text) for text in chunk])
+        part = scores[start : start + len(chunk)]
+        for column, theme in enumerate(themes):
+            for rule in theme.rules:
+                part[:, column] = np.maximum(part[:, column], _score_rule(rule, count, len(chunk)))
     return scores
 
 
