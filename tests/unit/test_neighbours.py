@@ -32,6 +32,29 @@ def test_exact_search_skips_the_query_plan_and_orders_ties_by_row() -> None:
     assert 4 not in set(edges["query_row"])  # nothing shares a gram with row 4: no zero-score neighbours
 
 
+def test_candidates_are_rescored_in_any_order_into_ranked_edges() -> None:
+    # Candidates come grouped by query from the cell search, scattered from other libraries
+    # (benchmarks/ann_comparison.py); either way each query keeps its k best by exact cosine,
+    # ties by the lower row, zero scores dropped, queries in order.
+    matrix, _ = _planted(n_pairs=60)
+    vectors = matrix.astype(np.float32)
+    rng = np.random.default_rng(0)
+    rows = np.repeat(np.arange(120), 30)
+    columns = np.concatenate([rng.choice(120, 30, replace=False) for _ in range(120)])
+    dense = (matrix @ matrix.T).toarray()
+    expected = []
+    for query in range(120):
+        found = sorted((-dense[query, c], c) for c in columns[rows == query] if dense[query, c] > 0)[:4]
+        expected += [(query, c) for _, c in found]
+    for order in (np.arange(len(rows)), rng.permutation(len(rows))):
+        edges = neighbours.rescore_candidates(vectors, None, rows[order], columns[order], k=4)
+        assert list(zip(edges["query_row"], edges["neighbour_row"], strict=True)) == expected
+        assert edges["score"].to_numpy() == pytest.approx(dense[edges["query_row"], edges["neighbour_row"]], abs=1e-6)
+    twins = normalize(sparse.csr_matrix(np.array([[1.0, 0], [1.0, 0], [1.0, 0], [0, 1.0]]))).astype(np.float32)
+    tied = neighbours.rescore_candidates(twins, None, np.array([0, 0, 0]), np.array([3, 2, 1]), k=2)
+    assert tied["neighbour_row"].tolist() == [1, 2]  # equal scores: lower row first; row 3 scores 0 and is dropped
+
+
 def test_approximate_search_finds_planted_partners_with_exact_scores(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(neighbours, "CELL_SIZE", 20)  # 15 cells, 8 probed: about half the rows per query
     matrix, plans = _planted()

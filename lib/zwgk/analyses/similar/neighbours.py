@@ -22,6 +22,7 @@ processed in a fixed order, so results are deterministic.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,6 +47,8 @@ _CHUNK_CELLS = 20_000_000  # rows x columns of one dense score block (80-160 MB)
 _PROJECT_ROWS = 25_000  # rows projected at once per thread
 _PAIR_CHUNK = 50_000  # pairs scored at once per thread (about 120 MB of row copies)
 _COLUMNS = ["query_row", "neighbour_row", "score"]
+_RESCORE_QUERIES = 100  # queries whose candidates are re-scored by one sparse product (`rescore_candidates`)
+_RANK_QUERIES = 50_000  # queries ranked at once in `_edges` (a padded block of their candidates)
 
 
 @dataclass
@@ -184,11 +187,43 @@ def _top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.take_along_axis(candidates, order, axis=1), np.take_along_axis(scores, order, axis=1)
 
 
-def _edges(rows: np.ndarray, columns: np.ndarray, scores: np.ndarray) -> pd.DataFrame:
-    """Edges with a positive score, sorted by query, best first, ties by neighbour row."""
-    frame = pd.DataFrame({"query_row": rows, "neighbour_row": columns, "score": scores})
-    frame = frame[frame["score"] > 0]
-    return frame.sort_values(["query_row", "score", "neighbour_row"], ascending=[True, False, True], ignore_index=True)
+def _edges(rows: np.ndarray, columns: np.ndarray, scores: np.ndarray, k: int | None = None) -> pd.DataFrame:
+    """Edges with a positive score, sorted by query, best first, ties by neighbour row; at most ``k`` per query.
+
+    Sorting ten million candidate edges by three keys in pandas took 5 s at 1,000 plans. Here
+    one stable integer sort groups them by query, and each query's few candidates are ranked
+    in a padded block of queries (`_rank_block`), which gives the same order in a fraction of the time.
+    """
+    keep = scores > 0
+    order = np.argsort(rows[keep], kind="stable")
+    rows, columns, scores = rows[keep][order], columns[keep][order], scores[keep][order]
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else np.empty(0, np.int64)
+    bounds = np.r_[starts, len(rows)]
+    kept_rows, kept_columns, kept_scores = [rows[:0]], [columns[:0]], [scores[:0]]
+    for first in range(0, len(starts), _RANK_QUERIES):
+        block = bounds[first : first + _RANK_QUERIES + 1]
+        top = _rank_block(columns[block[0] : block[-1]], scores[block[0] : block[-1]], np.diff(block), k)
+        kept_rows.append(rows[block[:-1]][top[0]])
+        kept_columns.append(top[1])
+        kept_scores.append(top[2])
+    return pd.DataFrame({"query_row": np.concatenate(kept_rows), "neighbour_row": np.concatenate(kept_columns),
+                         "score": np.concatenate(kept_scores)})  # fmt: skip
+
+
+def _rank_block(columns: np.ndarray, scores: np.ndarray, counts: np.ndarray, k: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The best ``k`` of each query's candidates (consecutive runs of ``counts``): (query index in the block, column, score)."""
+    width = int(counts.max())
+    position = np.arange(len(columns)) - np.repeat(np.cumsum(counts) - counts, counts)
+    owner = np.repeat(np.arange(len(counts)), counts)
+    block_scores = np.full((len(counts), width), -np.inf, dtype=scores.dtype)
+    block_columns = np.full((len(counts), width), np.iinfo(np.int64).max, dtype=np.int64)
+    block_scores[owner, position] = scores
+    block_columns[owner, position] = columns
+    order = np.lexsort((block_columns, -block_scores), axis=1)[:, : k or width]
+    top_scores = np.take_along_axis(block_scores, order, axis=1)
+    found = np.isfinite(top_scores)
+    queries = np.broadcast_to(np.arange(len(counts))[:, None], order.shape)
+    return queries[found], np.take_along_axis(block_columns, order, axis=1)[found], top_scores[found]
 
 
 def search_exact(matrix: sparse.csr_matrix, queries: sparse.csr_matrix, plans: np.ndarray, query_plans: np.ndarray, k: int) -> pd.DataFrame:
@@ -263,24 +298,22 @@ def _candidates_of_chunk(
     return rows[keep], np.take_along_axis(slot_columns, top, axis=1)[keep]
 
 
-def _candidates(
+def _iterate_candidates(
     index: CellIndex, reduced: np.ndarray, cells: np.ndarray, plans: np.ndarray, query_plans: np.ndarray, n_candidates: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """``_candidates_of_chunk`` over chunks of queries, so memory stays bounded.
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
+    """``_candidates_of_chunk`` over chunks of queries, so memory stays bounded: (query rows, candidate rows) per chunk.
 
     Queries are taken in order of their nearest cell (``cells``): a chunk then probes a few
     cells with many queries each, so the work is a few large BLAS products rather than
-    thousands of tiny ones (which made 500,000 measures take minutes).
+    thousands of tiny ones (which made 500,000 measures take minutes). Each query's
+    candidates are consecutive.
     """
     order = np.argsort(cells, kind="stable")
     step = max(1, _CHUNK_CELLS // max(PROBES * CELL_SIZE, 1))
-    rows, columns = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
     for start in range(0, len(order), step):
         part = order[start : start + step]
         chunk_rows, chunk_columns = _candidates_of_chunk(index, reduced[part], cells[part], plans, query_plans[part], n_candidates)
-        rows.append(part[chunk_rows])
-        columns.append(chunk_columns)
-    return np.concatenate(rows), np.concatenate(columns)
+        yield part[chunk_rows], chunk_columns
 
 
 def search_approximate(
@@ -289,7 +322,8 @@ def search_approximate(
     """Like ``search_exact`` but comparing each query with the rows of nearby cells only.
 
     ``queries`` None means every indexed row. Scores are exact cosines (candidates are
-    re-scored on the sparse vectors, in float32).
+    re-scored on the sparse vectors, in float32), a chunk of queries at a time: the
+    candidates of all queries (80 each) are never held at once.
     """
     n_candidates = n_candidates or max(20, 4 * k)
     if queries is None:
@@ -297,23 +331,53 @@ def search_approximate(
     else:
         reduced = index.reduce(queries)
         cells = index.assign(reduced)
-    rows, columns = _candidates(index, reduced, cells, plans, query_plans, n_candidates)
-    return rescore_candidates(index.vectors, queries, rows, columns, k)
+    chunks = _iterate_candidates(index, reduced, cells, plans, query_plans, n_candidates)
+    edges = [rescore_candidates(index.vectors, queries, rows, columns, k) for rows, columns in chunks]
+    return _sort_by_query(pd.concat(edges, ignore_index=True)) if edges else _edges(*(np.empty(0, np.int64),) * 2, np.empty(0), k)
+
+
+def _sort_by_query(edges: pd.DataFrame) -> pd.DataFrame:
+    """Edges in query order (stable: each query's stay best first)."""
+    order = np.argsort(edges["query_row"].to_numpy(), kind="stable")
+    return edges.iloc[order].reset_index(drop=True)
 
 
 def rescore_candidates(
     vectors: sparse.csr_matrix, queries: sparse.csr_matrix | None, rows: np.ndarray, columns: np.ndarray, k: int
 ) -> pd.DataFrame:
-    """Each query's k best candidates (query row, indexed row) by exact cosine, as edges.
+    """Each query's k best candidates (query row, indexed row) by exact cosine, as edges in query order.
 
     ``queries`` None means the queries are the indexed rows themselves. Public so that other
     candidate generators (benchmarks/ann_comparison.py) are scored exactly as this search is.
+    Candidates are scored ``_RESCORE_QUERIES`` queries at a time by one sparse product of
+    those queries with the union of their candidates: queries of one cell share most of
+    their candidates (about 400 distinct rows for 100 queries of 80 candidates each), so
+    this is 2-3x quicker than multiplying each pair's rows, and never holds more than a block.
     """
-    if queries is None:  # score each unordered pair once: (i, j) and (j, i) have one cosine
-        n = vectors.shape[0]
-        pairs, inverse = np.unique(np.minimum(rows, columns) * n + np.maximum(rows, columns), return_inverse=True)
-        scores = score_pairs(vectors, vectors, pairs // n, pairs % n)[inverse]
-    else:
-        scores = score_pairs(queries.astype(np.float32), vectors, rows, columns)
-    edges = _edges(rows, columns, scores)
-    return edges.groupby("query_row", sort=False).head(k).reset_index(drop=True)
+    query_vectors = vectors if queries is None else queries.astype(np.float32)
+    rows, columns = _group_by_query(np.asarray(rows, np.int64), np.asarray(columns, np.int64))
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else np.empty(0, np.int64)
+    bounds = np.r_[starts, len(rows)]
+    blocks = [bounds[first : first + _RESCORE_QUERIES + 1] for first in range(0, len(starts), _RESCORE_QUERIES)]
+
+    def rescore(block: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        query_rows, candidates = rows[block[:-1]], columns[block[0] : block[-1]]
+        distinct, position = np.unique(candidates, return_inverse=True)
+        products = (query_vectors[query_rows] @ vectors[distinct].T).toarray()
+        scores = products[np.repeat(np.arange(len(query_rows)), np.diff(block)), position]
+        owner, found, top = _rank_block(candidates, np.where(scores > 0, scores, -np.inf), np.diff(block), k)
+        return query_rows[owner], found, top
+
+    parts = map_threads(rescore, blocks)
+    edges = pd.DataFrame({name: np.concatenate([part[i] for part in parts]) if parts else np.empty(0, dtype)
+                          for i, (name, dtype) in enumerate(zip(_COLUMNS, (np.int64, np.int64, np.float32), strict=True))})  # fmt: skip
+    return _sort_by_query(edges)
+
+
+def _group_by_query(rows: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Candidates with each query's consecutive: as given when they already are (their order keeps queries of one cell together)."""
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else np.empty(0, np.int64)
+    if len(np.unique(rows[starts])) == len(starts):
+        return rows, columns
+    order = np.argsort(rows, kind="stable")
+    return rows[order], columns[order]
