@@ -22,7 +22,6 @@ processed in a fixed order, so results are deterministic.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,6 +30,7 @@ from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
 from zwgk.parallel import map_threads
 
@@ -47,6 +47,7 @@ _CHUNK_CELLS = 20_000_000  # rows x columns of one dense score block (80-160 MB)
 _PROJECT_ROWS = 25_000  # rows projected at once per thread
 _PAIR_CHUNK = 50_000  # pairs scored at once per thread (about 120 MB of row copies)
 _COLUMNS = ["query_row", "neighbour_row", "score"]
+_NO_PAIRS = (np.empty(0, np.int64), np.empty(0, np.int64))
 _RESCORE_QUERIES = 100  # queries whose candidates are re-scored by one sparse product (`rescore_candidates`)
 _RANK_QUERIES = 50_000  # queries ranked at once in `_edges` (a padded block of their candidates)
 
@@ -187,6 +188,20 @@ def _top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return np.take_along_axis(candidates, order, axis=1), np.take_along_axis(scores, order, axis=1)
 
 
+def _select_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k best columns per row by score, in no particular order (`_top_k` without its sort).
+
+    Candidates are re-scored exactly and ranked afterwards, so only which ones are kept
+    matters; sorting them twice was a fifth of the candidate search. Ties at the k-th score
+    are settled by numpy's partition, which is deterministic.
+    """
+    if k >= block.shape[1]:
+        columns = np.broadcast_to(np.arange(block.shape[1]), block.shape)
+        return columns, block
+    columns = np.argpartition(-block, k - 1, axis=1)[:, :k]
+    return columns, np.take_along_axis(block, columns, axis=1)
+
+
 def _edges(rows: np.ndarray, columns: np.ndarray, scores: np.ndarray, k: int | None = None) -> pd.DataFrame:
     """Edges with a positive score, sorted by query, best first, ties by neighbour row; at most ``k`` per query.
 
@@ -288,32 +303,25 @@ def _candidates_of_chunk(
         queries = slots // n_probes
         block = reduced[queries] @ index.reduced[pool].T
         block[query_plans[queries, None] == plans[None, pool]] = -np.inf
-        top, top_scores = _top_k(block, n_candidates)
+        top, top_scores = _select_k(block, n_candidates)
         target = (slots % n_probes)[:, None] * n_candidates + np.arange(top.shape[1])
         slot_columns[queries[:, None], target] = pool[top]
         slot_scores[queries[:, None], target] = top_scores
-    top, top_scores = _top_k(slot_scores, n_candidates)
+    top, top_scores = _select_k(slot_scores, n_candidates)
     keep = np.isfinite(top_scores)
     rows = np.repeat(np.arange(len(reduced)), top.shape[1]).reshape(top.shape)
     return rows[keep], np.take_along_axis(slot_columns, top, axis=1)[keep]
 
 
-def _iterate_candidates(
-    index: CellIndex, reduced: np.ndarray, cells: np.ndarray, plans: np.ndarray, query_plans: np.ndarray, n_candidates: int
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:  # fmt: skip
-    """``_candidates_of_chunk`` over chunks of queries, so memory stays bounded: (query rows, candidate rows) per chunk.
+def _split_queries(cells: np.ndarray) -> list[np.ndarray]:
+    """Chunks of queries, taken in order of their nearest cell (``cells``), so memory stays bounded.
 
-    Queries are taken in order of their nearest cell (``cells``): a chunk then probes a few
-    cells with many queries each, so the work is a few large BLAS products rather than
-    thousands of tiny ones (which made 500,000 measures take minutes). Each query's
-    candidates are consecutive.
+    A chunk then probes a few cells with many queries each, so the work is a few large BLAS
+    products rather than thousands of tiny ones (which made 500,000 measures take minutes).
     """
     order = np.argsort(cells, kind="stable")
     step = max(1, _CHUNK_CELLS // max(PROBES * CELL_SIZE, 1))
-    for start in range(0, len(order), step):
-        part = order[start : start + step]
-        chunk_rows, chunk_columns = _candidates_of_chunk(index, reduced[part], cells[part], plans, query_plans[part], n_candidates)
-        yield part[chunk_rows], chunk_columns
+    return [order[start : start + step] for start in range(0, len(order), step)]
 
 
 def search_approximate(
@@ -322,8 +330,10 @@ def search_approximate(
     """Like ``search_exact`` but comparing each query with the rows of nearby cells only.
 
     ``queries`` None means every indexed row. Scores are exact cosines (candidates are
-    re-scored on the sparse vectors, in float32), a chunk of queries at a time: the
-    candidates of all queries (80 each) are never held at once.
+    re-scored on the sparse vectors, in float32), a chunk of queries at a time, so the
+    candidates of all queries (80 each) are never held at once. Chunks run on every core,
+    with one BLAS thread each (their products are small; two BLAS threads on one product
+    gained little).
     """
     n_candidates = n_candidates or max(20, 4 * k)
     if queries is None:
@@ -331,9 +341,14 @@ def search_approximate(
     else:
         reduced = index.reduce(queries)
         cells = index.assign(reduced)
-    chunks = _iterate_candidates(index, reduced, cells, plans, query_plans, n_candidates)
-    edges = [rescore_candidates(index.vectors, queries, rows, columns, k) for rows, columns in chunks]
-    return _sort_by_query(pd.concat(edges, ignore_index=True)) if edges else _edges(*(np.empty(0, np.int64),) * 2, np.empty(0), k)
+
+    def search(part: np.ndarray) -> pd.DataFrame:
+        rows, columns = _candidates_of_chunk(index, reduced[part], cells[part], plans, query_plans[part], n_candidates)
+        return rescore_candidates(index.vectors, queries, part[rows], columns, k, parallel=False)
+
+    with threadpool_limits(1, user_api="blas"):
+        edges = map_threads(search, _split_queries(cells))
+    return _sort_by_query(pd.concat(edges, ignore_index=True)) if edges else rescore_candidates(index.vectors, queries, *_NO_PAIRS, k)
 
 
 def _sort_by_query(edges: pd.DataFrame) -> pd.DataFrame:
@@ -343,8 +358,8 @@ def _sort_by_query(edges: pd.DataFrame) -> pd.DataFrame:
 
 
 def rescore_candidates(
-    vectors: sparse.csr_matrix, queries: sparse.csr_matrix | None, rows: np.ndarray, columns: np.ndarray, k: int
-) -> pd.DataFrame:
+    vectors: sparse.csr_matrix, queries: sparse.csr_matrix | None, rows: np.ndarray, columns: np.ndarray, k: int, parallel: bool = True
+) -> pd.DataFrame:  # fmt: skip
     """Each query's k best candidates (query row, indexed row) by exact cosine, as edges in query order.
 
     ``queries`` None means the queries are the indexed rows themselves. Public so that other
@@ -353,6 +368,7 @@ def rescore_candidates(
     those queries with the union of their candidates: queries of one cell share most of
     their candidates (about 400 distinct rows for 100 queries of 80 candidates each), so
     this is 2-3x quicker than multiplying each pair's rows, and never holds more than a block.
+    ``parallel`` spreads the blocks over threads (off when the caller already runs in one).
     """
     query_vectors = vectors if queries is None else queries.astype(np.float32)
     rows, columns = _group_by_query(np.asarray(rows, np.int64), np.asarray(columns, np.int64))
@@ -368,7 +384,7 @@ def rescore_candidates(
         owner, found, top = _rank_block(candidates, np.where(scores > 0, scores, -np.inf), np.diff(block), k)
         return query_rows[owner], found, top
 
-    parts = map_threads(rescore, blocks)
+    parts = map_threads(rescore, blocks) if parallel else [rescore(block) for block in blocks]
     edges = pd.DataFrame({name: np.concatenate([part[i] for part in parts]) if parts else np.empty(0, dtype)
                           for i, (name, dtype) in enumerate(zip(_COLUMNS, (np.int64, np.int64, np.float32), strict=True))})  # fmt: skip
     return _sort_by_query(edges)
