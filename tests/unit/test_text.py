@@ -58,3 +58,21 @@ def test_tokenizing_over_two_processes_gives_the_same_tokens_in_the_same_order(t
     assert started == [(2,)]  # the pool really ran
     assert parallel_tokens == serial
     assert [tokenize(t) for t in texts] == serial
+
+
+def test_cutting_clause_by_clause_gives_the_words_of_cutting_the_whole_text() -> None:
+    # segment() cuts each clause once and remembers it; that must not change a single word on
+    # any line of the seed and reference plans (tables, prose, full-width digits, brackets).
+    from tests.helpers.datadir import REPO_RAW
+    from zwgk.analyses.tokens import _WORD_CHARS, _tokenizer
+
+    lexicon = load_lexicon()
+    whole = _tokenizer(lexicon)
+    lines = [line for path in sorted(REPO_RAW.glob("*.txt")) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(lines) > 1000
+    for line in lines:
+        text = line
+        for phrase, bare in lexicon.rewrites:
+            text = text.replace(phrase, bare)
+        expected = [word for word in whole.cut(text, HMM=lexicon.hmm) if _WORD_CHARS.search(word)]
+        assert segment(line) == expected, line
