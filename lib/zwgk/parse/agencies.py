@@ -9,12 +9,14 @@ collectives, let role markers (牵头 / 负责 / 配合 …) close clauses, expa
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from zwgk.schema import CLAUSE_END_CHARS
 from zwgk.settings import AgencySettings
 
 OTHER_KIND = ("other", "其他", "Other")
+AGENCY_CELL_CACHE = 100_000  # distinct agency cells each process remembers (`parse_agency_cell`)
 _OPEN = "（([【"
 _CLOSE = "）)]】"
 
@@ -90,7 +92,16 @@ def _is_bare(name: str, cfg: AgencySettings) -> bool:
 
 
 def parse_agency_cell(text: str, default_role: str, cfg: AgencySettings) -> list[AgencyMention]:
-    """Split one agency cell into mentions; roles from markers, else ``default_role``."""
+    """Split one agency cell into mentions; roles from markers, else ``default_role``.
+
+    A plan repeats its agency cells row after row, and plans of one province repeat each
+    other's, so each distinct cell is parsed once per process (mentions are immutable).
+    """
+    return list(_parse_agency_cell(text, default_role, cfg))
+
+
+@functools.lru_cache(maxsize=AGENCY_CELL_CACHE)
+def _parse_agency_cell(text: str, default_role: str, cfg: AgencySettings) -> tuple[AgencyMention, ...]:
     mentions: list[AgencyMention] = []
     prefix = ""
     for raw, bare, role in _assign_roles(split_agency_text(text, cfg), default_role, cfg):
@@ -104,7 +115,7 @@ def parse_agency_cell(text: str, default_role: str, cfg: AgencySettings) -> list
             prefix = name[0]
         is_collective = bool(cfg.collective.search(name))
         mentions.append(AgencyMention(raw, name, role, *classify_agency_kind(name, cfg), is_collective, expanded))
-    return mentions
+    return tuple(mentions)
 
 
 def looks_like_agency_list(text: str, cfg: AgencySettings) -> bool:
