@@ -10,6 +10,7 @@ collectives, let role markers (牵头 / 负责 / 配合 …) close clauses, expa
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from zwgk.schema import CLAUSE_END_CHARS
@@ -97,10 +98,16 @@ def parse_agency_cell(text: str, default_role: str, cfg: AgencySettings) -> list
     A plan repeats its agency cells row after row, and plans of one province repeat each
     other's, so each distinct cell is parsed once per process (mentions are immutable).
     """
-    return list(_parse_agency_cell(text, default_role, cfg))
+    held = _CELL_PARSERS.get(id(cfg))
+    if held is None or held[0] is not cfg:  # keyed by identity: hashing the settings on every cell cost as much as parsing it
+        parse = functools.lru_cache(maxsize=AGENCY_CELL_CACHE)(functools.partial(_parse_agency_cell, cfg=cfg))
+        held = _CELL_PARSERS[id(cfg)] = (cfg, parse)
+    return list(held[1](text, default_role))
 
 
-@functools.lru_cache(maxsize=AGENCY_CELL_CACHE)
+_CELL_PARSERS: dict[int, tuple[AgencySettings, Callable[[str, str], tuple[AgencyMention, ...]]]] = {}
+
+
 def _parse_agency_cell(text: str, default_role: str, cfg: AgencySettings) -> tuple[AgencyMention, ...]:
     mentions: list[AgencyMention] = []
     prefix = ""
