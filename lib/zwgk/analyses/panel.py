@@ -42,15 +42,22 @@ def build_theme_panel(
     chars = frame.pivot_table(index="plan_id", columns="theme_id", values="chars", aggfunc="sum", fill_value=0)
     counts = counts.reindex(index=plans["plan_id"], columns=themes, fill_value=0)
     chars = chars.reindex(index=plans["plan_id"], columns=themes, fill_value=0)
-    rows = []
-    for plan_id in counts.index:
-        plan_counts = counts.loc[plan_id].to_numpy(dtype=float)
-        low, high = _bootstrap_interval(plan_counts, plan_id, seed, n_boot, level)
-        total, total_chars = plan_counts.sum(), chars.loc[plan_id].sum()
-        for i, theme_id in enumerate(themes):
-            rows.append((plan_id, theme_id, int(plan_counts[i]), plan_counts[i] / total if total else np.nan, low[i], high[i],
-                         chars.loc[plan_id, theme_id] / total_chars if total_chars else np.nan))  # fmt: skip
-    panel = pd.DataFrame(rows, columns=["plan_id", "theme_id", "n_measures", "share_measures", "share_low", "share_high", "share_chars"])
+    count_values, char_values = counts.to_numpy(dtype=float), chars.to_numpy(dtype=float)
+    intervals = [_bootstrap_interval(row, plan_id, seed, n_boot, level) for plan_id, row in zip(counts.index, count_values, strict=True)]
+    with np.errstate(invalid="ignore", divide="ignore"):  # a plan with no measure has no shares (NaN)
+        shares = count_values / count_values.sum(axis=1, keepdims=True)
+        char_shares = char_values / char_values.sum(axis=1, keepdims=True)
+    panel = pd.DataFrame(
+        {
+            "plan_id": np.repeat(counts.index.to_numpy(object), len(themes)),
+            "theme_id": np.tile(np.array(themes, dtype=object), len(counts)),
+            "n_measures": count_values.ravel().astype(int),
+            "share_measures": shares.ravel(),
+            "share_low": np.concatenate([low for low, _ in intervals]) if intervals else np.empty(0),
+            "share_high": np.concatenate([high for _, high in intervals]) if intervals else np.empty(0),
+            "share_chars": char_shares.ravel(),
+        }
+    )
     panel = panel.merge(plans[PLAN_COLUMNS], on="plan_id").join(names, on="theme_id")
     return panel[
         [*PLAN_COLUMNS, "theme_id", "theme_zh", "theme_en", "n_measures", "share_measures", "share_low", "share_high", "share_chars"]
