@@ -173,3 +173,23 @@ def test_the_map_places_a_fixed_sample_of_a_large_dataset(index: SimilarityIndex
     kept = set(project_measures(fewer, max_points=120)["measure_id"])
     others = set(sample["measure_id"]) - {m for m in sample["measure_id"] if m.startswith("shandong-taian-2017")}
     assert others <= kept  # removing a plan keeps the rest of the sample
+
+
+def test_fitting_on_distinct_texts_gives_the_vectors_of_fitting_on_every_row(measures: pd.DataFrame) -> None:
+    # The index analyses each distinct text once; copies must still count in the document
+    # frequencies, and the fitted vectorizer must transform new texts as a plain fit would.
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from zwgk.analyses.similar.index import fit_transform_distinct
+
+    texts = pd.concat([measures["text"], measures["text"].iloc[::3]], ignore_index=True)  # a third copied once more
+    codes, distinct = pd.factorize(texts)
+    fitted = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
+    plain = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
+    expected = plain.fit_transform(texts.tolist())
+    got = fit_transform_distinct(fitted, list(distinct), codes)
+    assert got.shape == expected.shape and abs(got - expected).max() < 1e-12
+    new = ["推进重大决策预公开，听取公众意见。", "前所未见的字句"]
+    assert abs(fitted.transform(new) - plain.transform(new)).max() < 1e-12
+    assert np.array_equal(fitted.get_feature_names_out(), plain.get_feature_names_out())

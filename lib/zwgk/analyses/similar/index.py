@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from zwgk.analyses.similar.neighbours import EXACT_MAX_ROWS, CellIndex, build_cell_index, search_approximate, search_exact
@@ -67,11 +67,34 @@ def build_similarity_index(measures: pd.DataFrame, cache_dir: Path | None = None
     """Fit the vectorizers on ``measures`` (needs measure_id, plan_id, text)."""
     ordered = measures.sort_values("measure_id", ignore_index=True)
     tokens = tokenize_measures(ordered, cache_dir).tolist()
+    codes, distinct = pd.factorize(ordered["text"])
+    first = np.unique(codes, return_index=True)[1] if len(codes) else np.empty(0, np.int64)
     word = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
     char = TfidfVectorizer(analyzer="char", ngram_range=CHAR_NGRAMS, sublinear_tf=True)
-    words = word.fit_transform(tokens) * math.sqrt(WORD_WEIGHT)
-    chars = char.fit_transform([_clean_chars(t) for t in ordered["text"]]) * math.sqrt(1 - WORD_WEIGHT)
+    words = fit_transform_distinct(word, [tokens[row] for row in first], codes) * math.sqrt(WORD_WEIGHT)
+    chars = fit_transform_distinct(char, [_clean_chars(text) for text in distinct], codes) * math.sqrt(1 - WORD_WEIGHT)
     return SimilarityIndex(ordered, tokens, normalize(sparse.hstack([words, chars]).tocsr()), word, char)
+
+
+def fit_transform_distinct(vectorizer: TfidfVectorizer, documents: list, codes: np.ndarray) -> sparse.csr_matrix:
+    """``vectorizer.fit_transform`` of every row, analysing each distinct document once (row i is ``documents[codes[i]]``).
+
+    Plans copy sentences from the plan above and from each other: at 1,000 synthetic plans
+    31% of measures are distinct, and analysing every copy again was most of the index's
+    time. The vocabulary (sorted, with no frequency cut-offs) and the document frequencies
+    (counted over every row) are those of fitting on every row, so are the vectors, and the
+    fitted vectorizer transforms new texts as it would have.
+    """
+    params = vectorizer.get_params()
+    if len(codes) == 0 or params["min_df"] != 1 or params["max_df"] != 1.0 or params["max_features"] is not None:
+        return vectorizer.fit_transform([documents[code] for code in codes])  # cut-offs count copies: fit on every row
+    counter = CountVectorizer(**{name: value for name, value in params.items() if name in CountVectorizer().get_params()})
+    counts = counter.fit_transform(documents)[codes]
+    transformer = TfidfTransformer(norm=vectorizer.norm, use_idf=vectorizer.use_idf, smooth_idf=vectorizer.smooth_idf,
+                                   sublinear_tf=vectorizer.sublinear_tf).fit(counts)  # fmt: skip
+    vectorizer.set_params(vocabulary=counter.vocabulary_)
+    vectorizer.idf_ = transformer.idf_
+    return transformer.transform(counts)
 
 
 def _plan_codes(plans: np.ndarray, query_plans: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
