@@ -14,6 +14,13 @@ space is left as it is. On a small collection a new plan brings many unseen word
 frozen vocabulary would weigh at nothing (a made-up plan added to the seeds: 85% known, and
 its measures got spurious links to seed measures through the words they did share), so the
 space is refitted on all current measures, as it is when the cache is missing.
+
+Above ``EXACT_MAX_ROWS`` measures the new measures' neighbours are searched through the
+inverted file of `zwgk.analyses.similar.neighbours` (as the full clustering does), whose
+SVD basis and k-means cells are kept beside the vectors (``<key>.cells.npz``): an update
+reduces the new rows and adds them to their nearest cells instead of fitting the basis and
+the cells again (which costs as much as the search of a full clustering). The cells are
+those of the stored space only: an entry saved without them drops any older cells file.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from scipy import sparse
 
 from zwgk.analyses.similar import index as index_module
 from zwgk.analyses.similar.index import SimilarityIndex
+from zwgk.analyses.similar.neighbours import CellIndex
 from zwgk.analyses.tokens import load_lexicon
 
 FOLDER = "cluster-vectors"
@@ -47,6 +55,54 @@ def _paths(cache_dir: Path, key: str) -> tuple[Path, Path]:
     return folder / f"{key}.npz", folder / f"{key}.pkl"
 
 
+def _cells_path(cache_dir: Path, key: str) -> Path:
+    return Path(cache_dir) / FOLDER / f"{key}.cells.npz"
+
+
+def save_cells(cells: CellIndex, path: Path) -> None:
+    """Write a CellIndex's basis, reduced rows, centroids, cells and nearby cells (not its vectors: they are the stored matrix)."""
+    tmp = path.with_suffix(".tmp.npz")
+    counts = np.array([len(rows) for rows in cells.members], np.int64)
+    rows = np.concatenate(cells.members) if cells.members else np.empty(0, np.int64)
+    np.savez(tmp, components=cells.components, reduced=cells.reduced, centroids=cells.centroids, member_rows=rows,
+             member_counts=counts, nearby=cells.nearby)  # fmt: skip
+    tmp.replace(path)
+
+
+def load_cells(path: Path, vectors: sparse.csr_matrix) -> CellIndex | None:
+    """The CellIndex written by `save_cells` over ``vectors`` (its rows), or None when missing, damaged or of other rows."""
+    try:
+        with np.load(path) as stored:
+            arrays = {name: stored[name] for name in stored.files}
+        members = np.split(arrays["member_rows"], np.cumsum(arrays["member_counts"])[:-1])
+        cells = CellIndex(vectors, arrays["components"], arrays["reduced"], arrays["centroids"], members, arrays["nearby"])
+    except (OSError, ValueError, KeyError, EOFError):
+        return None
+    return cells if len(cells.reduced) == vectors.shape[0] == len(arrays["member_rows"]) else None
+
+
+def regroup_cells(cells: CellIndex, vectors: sparse.csr_matrix, reduced: np.ndarray, cell_of_rows: np.ndarray) -> CellIndex:
+    """The cells of ``cells`` over new rows: ``reduced`` and the cell of each row (``vectors``' rows); members ascending."""
+    order = np.argsort(cell_of_rows, kind="stable")
+    members = np.split(order, np.cumsum(np.bincount(cell_of_rows, minlength=len(cells.centroids)))[:-1])
+    return CellIndex(vectors, cells.components, reduced, cells.centroids, members, cells.nearby)
+
+
+def add_to_cells(cells: CellIndex, vectors: sparse.csr_matrix, is_new: np.ndarray) -> CellIndex:
+    """``cells`` (over the rows of ``vectors`` where ``is_new`` is False, in order) with the new rows added to their nearest cells.
+
+    The basis and the centroids stay as fitted: the rows of one new plan barely move them, and
+    refitting is what the cells are kept to avoid (a full clustering fits them again).
+    """
+    kept, new = np.flatnonzero(~is_new), np.flatnonzero(is_new)
+    fresh = cells.reduce(vectors[new])
+    reduced = np.empty((len(is_new), cells.reduced.shape[1]), np.float32)
+    reduced[kept], reduced[new] = cells.reduced, fresh
+    cell_of_rows = np.empty(len(is_new), np.int64)
+    cell_of_rows[kept], cell_of_rows[new] = cells.cell_of_rows(), cells.assign(fresh)
+    return regroup_cells(cells, vectors, reduced, cell_of_rows)
+
+
 def save_vectors(index: SimilarityIndex, keys: pd.Series, cache_dir: Path) -> None:
     """Keep the index's vectors (rows in the order of ``keys``) and vectorizers as the only entry of the cache."""
     key = hash_keys(keys)
@@ -58,6 +114,11 @@ def save_vectors(index: SimilarityIndex, keys: pd.Series, cache_dir: Path) -> No
         pickle.dump((index.word_vectorizer, index.char_vectorizer), handle, protocol=pickle.HIGHEST_PROTOCOL)
     model_path.with_suffix(".tmp").replace(model_path)
     tmp.replace(matrix_path)
+    cells_path = _cells_path(cache_dir, key)
+    if index._cells is not None and index._cells.reduced.shape[0] == index.matrix.shape[0]:
+        save_cells(index._cells, cells_path)
+    else:
+        cells_path.unlink(missing_ok=True)
     for stale in matrix_path.parent.iterdir():
         if stale.stem.split(".")[0] != key:
             stale.unlink(missing_ok=True)
@@ -68,7 +129,8 @@ def load_vectors(keys: pd.Series, cache_dir: Path, measures: pd.DataFrame | None
 
     None when the entry is missing, damaged or of other measures.
     """
-    matrix_path, model_path = _paths(cache_dir, hash_keys(keys))
+    key = hash_keys(keys)
+    matrix_path, model_path = _paths(cache_dir, key)
     if not (matrix_path.is_file() and model_path.is_file()):
         return None
     try:
@@ -79,7 +141,9 @@ def load_vectors(keys: pd.Series, cache_dir: Path, measures: pd.DataFrame | None
         return None
     if matrix.shape[0] != len(keys):
         return None
-    return SimilarityIndex(pd.DataFrame() if measures is None else measures, [], matrix, word, char)
+    cells_path = _cells_path(cache_dir, key)
+    cells = load_cells(cells_path, matrix) if cells_path.is_file() else None
+    return SimilarityIndex(pd.DataFrame() if measures is None else measures, [], matrix, word, char, cells)
 
 
 def narrow_vectors(keys: pd.Series, keep: np.ndarray, cache_dir: Path) -> None:
@@ -87,6 +151,9 @@ def narrow_vectors(keys: pd.Series, keep: np.ndarray, cache_dir: Path) -> None:
     index = load_vectors(keys, cache_dir)
     if index is not None:
         index.matrix = index.matrix[keep]
+        if index._cells is not None:
+            cells = index._cells
+            index._cells = regroup_cells(cells, index.matrix, cells.reduced[keep], cells.cell_of_rows()[keep])
         save_vectors(index, keys[keep].reset_index(drop=True), cache_dir)
 
 
