@@ -233,7 +233,7 @@ def test_a_large_update_vectorizes_and_searches_only_the_new_rows(tmp_path: Path
     data_dir = _seed_copy(tmp_path / "data")
     recluster(data_dir)
     cache = data_dir / "cache" / stored_vectors.FOLDER
-    assert len(list(cache.glob("*.cells.npz"))) == 1
+    assert len(list(cache.glob("*.reduced.npy"))) == 1
     fits, vectorized = [], []
     real_fit, real_transform = index_module.build_cell_index, index_module.SimilarityIndex.transform
     monkeypatch.setattr(index_module, "build_cell_index", lambda matrix: fits.append(matrix.shape[0]) or real_fit(matrix))
@@ -255,9 +255,9 @@ def test_a_large_update_vectorizes_and_searches_only_the_new_rows(tmp_path: Path
     original = before.join(measures.set_index("measure_id")["text"]).drop_duplicates("text").set_index("text")["cluster_id"]
     copies = copies[copies["text"].isin(original.index)]
     assert len(copies) >= 10 and (copies["cluster_id"].to_numpy() == original[copies["text"]].to_numpy()).mean() >= 0.9
-    (cells_file,) = cache.glob("*.cells.npz")
-    assert len(np.load(cells_file)["reduced"]) == len(measures)
+    (cells_file,) = cache.glob("*.reduced.npy")
+    assert len(np.load(cells_file)) == len(measures)
     _remove_plan(data_dir, "ceshi-2020.txt")
     update_clusters(data_dir)
-    (cells_file,) = cache.glob("*.cells.npz")
-    assert len(np.load(cells_file)["reduced"]) == 407 and fits == []
+    (cells_file,) = cache.glob("*.reduced.npy")
+    assert len(np.load(cells_file)) == 407 and fits == []
