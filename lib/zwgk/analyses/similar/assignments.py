@@ -192,12 +192,26 @@ def _find_fresh_edges(index: SimilarityIndex, is_new: np.ndarray, k: int, method
 
 
 def _place_rows(kept_matrix: sparse.csr_matrix, fresh_matrix: sparse.csr_matrix, is_new: np.ndarray) -> sparse.csr_matrix:
-    """Stack kept and new rows back into measure_id order (kept rows and new rows are each in that order already)."""
-    stacked = sparse.vstack([kept_matrix, fresh_matrix]).tocsr()
-    order = np.empty(len(is_new), np.int64)
-    order[np.flatnonzero(~is_new)] = np.arange(int((~is_new).sum()))
-    order[np.flatnonzero(is_new)] = np.arange(int((~is_new).sum()), len(is_new))
-    return stacked[order]
+    """Interleave kept and new rows back into measure_id order (kept rows and new rows are each in that order already).
+
+    The rows go by runs (a new plan's measures are one run): one copy of the kept vectors, where
+    stacking then reordering them made two.
+    """
+    n = len(is_new)
+    bounds = np.concatenate([[0], np.flatnonzero(np.diff(is_new.astype(np.int8))) + 1, [n]])
+    cursors = {False: 0, True: 0}
+    data, indices, lengths = [], [], []
+    for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        new = bool(is_new[start])
+        source, first = (fresh_matrix if new else kept_matrix), cursors[new]
+        span = slice(source.indptr[first], source.indptr[first + end - start])
+        data.append(source.data[span])
+        indices.append(source.indices[span])
+        lengths.append(np.diff(source.indptr[first : first + end - start + 1]))
+        cursors[new] = first + end - start
+    indptr = np.concatenate([[0], np.cumsum(np.concatenate(lengths))]) if lengths else np.zeros(1, np.int64)
+    shape = (n, kept_matrix.shape[1])
+    return sparse.csr_matrix((np.concatenate(data), np.concatenate(indices), indptr), shape=shape) if lengths else sparse.csr_matrix(shape)
 
 
 def _name_added(added: pd.DataFrame, labels: np.ndarray, is_new: np.ndarray, kept: pd.DataFrame) -> pd.Series:
@@ -348,7 +362,7 @@ def _summarise(before: pd.DataFrame | None, after: pd.DataFrame, full: bool) -> 
     fresh = after[~is_kept]
     old_clusters = pd.Index(before["cluster_id"].unique() if before is not None else [])
     moved = 0
-    if before is not None:
+    if before is not None and full:  # an update copies every kept measure's cluster id: none moves
         both = before.merge(after, on=["measure_id", "text_sha1"], suffixes=("_before", ""))
         moved = int((both["cluster_id_before"] != both["cluster_id"]).sum())
     joined = old_clusters.get_indexer(fresh["cluster_id"].to_numpy()) >= 0
