@@ -162,6 +162,13 @@ def _holds(keys: pd.Series, others: pd.Series) -> pd.Series:
     return pd.Series(pd.Index(others).get_indexer(keys.to_numpy()) >= 0, index=keys.index)
 
 
+def _sort_by_measure(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` in measure_id order, with a fresh index (tables are read in that order: checking it is cheaper than sorting)."""
+    if frame["measure_id"].is_monotonic_increasing:
+        return frame.reset_index(drop=True)
+    return frame.sort_values("measure_id", ignore_index=True)
+
+
 def _cache_dir(data_dir: Path | None) -> Path:
     return resolve_data_dir(data_dir) / "cache"
 
@@ -237,8 +244,8 @@ def assign_new_measures(
     assignments) keep their stored text hash instead of being hashed again. Reads and writes
     nothing but the caches (tokens, stored vectors). Returns the ASSIGNMENT_COLUMNS in measure_id order.
     """
-    current = measures[["measure_id", "plan_id", "text"]].sort_values("measure_id", ignore_index=True)
-    stored = stored.sort_values("measure_id", ignore_index=True)
+    current = _sort_by_measure(measures[["measure_id", "plan_id", "text"]])
+    stored = _sort_by_measure(stored)
     current["text_sha1"] = _text_hashes(current, stored, pd.Index([]) if unchanged_plans is None else unchanged_plans)
     stored_keys, current_keys = _keys(stored), _keys(current)
     is_kept = _holds(stored_keys, current_keys).to_numpy()
@@ -258,10 +265,11 @@ def assign_new_measures(
     edges = _find_fresh_edges(index, is_new, parameters.k, parameters.method)
     labels = link_average(len(current), edges, parameters.threshold, start, ~is_new, plans)
     labels = link_clusters(index.matrix, labels, CLUSTER_THRESHOLD, parameters.k, ~is_new, plans)
-    added = current.loc[is_new, ["measure_id", "plan_id", "text_sha1"]].assign(group=labels[is_new])
-    added = added.assign(cluster_id=_name_added(added, labels, is_new, kept), assigned=INCREMENTAL)
-    out = pd.concat([kept, added[list(ASSIGNMENT_COLUMNS)]], ignore_index=True)
-    out = out.loc[:, list(ASSIGNMENT_COLUMNS)].sort_values("measure_id", ignore_index=True)
+    added = current.loc[is_new, ["measure_id"]].assign(group=labels[is_new])
+    existing_cluster[is_new] = _name_added(added, labels, is_new, kept).to_numpy(object)
+    assigned = np.full(len(current), INCREMENTAL, dtype=object)
+    assigned[~is_new] = kept["assigned"].to_numpy(object)
+    out = current[["measure_id", "plan_id"]].assign(cluster_id=existing_cluster, assigned=assigned, text_sha1=current["text_sha1"])
     save_vectors(index, current_keys, cache)  # the rows of ``out``: every current measure, in measure_id order
     return out
 
@@ -400,9 +408,10 @@ def update_clusters(data_dir: Path | None = None) -> ClusterUpdate:
     measures, plan_keys = _load_current(data_dir)
     unchanged = _find_unchanged_plans(data_dir, plan_keys)
     after = assign_new_measures(before, measures, parameters, _cache_dir(data_dir), unchanged)
-    if len(unchanged) < len(plan_keys) or not after.equals(before.sort_values("measure_id", ignore_index=True)):
+    summary = _summarise(before, after, full=False)
+    if len(unchanged) < len(plan_keys) or summary.n_added or summary.n_removed:  # else ``after`` is ``before``
         _write_assignments(after, parameters, data_dir, plan_keys)
-    return _summarise(before, after, full=False)
+    return summary
 
 
 def read_current_clusters(
