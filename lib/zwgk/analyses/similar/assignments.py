@@ -244,6 +244,13 @@ def assign_new_measures(
     assignments) keep their stored text hash instead of being hashed again. Reads and writes
     nothing but the caches (tokens, stored vectors). Returns the ASSIGNMENT_COLUMNS in measure_id order.
     """
+    return _assign(stored, measures, parameters, cache_dir, unchanged_plans)[0]
+
+
+def _assign(
+    stored: pd.DataFrame, measures: pd.DataFrame, parameters: ClusterParameters, cache_dir: Path | None, unchanged_plans: pd.Index | None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """`assign_new_measures`, and which of its rows are new (for the summary, which would otherwise match every key again)."""
     current = _sort_by_measure(measures[["measure_id", "plan_id", "text"]])
     stored = _sort_by_measure(stored)
     current["text_sha1"] = _text_hashes(current, stored, pd.Index([]) if unchanged_plans is None else unchanged_plans)
@@ -255,7 +262,7 @@ def assign_new_measures(
     if not is_new.any():
         if len(kept) < len(stored):
             narrow_vectors(stored_keys, is_kept, cache)
-        return kept.loc[:, list(ASSIGNMENT_COLUMNS)]
+        return kept.loc[:, list(ASSIGNMENT_COLUMNS)], is_new
     index = _vectorize(current, is_new, kept_keys, cache)
     existing_cluster = np.empty(len(current), dtype=object)
     existing_cluster[~is_new] = kept["cluster_id"].to_numpy(object)  # both in measure_id order, one kept row per old row
@@ -271,7 +278,7 @@ def assign_new_measures(
     assigned[~is_new] = kept["assigned"].to_numpy(object)
     out = current[["measure_id", "plan_id"]].assign(cluster_id=existing_cluster, assigned=assigned, text_sha1=current["text_sha1"])
     save_vectors(index, current_keys, cache)  # the rows of ``out``: every current measure, in measure_id order
-    return out
+    return out, is_new
 
 
 def _vectorize(current: pd.DataFrame, is_new: np.ndarray, kept_keys: pd.Series, cache: Path) -> SimilarityIndex:
@@ -363,10 +370,16 @@ def _load_current(data_dir: Path | None) -> tuple[pd.DataFrame, pd.Series]:
     return read_partitions(get_processed_dir(data_dir) / "measures", columns=columns).to_pandas(), plan_keys
 
 
-def _summarise(before: pd.DataFrame | None, after: pd.DataFrame, full: bool) -> ClusterUpdate:
-    old = _keys(before) if before is not None else pd.Series([], dtype=object)
-    new = _keys(after)
-    is_kept = _holds(new, old).to_numpy()
+def _summarise(before: pd.DataFrame | None, after: pd.DataFrame, full: bool, is_new: np.ndarray | None = None) -> ClusterUpdate:
+    """Counts for the user; ``is_new`` (which rows of ``after`` are new) spares matching every key again after an update."""
+    if is_new is not None and before is not None:
+        is_kept = ~is_new
+        n_removed = len(before) - int(is_kept.sum())  # every kept row is one stored row
+    else:
+        old = _keys(before) if before is not None else pd.Series([], dtype=object)
+        new = _keys(after)
+        is_kept = _holds(new, old).to_numpy()
+        n_removed = int((~_holds(old, new)).sum())
     fresh = after[~is_kept]
     old_clusters = pd.Index(before["cluster_id"].unique() if before is not None else [])
     moved = 0
@@ -376,7 +389,7 @@ def _summarise(before: pd.DataFrame | None, after: pd.DataFrame, full: bool) -> 
     joined = old_clusters.get_indexer(fresh["cluster_id"].to_numpy()) >= 0
     return ClusterUpdate(
         n_measures=len(after), n_clusters=after["cluster_id"].nunique(), n_kept=int(is_kept.sum()), n_added=int((~is_kept).sum()),
-        n_removed=int((~_holds(old, new)).sum()), n_joined=int(joined.sum()),
+        n_removed=n_removed, n_joined=int(joined.sum()),
         n_new_clusters=fresh.loc[~joined, "cluster_id"].nunique(), full=full, n_moved=moved,
     )  # fmt: skip
 
@@ -407,8 +420,8 @@ def update_clusters(data_dir: Path | None = None) -> ClusterUpdate:
     before, parameters = stored
     measures, plan_keys = _load_current(data_dir)
     unchanged = _find_unchanged_plans(data_dir, plan_keys)
-    after = assign_new_measures(before, measures, parameters, _cache_dir(data_dir), unchanged)
-    summary = _summarise(before, after, full=False)
+    after, is_new = _assign(before, measures, parameters, _cache_dir(data_dir), unchanged)
+    summary = _summarise(before, after, full=False, is_new=is_new)
     if len(unchanged) < len(plan_keys) or summary.n_added or summary.n_removed:  # else ``after`` is ``before``
         _write_assignments(after, parameters, data_dir, plan_keys)
     return summary
