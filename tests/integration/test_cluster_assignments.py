@@ -233,7 +233,9 @@ def test_a_large_update_vectorizes_and_searches_only_the_new_rows(tmp_path: Path
     data_dir = _seed_copy(tmp_path / "data")
     recluster(data_dir)
     cache = data_dir / "cache" / stored_vectors.FOLDER
-    assert len(list(cache.glob("*.reduced.npy"))) == 1
+    assert len(list(cache.glob("*.cells.npz"))) == len(list(cache.glob("*.rows.f32"))) == 1
+    rows_file = next(cache.glob("*.rows.f32"))
+    assert rows_file.stat().st_size == 407 * 4 * np.load(next(cache.glob("*.cells.npz")))["components"].shape[0]
     fits, vectorized = [], []
     real_fit, real_transform = index_module.build_cell_index, index_module.SimilarityIndex.transform
     monkeypatch.setattr(index_module, "build_cell_index", lambda matrix: fits.append(matrix.shape[0]) or real_fit(matrix))
@@ -255,9 +257,10 @@ def test_a_large_update_vectorizes_and_searches_only_the_new_rows(tmp_path: Path
     original = before.join(measures.set_index("measure_id")["text"]).drop_duplicates("text").set_index("text")["cluster_id"]
     copies = copies[copies["text"].isin(original.index)]
     assert len(copies) >= 10 and (copies["cluster_id"].to_numpy() == original[copies["text"]].to_numpy()).mean() >= 0.9
-    (cells_file,) = cache.glob("*.reduced.npy")
-    assert len(np.load(cells_file)) == len(measures)
+    (cells_file,) = cache.glob("*.cells.npz")
+    assert len(np.load(cells_file)["position"]) == len(measures)
+    assert rows_file.stat().st_size == len(measures) * 4 * np.load(cells_file)["components"].shape[0]  # the new rows appended
     _remove_plan(data_dir, "ceshi-2020.txt")
     update_clusters(data_dir)
-    (cells_file,) = cache.glob("*.reduced.npy")
-    assert len(np.load(cells_file)) == 407 and fits == []
+    (cells_file,) = cache.glob("*.cells.npz")
+    assert len(np.load(cells_file)["position"]) == 407 and fits == [] and list(cache.glob("*.rows.f32")) == [rows_file]

@@ -7,7 +7,9 @@ members) change. So the dataset keeps its assignments in ``data/clusters/`` (bes
 
 - ``assignments.parquet``: measure_id, plan_id, cluster_id, assigned (full | incremental)
   and text_sha1 (a measure whose text changed under the same id counts as removed and added);
-- ``parameters.json``: rule, threshold, k and method of the clustering.
+- ``parameters.json``: rule, threshold, k and method of the clustering;
+- ``plan_keys.parquet``: a key per plan of the dataset they were made from (`make_plan_keys`),
+  so an update hashes only the texts of plans whose key changed.
 
 `update_clusters` brings them up to date. Measures of removed plans are dropped; a cluster
 that loses members keeps its id (ids are names fixed at creation: the hash of the founding
@@ -21,10 +23,12 @@ so adding a plan changes no existing assignment. `recluster` recomputes everythi
 `cluster_index` on the current dataset. Assignments persisted by another rule (``rule`` in
 ``parameters.json``) are redone from scratch.
 
-The vectorizer is refitted on all current measures at each update rather than persisted: old
-assignments do not depend on it, new plans' words get weights (a frozen vocabulary would
-ignore them), and the links of new measures are exactly those a full clustering of the
-current dataset would use. Results are deterministic and independent of the order of the
+The vector space is kept between updates (`zwgk.analyses.similar.stored_vectors`): new
+measures are vectorized in it when it knows their words, else it is refitted on all current
+measures; old assignments do not depend on it. The new measures' neighbours are searched as
+the full clustering searches (exactly up to ``EXACT_MAX_ROWS`` measures, else through the
+stored space's cells with exact re-scoring), so the links of new measures are those a full
+clustering would use. Results are deterministic and independent of the order of the
 measures; they depend on the order plans were added in (adding A then B may differ from
 adding both at once), which is the price of stability.
 """
