@@ -163,7 +163,7 @@ def test_an_update_reuses_the_stored_vectors_when_they_know_the_new_words(tmp_pa
     data_dir = _seed_copy(tmp_path / "data")
     recluster(data_dir)
     cache = data_dir / "cache" / stored_vectors.FOLDER
-    assert sorted(path.suffix for path in cache.iterdir()) == [".npz", ".pkl"]
+    assert sorted(path.suffix for path in cache.iterdir()) == [".npy", ".npy", ".npz", ".pkl"]  # values and indices apart
     fits: list[int] = []
     real_build = assignments.build_similarity_index
     monkeypatch.setattr(assignments, "build_similarity_index", lambda m, c=None: fits.append(len(m)) or real_build(m, c))

@@ -1,6 +1,8 @@
-"""Placing the new measures' vectors among the kept ones, as an update does before searching."""
+"""Stored vectors: placing the new measures' rows among the kept ones, and reading an entry back."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,3 +22,14 @@ def test_kept_and_new_rows_are_interleaved_in_measure_order(seed: int) -> None:
     placed = _place_rows(kept, fresh, is_new)
     assert placed.shape == expected.shape and placed.dtype == np.float32
     assert np.array_equal(placed.toarray(), expected)
+
+
+def test_stored_vectors_read_back_whether_written_apart_or_as_one_npz(tmp_path: Path) -> None:
+    from zwgk.analyses.similar.stored_vectors import _load_matrix, _save_matrix
+
+    matrix = sparse.random(50, 30, density=0.2, format="csr", random_state=1, dtype=np.float32)
+    _save_matrix(matrix, tmp_path / "apart.npz")
+    sparse.save_npz(tmp_path / "older.npz", matrix, compressed=False)  # entries written before the values were kept apart
+    for name in ("apart.npz", "older.npz"):
+        read = _load_matrix(tmp_path / name)
+        assert read.shape == matrix.shape and (read != matrix).nnz == 0

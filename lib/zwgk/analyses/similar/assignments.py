@@ -65,7 +65,7 @@ from zwgk.analyses.similar.stored_vectors import (
     save_vectors,
     share_known_words,
 )
-from zwgk.analyses.tokens import tokenize_texts
+from zwgk.analyses.tokens import load_lexicon, tokenize, tokenize_texts
 from zwgk.paths import get_cache_dir, get_clusters_dir, get_processed_dir, resolve_data_dir
 from zwgk.processed.build import list_build_code
 from zwgk.processed.partitions import read_partitions
@@ -78,6 +78,9 @@ ASSIGNMENTS_FILE = "assignments.parquet"
 PARAMETERS_FILE = "parameters.json"
 PLAN_KEYS_FILE = "plan_keys.parquet"  # plan_id, plan_key (`make_plan_keys`) of the dataset the assignments were made from
 LEGACY_RULE = "mutual-top-k-components"  # the rule of parameters files that name none
+# New texts up to this many are tokenized directly: the token cache is one file of every text
+# ever tokenized, read and rewritten whole (a second at 5,000 plans), and a plan's texts are new anyway.
+UNCACHED_TEXTS = 5_000
 
 
 @dataclass(frozen=True)
@@ -293,7 +296,7 @@ def _vectorize(current: pd.DataFrame, is_new: np.ndarray, kept_keys: pd.Series, 
     stored = load_vectors(kept_keys, cache)
     if stored is not None:
         texts = current.loc[is_new, "text"].tolist()
-        tokens = tokenize_texts(texts, cache)
+        tokens = tokenize_texts(texts, cache) if len(texts) > UNCACHED_TEXTS else [tokenize(text, load_lexicon()) for text in texts]
         if share_known_words(stored, tokens) >= MIN_KNOWN_WORDS:
             matrix = _place_rows(stored.matrix, stored.transform(texts, tokens).astype(np.float32), is_new)
             cells = add_to_cells(stored._cells, matrix, is_new) if stored._cells is not None else None

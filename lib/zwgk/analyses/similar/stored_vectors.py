@@ -56,6 +56,35 @@ def _paths(cache_dir: Path, key: str) -> tuple[Path, Path]:
     return folder / f"{key}.npz", folder / f"{key}.pkl"
 
 
+def _array_paths(matrix_path: Path) -> tuple[Path, Path]:
+    """The matrix's nonzero values and column indices, kept apart from its .npz (row pointers and shape) as plain .npy files."""
+    return matrix_path.with_suffix(".data.npy"), matrix_path.with_suffix(".indices.npy")
+
+
+def _save_matrix(matrix: sparse.csr_matrix, path: Path) -> None:
+    """Write a CSR matrix as a small .npz and two .npy files (no zip checksums over the values; read back as memory maps)."""
+    data_path, indices_path = _array_paths(path)
+    np.save(data_path.with_suffix(".tmp.npy"), matrix.data.astype(np.float32, copy=False))
+    np.save(indices_path.with_suffix(".tmp.npy"), matrix.indices)
+    np.savez(path.with_suffix(".tmp.npz"), indptr=matrix.indptr, shape=np.array(matrix.shape, np.int64))
+    data_path.with_suffix(".tmp.npy").replace(data_path)
+    indices_path.with_suffix(".tmp.npy").replace(indices_path)
+    path.with_suffix(".tmp.npz").replace(path)
+
+
+def _load_matrix(path: Path) -> sparse.csr_matrix:
+    """The matrix `_save_matrix` wrote, its values memory-mapped: an update copies them once, into the new order of rows."""
+    data_path, indices_path = _array_paths(path)
+    if not (data_path.is_file() and indices_path.is_file()):
+        return sparse.load_npz(path).tocsr()  # an entry written before the values were kept apart
+    with np.load(path) as stored:
+        indptr, shape = stored["indptr"], tuple(stored["shape"].tolist())
+    data, indices = np.load(data_path, mmap_mode="r"), np.load(indices_path, mmap_mode="r")
+    if len(data) != len(indices) or len(indptr) != shape[0] + 1 or indptr[-1] != len(data):
+        raise ValueError(f"{path.name}: the stored vectors do not fit together")
+    return sparse.csr_matrix((data, indices, indptr), shape=shape, copy=False)
+
+
 def _cells_path(cache_dir: Path, key: str) -> Path:
     return Path(cache_dir) / FOLDER / f"{key}.cells.npz"
 
@@ -183,12 +212,10 @@ def save_vectors(index: SimilarityIndex, keys: pd.Series, cache_dir: Path) -> No
     key = hash_keys(keys)
     matrix_path, model_path = _paths(cache_dir, key)
     matrix_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = matrix_path.with_suffix(".tmp.npz")
-    sparse.save_npz(tmp, index.matrix.astype(np.float32, copy=False), compressed=False)
     with open(model_path.with_suffix(".tmp"), "wb") as handle:
         pickle.dump((index.word_vectorizer, index.char_vectorizer), handle, protocol=pickle.HIGHEST_PROTOCOL)
     model_path.with_suffix(".tmp").replace(model_path)
-    tmp.replace(matrix_path)
+    _save_matrix(index.matrix, matrix_path)
     cells_path, rows_path = _cells_path(cache_dir, key), None
     if index._cells is not None and index._cells.reduced.shape[0] == index.matrix.shape[0]:
         rows_path = save_cells(index._cells, cells_path)
@@ -211,8 +238,8 @@ def load_vectors(keys: pd.Series, cache_dir: Path, measures: pd.DataFrame | None
     try:
         with open(model_path, "rb") as handle:
             word, char = pickle.load(handle)  # the project's own cache, written by save_vectors
-        matrix = sparse.load_npz(matrix_path).tocsr()
-    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError):
+        matrix = _load_matrix(matrix_path)
+    except (OSError, ValueError, KeyError, EOFError, pickle.UnpicklingError, AttributeError):
         return None
     if matrix.shape[0] != len(keys):
         return None
