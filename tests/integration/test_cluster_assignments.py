@@ -6,6 +6,7 @@ import csv
 import itertools
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -162,7 +163,7 @@ def test_an_update_reuses_the_stored_vectors_when_they_know_the_new_words(tmp_pa
     data_dir = _seed_copy(tmp_path / "data")
     recluster(data_dir)
     cache = data_dir / "cache" / stored_vectors.FOLDER
-    assert sorted(path.suffix for path in cache.iterdir()) == [".npz", ".pkl"]
+    assert sorted(path.suffix for path in cache.iterdir()) == [".npy", ".npy", ".npz", ".pkl"]  # values and indices apart
     fits: list[int] = []
     real_build = assignments.build_similarity_index
     monkeypatch.setattr(assignments, "build_similarity_index", lambda m, c=None: fits.append(len(m)) or real_build(m, c))
@@ -194,3 +195,72 @@ def test_an_update_reuses_the_stored_vectors_when_they_know_the_new_words(tmp_pa
     _add_plan(data_dir, "ceshi-2020.txt", _copy_of_seed_measures(data_dir), index=1)
     update_clusters(data_dir)
     assert len(fits) == 1  # the removal kept the cache of the seeds: no refit
+
+
+def test_an_update_hashes_only_the_texts_of_changed_plans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Plans whose key (file hash, manifest row, build code) is the one stored with the assignments
+    # keep their stored text hashes; a plan whose file changed is hashed again, and a sentence
+    # changed under the same measure id counts as removed and added.
+    import zwgk.analyses.similar.assignments as assignments
+
+    data_dir = _seed_copy(tmp_path / "data")
+    recluster(data_dir)
+    hashed: list[int] = []
+    real_hash = assignments._hash_texts
+    monkeypatch.setattr(assignments, "_hash_texts", lambda texts: hashed.append(len(texts)) or real_hash(texts))
+    _add_plan(data_dir, "ceshi-2020.txt", UNRELATED, index=1)
+    added = update_clusters(data_dir)
+    assert hashed == [added.n_added] and added.n_kept == 407
+    hashed.clear()
+    _remove_plan(data_dir, "ceshi-2020.txt")
+    _add_plan(data_dir, "ceshi-2020.txt", UNRELATED.replace("每季度检查一次", "每月检查一次"), index=1)
+    changed = update_clusters(data_dir)
+    assert hashed == [added.n_added]  # the changed plan only
+    assert (changed.n_removed, changed.n_added, changed.n_kept) == (1, 1, 407 + added.n_added - 1)
+    stored = read_assignments(data_dir)[0]
+    texts = zwgk.load_measures(data_dir).set_index("measure_id")["text"].reindex(stored["measure_id"])
+    assert (stored["text_sha1"].to_numpy() == real_hash(texts)).all()
+
+
+def test_a_large_update_vectorizes_and_searches_only_the_new_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Above the exact-search size (lowered here to 100 rows), the new measures are searched
+    # through the cells kept with the stored vectors: no basis or cells are fitted again, and
+    # only the new texts are vectorized; the cells follow removals too.
+    import zwgk.analyses.similar.index as index_module
+    import zwgk.analyses.similar.stored_vectors as stored_vectors
+
+    monkeypatch.setattr(index_module, "EXACT_MAX_ROWS", 100)
+    data_dir = _seed_copy(tmp_path / "data")
+    recluster(data_dir)
+    cache = data_dir / "cache" / stored_vectors.FOLDER
+    assert len(list(cache.glob("*.cells.npz"))) == len(list(cache.glob("*.rows.f32"))) == 1
+    rows_file = next(cache.glob("*.rows.f32"))
+    assert rows_file.stat().st_size == 407 * 4 * np.load(next(cache.glob("*.cells.npz")))["components"].shape[0]
+    fits, vectorized = [], []
+    real_fit, real_transform = index_module.build_cell_index, index_module.SimilarityIndex.transform
+    monkeypatch.setattr(index_module, "build_cell_index", lambda matrix: fits.append(matrix.shape[0]) or real_fit(matrix))
+    monkeypatch.setattr(
+        index_module.SimilarityIndex, "transform", lambda self, t, w: vectorized.append(len(t)) or real_transform(self, t, w)
+    )
+    searched = []
+    real_search = index_module.search_approximate
+    monkeypatch.setattr(
+        index_module, "search_approximate", lambda c, q, *a: searched.append((len(c.reduced), q.shape[0])) or real_search(c, q, *a)
+    )
+    before = read_assignments(data_dir)[0].set_index("measure_id")
+    _add_plan(data_dir, "ceshi-2020.txt", _copy_of_seed_measures(data_dir), index=1)
+    added = update_clusters(data_dir)
+    assert fits == [] and vectorized == [added.n_added] and searched == [(407 + added.n_added, added.n_added)]
+    measures = zwgk.load_measures(data_dir)
+    after = read_assignments(data_dir)[0].merge(measures[["measure_id", "text"]], on="measure_id")
+    copies = after[~after["plan_id"].isin(SEED_FILES)]
+    original = before.join(measures.set_index("measure_id")["text"]).drop_duplicates("text").set_index("text")["cluster_id"]
+    copies = copies[copies["text"].isin(original.index)]
+    assert len(copies) >= 10 and (copies["cluster_id"].to_numpy() == original[copies["text"]].to_numpy()).mean() >= 0.9
+    (cells_file,) = cache.glob("*.cells.npz")
+    assert len(np.load(cells_file)["position"]) == len(measures)
+    assert rows_file.stat().st_size == len(measures) * 4 * np.load(cells_file)["components"].shape[0]  # the new rows appended
+    _remove_plan(data_dir, "ceshi-2020.txt")
+    update_clusters(data_dir)
+    (cells_file,) = cache.glob("*.cells.npz")
+    assert len(np.load(cells_file)["position"]) == 407 and fits == [] and list(cache.glob("*.rows.f32")) == [rows_file]
