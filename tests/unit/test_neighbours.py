@@ -168,3 +168,22 @@ def test_the_cluster_pass_joins_two_wordings_no_measure_saw_together() -> None:
     assert joined[120] == joined[0]
     strict = link_clusters(matrix, first, 0.6, k=5, plans=plans, overlap=0.0)
     assert strict[0] != strict[30]  # when no plan may restate the task, the wordings stay apart
+
+
+def test_copies_are_reduced_and_placed_once_into_the_same_cells(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Rows with one vector (measures of one text) are projected and assigned once; the cells,
+    # their members and every reduced row are those of treating each copy on its own.
+    monkeypatch.setattr(neighbours, "CELL_SIZE", 20)
+    matrix, _ = _planted(n_pairs=80)
+    rows = np.r_[np.arange(160), np.arange(0, 160, 3)]  # a third of the rows twice
+    doubled = matrix[rows]
+    plain = build_cell_index(doubled)
+    projected: list[int] = []
+    real_reduce = neighbours.CellIndex.reduce
+    monkeypatch.setattr(
+        neighbours.CellIndex, "reduce", lambda self, vectors: projected.append(vectors.shape[0]) or real_reduce(self, vectors)
+    )
+    once = build_cell_index(doubled, copies=rows)
+    assert projected == [160]  # the distinct vectors only, not all 214 rows
+    assert np.array_equal(plain.reduced, once.reduced) and np.array_equal(plain.centroids, once.centroids)
+    assert [m.tolist() for m in plain.members] == [m.tolist() for m in once.members]

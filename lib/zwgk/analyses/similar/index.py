@@ -53,7 +53,7 @@ class SimilarityIndex:
     def cells(self) -> CellIndex:
         """The approximate-search structure, built on first use and kept."""
         if self._cells is None:
-            self._cells = build_cell_index(self.matrix)
+            self._cells = build_cell_index(self.matrix, copies=pd.factorize(self.measures["text"])[0])  # one text, one vector
         return self._cells
 
     def transform(self, texts: list[str], tokens: list[list[str]]) -> sparse.csr_matrix:

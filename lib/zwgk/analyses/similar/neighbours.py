@@ -86,37 +86,52 @@ class CellIndex:
         return np.concatenate([np.argmax(reduced[s : s + step] @ self.centroids.T, axis=1) for s in range(0, len(reduced), step)])
 
 
-def build_cell_index(matrix: sparse.csr_matrix, seed: int = SEED) -> CellIndex:
-    """Fit the SVD basis and the k-means cells on fixed samples of ``matrix``'s rows."""
+def build_cell_index(matrix: sparse.csr_matrix, seed: int = SEED, copies: np.ndarray | None = None) -> CellIndex:
+    """Fit the SVD basis and the k-means cells on fixed samples of ``matrix``'s rows.
+
+    ``copies`` (optional) gives each row a code, equal for rows with the same vector (measures
+    of one text): each distinct vector is then projected and placed in its cell once. Both cost
+    a product with every row (the placing one with every cell too), and copies are most rows of
+    a national corpus; the index is the same either way.
+    """
     rng = np.random.default_rng(seed)
-    index = reduce_matrix(matrix, rng, seed)
-    return fit_cells(index, rng, seed)
+    distinct = np.unique(copies, return_index=True, return_inverse=True)[1:] if copies is not None else None
+    index = reduce_matrix(matrix, rng, seed, distinct)
+    return fit_cells(index, rng, seed, distinct)
 
 
-def reduce_matrix(matrix: sparse.csr_matrix, rng: np.random.Generator, seed: int = SEED) -> CellIndex:
+def reduce_matrix(
+    matrix: sparse.csr_matrix, rng: np.random.Generator, seed: int = SEED, distinct: tuple[np.ndarray, np.ndarray] | None = None
+) -> CellIndex:  # fmt: skip
     """Fit the SVD basis on a fixed sample and reduce every row; the index has no cells yet.
 
-    Kept apart from `fit_cells` so that benchmarks/ann_comparison.py can give other
-    libraries the very vectors the cells are built on.
+    ``distinct`` (first row of each distinct vector, and each row's distinct vector) reduces each
+    distinct vector once. Kept apart from `fit_cells` so that benchmarks/ann_comparison.py can
+    give other libraries the very vectors the cells are built on.
     """
     n = matrix.shape[0]
     dimensions = max(1, min(DIMENSIONS, matrix.shape[1] - 1, n - 1))
     sample = np.sort(rng.choice(n, min(n, SVD_SAMPLE), replace=False))
     svd = TruncatedSVD(dimensions, n_iter=SVD_ITERATIONS, random_state=seed).fit(matrix[sample])
     index = CellIndex(matrix.astype(np.float32), svd.components_.astype(np.float32), np.empty((0, dimensions), np.float32), np.empty(0), [])
-    index.reduced = index.reduce(matrix)
+    index.reduced = index.reduce(matrix) if distinct is None else index.reduce(matrix[distinct[0]])[distinct[1]]
     return index
 
 
-def fit_cells(index: CellIndex, rng: np.random.Generator, seed: int = SEED) -> CellIndex:
-    """Split the reduced rows of ``index`` into k-means cells (sampled with ``rng``), in place; return it."""
+def fit_cells(
+    index: CellIndex, rng: np.random.Generator, seed: int = SEED, distinct: tuple[np.ndarray, np.ndarray] | None = None
+) -> CellIndex:  # fmt: skip
+    """Split the reduced rows of ``index`` into k-means cells (sampled with ``rng``), in place; return it.
+
+    ``distinct`` as for `reduce_matrix`: each distinct vector is placed in its nearest cell once.
+    """
     n = len(index.reduced)
     n_cells = max(1, n // CELL_SIZE)
     sample = np.sort(rng.choice(n, min(n, n_cells * KMEANS_SAMPLE_PER_CELL), replace=False))
     kmeans = KMeans(n_cells, init="random", n_init=1, max_iter=20, random_state=seed).fit(index.reduced[sample])
     centroids = normalize(kmeans.cluster_centers_).astype(np.float32)
     index.centroids = centroids
-    cells = index.assign(index.reduced)
+    cells = index.assign(index.reduced) if distinct is None else index.assign(index.reduced[distinct[0]])[distinct[1]]
     order = np.argsort(cells, kind="stable")
     members = np.split(order, np.cumsum(np.bincount(cells, minlength=n_cells))[:-1])
     index.centroids, index.members = _split_large_cells(index.reduced, centroids, members, rng)
