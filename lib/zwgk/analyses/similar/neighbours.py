@@ -225,9 +225,10 @@ def _edges(rows: np.ndarray, columns: np.ndarray, scores: np.ndarray, k: int | N
     in a padded block of queries (`_rank_block`), which gives the same order in a fraction of the time.
     """
     keep = scores > 0
-    order = np.argsort(rows[keep], kind="stable")
-    rows, columns, scores = rows[keep][order], columns[keep][order], scores[keep][order]
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else np.empty(0, np.int64)
+    rows, columns, scores = rows[keep], columns[keep], scores[keep]
+    order = np.argsort(rows, kind="stable")
+    rows, columns, scores = rows[order], columns[order], scores[order]
+    starts = _find_runs(rows)
     bounds = np.r_[starts, len(rows)]
     kept_rows, kept_columns, kept_scores = [rows[:0]], [columns[:0]], [scores[:0]]
     for first in range(0, len(starts), _RANK_QUERIES):
@@ -238,6 +239,11 @@ def _edges(rows: np.ndarray, columns: np.ndarray, scores: np.ndarray, k: int | N
         kept_scores.append(top[2])
     return pd.DataFrame({"query_row": np.concatenate(kept_rows), "neighbour_row": np.concatenate(kept_columns),
                          "score": np.concatenate(kept_scores)})  # fmt: skip
+
+
+def _find_runs(rows: np.ndarray) -> np.ndarray:
+    """Where each run of equal values in ``rows`` starts (a query's consecutive candidates)."""
+    return np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else np.empty(0, np.int64)
 
 
 def _rank_block(columns: np.ndarray, scores: np.ndarray, counts: np.ndarray, k: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -387,7 +393,7 @@ def rescore_candidates(
     """
     query_vectors = vectors if queries is None else queries.astype(np.float32)
     rows, columns = _group_by_query(np.asarray(rows, np.int64), np.asarray(columns, np.int64))
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else np.empty(0, np.int64)
+    starts = _find_runs(rows)
     bounds = np.r_[starts, len(rows)]
     blocks = [bounds[first : first + _RESCORE_QUERIES + 1] for first in range(0, len(starts), _RESCORE_QUERIES)]
 
@@ -407,7 +413,7 @@ def rescore_candidates(
 
 def _group_by_query(rows: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Candidates with each query's consecutive: as given when they already are (their order keeps queries of one cell together)."""
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else np.empty(0, np.int64)
+    starts = _find_runs(rows)
     if len(np.unique(rows[starts])) == len(starts):
         return rows, columns
     order = np.argsort(rows, kind="stable")
