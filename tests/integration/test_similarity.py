@@ -188,8 +188,10 @@ def test_fitting_on_distinct_texts_gives_the_vectors_of_fitting_on_every_row(mea
     fitted = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
     plain = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
     expected = plain.fit_transform(texts.tolist())
-    got = fit_transform_distinct(fitted, list(distinct), codes)
-    assert got.shape == expected.shape and abs(got - expected).max() < 1e-12
+    got = fit_transform_distinct(fitted, list(distinct), np.bincount(codes))
+    assert got.shape == (len(distinct), expected.shape[1]) and abs(got[codes] - expected).max() < 1e-12
     new = ["推进重大决策预公开，听取公众意见。", "前所未见的字句"]
     assert abs(fitted.transform(new) - plain.transform(new)).max() < 1e-12
     assert np.array_equal(fitted.get_feature_names_out(), plain.get_feature_names_out())
+    with pytest.raises(ValueError, match="cut-offs"):  # min_df would have to count copies
+        fit_transform_distinct(TfidfVectorizer(min_df=2), list(distinct), np.bincount(codes))

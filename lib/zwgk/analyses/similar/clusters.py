@@ -370,7 +370,9 @@ def _find_medoids(matrix: sparse.csr_matrix, labels: pd.Series) -> pd.Series:
     """The member of each cluster with the highest summed similarity to its cluster.
 
     sum_j x_i . x_j = x_i . (sum_j x_j), so one product with the cluster's summed vector
-    replaces the pairwise matrix, which a cluster of thousands of copies would not fit.
+    replaces the pairwise matrix, which a cluster of thousands of copies would not fit. A row's
+    product with itself is left out (it is 1 for every row): in float32 it is 1 only to about
+    1e-7, which broke the tie between the two members of a pair (first row wins).
     """
     codes, uniques = pd.factorize(labels)
     membership = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(uniques), len(codes)))
@@ -382,7 +384,7 @@ def _find_medoids(matrix: sparse.csr_matrix, labels: pd.Series) -> pd.Series:
 
 
 def _score_against_sums(matrix: sparse.csr_matrix, codes: np.ndarray, sums: sparse.csr_matrix) -> np.ndarray:
-    """Each row's dot product with its cluster's summed vector, a block of clusters at a time.
+    """Each row's dot product with its cluster's summed vector less its own vector, a block of clusters at a time.
 
     Giving every row its cluster's sum as a sparse row (``sums[codes]``) held one copy of a
     large cluster's dense-ish sum per member: 24 GB at 5,000 synthetic plans. A block of sums
@@ -397,7 +399,8 @@ def _score_against_sums(matrix: sparse.csr_matrix, codes: np.ndarray, sums: spar
         dense = sums[start : start + step].toarray()
         part = matrix[rows]
         counts = np.diff(part.indptr)
-        values = part.data * dense[np.repeat(codes[rows] - start, counts), part.indices]
+        data = part.data.astype(np.float64)  # float32 products are exact in float64: equal pairs tie exactly
+        values = data * (dense[np.repeat(codes[rows] - start, counts), part.indices] - data)
         scores[rows] = np.bincount(np.repeat(np.arange(len(rows)), counts), weights=values, minlength=len(rows))
     return scores
 

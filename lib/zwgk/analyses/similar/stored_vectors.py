@@ -36,7 +36,7 @@ from scipy import sparse
 
 from zwgk.analyses.similar import index as index_module
 from zwgk.analyses.similar.index import SimilarityIndex
-from zwgk.analyses.similar.neighbours import CellIndex
+from zwgk.analyses.similar.neighbours import CellIndex, StoredRows
 from zwgk.analyses.tokens import load_lexicon
 
 FOLDER = "cluster-vectors"
@@ -89,36 +89,6 @@ def _cells_path(cache_dir: Path, key: str) -> Path:
     return Path(cache_dir) / FOLDER / f"{key}.cells.npz"
 
 
-class StoredRows:
-    """A CellIndex's reduced rows kept in an append-only file, read through a memory map.
-
-    Rewriting every reduced row (a kilobyte per measure) at each update, to put a new plan's rows
-    among them in measure order, was a third of an update at 5,000 plans. The file instead only
-    grows: ``position`` maps each row of the index to its row in the file, and ``extra`` holds the
-    rows added since it was read. The search reads only the rows of the cells it probes
-    (``len`` and indexing by rows are all it asks of ``CellIndex.reduced``).
-    """
-
-    def __init__(self, path: Path, stored: np.ndarray, position: np.ndarray, extra: np.ndarray) -> None:
-        self.path, self.stored, self.position, self.extra = path, stored, position, extra
-
-    def __len__(self) -> int:
-        return len(self.position)
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        """(rows, dimensions), as the array it stands for."""
-        return len(self.position), self.stored.shape[1]
-
-    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
-        at = self.position[rows]
-        out = np.empty((len(at), self.shape[1]), np.float32)
-        written = at < len(self.stored)
-        out[written] = self.stored[at[written]]
-        out[~written] = self.extra[at[~written] - len(self.stored)]
-        return out
-
-
 def _count_rows(path: Path, dimensions: int) -> int:
     return path.stat().st_size // (4 * dimensions) if path.is_file() else -1
 
@@ -126,19 +96,24 @@ def _count_rows(path: Path, dimensions: int) -> int:
 def _write_rows(cells: CellIndex, folder: Path) -> tuple[Path, np.ndarray]:
     """Put the cells' reduced rows in their file; return it and each row's position in it.
 
-    New rows are appended to the file the others were read from; rows of a fresh fit, or of a file
-    that changed since it was read, are written to a file of their own.
+    New rows are appended to the file the others were read from; rows of a fresh fit (one per
+    distinct vector), or of a file that changed since it was read, are written to a file of their own.
     """
     reduced, dimensions = cells.reduced, cells.components.shape[0]
-    if isinstance(reduced, StoredRows) and _count_rows(reduced.path, dimensions) == len(reduced.stored):
+    is_stored = isinstance(reduced, StoredRows)
+    if is_stored and reduced.path is not None and _count_rows(reduced.path, dimensions) == len(reduced.stored):
         with open(reduced.path, "ab") as handle:
             handle.write(np.ascontiguousarray(reduced.extra, np.float32).tobytes())
         return reduced.path, reduced.position
-    rows = np.ascontiguousarray(reduced[np.arange(len(reduced))] if isinstance(reduced, StoredRows) else reduced, np.float32)
+    if is_stored and reduced.path is None:
+        rows, position = np.concatenate([reduced.stored, reduced.extra]), reduced.position
+    else:
+        rows = reduced[np.arange(len(reduced))] if is_stored else reduced
+        position = np.arange(len(rows))
     path = folder / f"{hashlib.sha1(cells.components.tobytes()).hexdigest()[:24]}.rows.f32"
-    rows.tofile(path.with_suffix(".tmp"))
+    np.ascontiguousarray(rows, np.float32).tofile(path.with_suffix(".tmp"))
     path.with_suffix(".tmp").replace(path)
-    return path, np.arange(len(rows))
+    return path, position
 
 
 def save_cells(cells: CellIndex, path: Path) -> Path:
