@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import hashlib
 import itertools
 import os
@@ -72,6 +73,7 @@ GOLD_OVERLAP = 0.5  # share of a synthetic measure's character bigrams its seed 
 SEED_COPY = 0.7  # bigram Jaccard at which two seed measures are copies of one task in the gold
 GOLD_PAIRS = 200_000  # sampled pairs for the clustering's pair precision and recall against the gold
 AGREEMENT_QUERIES = 2_000  # measures whose approximate neighbours are checked against the exact search
+AGREEMENT_WORK = 1_500_000_000  # above this many (queries x measures) fewer queries are checked: each costs the whole corpus
 CN = "甲乙丙丁戊己庚辛壬癸"
 # the 31 provincial-level divisions of the mainland, so each province holds about 1/31 of the corpus as in the real one
 PROVINCES = [
@@ -395,7 +397,8 @@ def print_agreement(index: zwgk.SimilarityIndex) -> None:
     within 0.02 of the exact one (scores are exact cosines either way).
     """
     n = len(index.measures)
-    rows = np.sort(np.random.default_rng(SEED).choice(n, min(n, AGREEMENT_QUERIES), replace=False))
+    n_queries = max(300, min(AGREEMENT_QUERIES, AGREEMENT_WORK // max(n, 1)))  # 2,000 up to 750,000 measures
+    rows = np.sort(np.random.default_rng(SEED).choice(n, min(n, n_queries), replace=False))
     plans = index.measures["plan_id"].to_numpy()
     start = time.perf_counter()
     exact = find_neighbours(index, k=3, queries=index.matrix[rows], query_plans=plans[rows], method="exact")
@@ -447,6 +450,8 @@ def benchmark(n_plans: int, sampler: Sampler) -> list:
             return zwgk.find_theme_gaps(coded, measures, tasks, plans, focal, 1, True)
 
         run_stage("panel and gaps", panel_and_gaps, n_plans, chars, results)
+        index = clusters = coded = None  # `zwgk cluster` runs in a process of its own: it builds its own index
+        gc.collect()
         run_stage("persist clusters (zwgk cluster)", lambda: update_clusters(data_dir), n_plans, chars, results)
         extra = data_dir / "raw" / "synthetic-extra.txt"
         extra.write_text(_prose("合成额外县", 2024, [sampler.task("合成额外县", 2024) for _ in range(60)]), encoding="utf-8")

@@ -67,8 +67,11 @@ def find_linkage_edges(index: SimilarityIndex, k: int = DEFAULT_K, method: str =
     """
     edges = find_neighbours(index, k=k, method=method)
     a, b = edges["query_row"].to_numpy(np.int64), edges["neighbour_row"].to_numpy(np.int64)
-    pairs = pd.DataFrame({"row_a": np.minimum(a, b), "row_b": np.maximum(a, b), "score": edges["score"].to_numpy()})
-    return pairs.drop_duplicates(["row_a", "row_b"]).sort_values(["row_a", "row_b"], ignore_index=True)
+    n = max(index.matrix.shape[0], 1)
+    keys, first = np.unique(np.minimum(a, b) * n + np.maximum(a, b), return_index=True)  # first of each pair (a stable sort)
+    score = edges["score"].to_numpy()[first]
+    del edges, a, b, first  # pandas' drop_duplicates and sort on two columns took 0.8 GB for 14 million edges
+    return pd.DataFrame({"row_a": keys // n, "row_b": keys % n, "score": score})
 
 
 def link_average(
@@ -195,8 +198,10 @@ def _relink(target: np.ndarray, a: np.ndarray, b: np.ndarray, total: np.ndarray,
     """
     x, y = target[a], target[b]
     a, b = np.minimum(x, y), np.maximum(x, y)
+    del x, y  # the links of a national corpus are tens of millions: hold as few copies as possible
     keep = (a != b) & ~(is_frozen[a] & is_frozen[b])
     keys, inverse = np.unique(a[keep] * len(target) + b[keep], return_inverse=True)
+    del a, b
     return (
         keys // len(target), keys % len(target), np.bincount(inverse, total[keep], len(keys)), np.bincount(inverse, count[keep], len(keys))
     )  # fmt: skip
