@@ -29,6 +29,7 @@ without a measures table returns those.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -360,15 +361,32 @@ def cluster_measures(
 
 
 def _label_clusters(labels: pd.Series, tokens: pd.Series, n_terms: int) -> pd.Series:
-    """Top ``n_terms`` tokens of each cluster by class-based TF-IDF, joined with " / "."""
-    pairs = pd.DataFrame({"cluster_id": labels.to_numpy(), "token": tokens.to_numpy()}).explode("token").dropna()
-    counts = pairs.groupby(["cluster_id", "token"]).size().rename("count").reset_index()
-    total = counts.groupby("token")["count"].sum()
-    average = total.sum() / max(labels.nunique(), 1)
-    size = counts.groupby("cluster_id")["count"].transform("sum")
-    counts["weight"] = counts["count"] / size * np.log(1 + average / counts["token"].map(total))
-    top = counts.sort_values(["cluster_id", "weight", "token"], ascending=[True, False, True]).groupby("cluster_id").head(n_terms)
-    return top.groupby("cluster_id", sort=False)["token"].agg(" / ".join).reindex(labels.unique(), fill_value="")
+    """Top ``n_terms`` tokens of each cluster by class-based TF-IDF, joined with " / " (ties: the token first in code-point order).
+
+    Counts are a sparse (cluster x token) matrix built from token codes: exploding every
+    measure's tokens into a frame of Python objects and grouping it took 1.1 GB at 5,000
+    synthetic plans (eleven million tokens).
+    """
+    cluster_codes, clusters = pd.factorize(labels)
+    lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
+    token_codes, vocabulary = pd.factorize(pd.Series(list(itertools.chain.from_iterable(tokens)), dtype=object))
+    owners = np.repeat(cluster_codes, lengths)
+    del lengths
+    shape = (len(clusters), len(vocabulary))
+    counts = sparse.csr_matrix((np.ones(len(owners), np.int64), (owners, token_codes)), shape=shape)  # duplicates summed
+    del owners, token_codes
+    counts.sum_duplicates()
+    total = np.asarray(counts.sum(axis=0)).ravel()
+    size = np.asarray(counts.sum(axis=1)).ravel()
+    average = total.sum() / max(len(clusters), 1)
+    rows = np.repeat(np.arange(shape[0]), np.diff(counts.indptr))
+    weight = counts.data / size[rows] * np.log(1 + average / total[counts.indices])
+    rank = np.argsort(np.argsort(np.asarray(vocabulary, dtype=object), kind="stable"), kind="stable")  # code-point order
+    order = np.lexsort((rank[counts.indices], -weight, rows))
+    position = np.arange(len(order)) - np.searchsorted(rows[order], rows[order])  # place within its cluster, best first
+    kept = order[position < n_terms]
+    words = pd.Series(np.asarray(vocabulary, dtype=object)[counts.indices[kept]]).groupby(rows[kept], sort=False).agg(" / ".join)
+    return pd.Series(words.reindex(range(shape[0]), fill_value="").to_numpy(), index=clusters, name="token")
 
 
 def _find_medoids(matrix: sparse.csr_matrix, labels: pd.Series) -> pd.Series:

@@ -403,13 +403,29 @@ def search_approximate(
         reduced = index.reduce(queries)
         cells = index.assign(reduced)
 
-    def search(part: np.ndarray) -> pd.DataFrame:
+    def search(part: np.ndarray) -> dict[str, np.ndarray]:
         rows, columns = _candidates_of_chunk(index, reduced[part], cells[part], plans, query_plans[part], n_candidates)
-        return rescore_candidates(index.vectors, queries, part[rows], columns, k, parallel=False)
+        edges = rescore_candidates(index.vectors, queries, part[rows], columns, k, parallel=False)
+        return {name: edges[name].to_numpy() for name in _COLUMNS}
 
     with threadpool_limits(1, user_api="blas"):
         edges = map_threads(search, _split_queries(cells))
-    return _sort_by_query(pd.concat(edges, ignore_index=True)) if edges else rescore_candidates(index.vectors, queries, *_NO_PAIRS, k)
+    return _join_by_query(edges) if edges else rescore_candidates(index.vectors, queries, *_NO_PAIRS, k)
+
+
+def _join_by_query(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """The edges of every chunk (columns as arrays) in query order, stable: each query's stay best first.
+
+    A concatenated frame and its sorted copy held the edges three times (0.9 GB at 5,000 plans);
+    here each column is joined and put in order one at a time, its chunks let go as it is.
+    """
+    queries = np.concatenate([part.pop("query_row") for part in parts])
+    order = np.argsort(queries, kind="stable")
+    out = {"query_row": queries[order]}
+    del queries
+    for name in _COLUMNS[1:]:
+        out[name] = np.concatenate([part.pop(name) for part in parts])[order]
+    return pd.DataFrame(out)
 
 
 def _sort_by_query(edges: pd.DataFrame) -> pd.DataFrame:
