@@ -395,12 +395,13 @@ def _find_medoids(matrix: sparse.csr_matrix, labels: pd.Series) -> pd.Series:
     sum_j x_i . x_j = x_i . (sum_j x_j), so one product with the cluster's summed vector
     replaces the pairwise matrix, which a cluster of thousands of copies would not fit. A row's
     product with itself is left out (it is 1 for every row): in float32 it is 1 only to about
-    1e-7, which broke the tie between the two members of a pair (first row wins).
+    1e-7, which broke the tie between the two members of a pair (first row wins). Scores are
+    compared to six decimals for the same reason (two texts twice each tie exactly).
     """
     codes, uniques = pd.factorize(labels)
     membership = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(len(uniques), len(codes)))
     sums = (membership @ matrix).tocsr()
-    scores = np.round(_score_against_sums(matrix, codes, sums), 9)  # equal sums tie; first row wins
+    scores = np.round(_score_against_sums(matrix, codes, sums), 6)  # float32 vectors: equal sums tie to ~1e-7; first row wins
     frame = pd.DataFrame({"cluster_id": labels.to_numpy(), "row": np.arange(len(codes)), "score": scores})
     best = frame.sort_values(["cluster_id", "score", "row"], ascending=[True, False, True]).groupby("cluster_id").head(1)
     return best.set_index("cluster_id")["row"]
