@@ -67,12 +67,17 @@ def find_linkage_edges(index: SimilarityIndex, k: int = DEFAULT_K, method: str =
     clustering and the incremental update (`zwgk.analyses.similar.assignments`) use these same pairs.
     """
     edges = find_neighbours(index, k=k, method=method)
-    a, b = edges["query_row"].to_numpy(np.int64), edges["neighbour_row"].to_numpy(np.int64)
+    a, b = edges["query_row"].to_numpy(), edges["neighbour_row"].to_numpy()
     n = max(index.matrix.shape[0], 1)
-    keys, first = np.unique(np.minimum(a, b) * n + np.maximum(a, b), return_index=True)  # first of each pair (a stable sort)
+    keys = np.minimum(a, b).astype(np.int64)
+    keys *= n
+    keys += np.maximum(a, b)
+    del a, b
+    keys, first = np.unique(keys, return_index=True)  # the first of each pair (a stable sort)
     score = edges["score"].to_numpy()[first]
-    del edges, a, b, first  # pandas' drop_duplicates and sort on two columns took 0.8 GB for 14 million edges
-    return pd.DataFrame({"row_a": keys // n, "row_b": keys % n, "score": score})
+    del edges, first  # pandas' drop_duplicates and sort on two columns took 0.8 GB for 14 million edges
+    rows = np.int32 if n < 2**31 else np.int64
+    return pd.DataFrame({"row_a": (keys // n).astype(rows), "row_b": (keys % n).astype(rows), "score": score})
 
 
 def link_average(
@@ -102,8 +107,8 @@ def link_average(
     if frozen is not None:
         is_frozen[labels[np.asarray(frozen, bool)]] = True
     membership = _make_membership(labels, plans, is_frozen)
-    a, b = edges["row_a"].to_numpy(np.int64), edges["row_b"].to_numpy(np.int64)
-    links = _relink(labels, a, b, edges["score"].to_numpy(np.float64), np.ones(len(edges)), is_frozen)
+    a, b = edges["row_a"].to_numpy(), edges["row_b"].to_numpy()
+    links = _relink(labels, a, b, edges["score"].to_numpy(), None, is_frozen)  # each pair counts once
     while len(links[0]):
         links, merges = _choose_merges(links, threshold, membership, overlap)
         if merges is None:
@@ -192,20 +197,29 @@ def _make_membership(labels: np.ndarray, plans: np.ndarray | None, is_frozen: np
     return sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(n, n_codes + 1))
 
 
-def _relink(target: np.ndarray, a: np.ndarray, b: np.ndarray, total: np.ndarray, count: np.ndarray, is_frozen: np.ndarray) -> Links:
+def _relink(
+    target: np.ndarray, a: np.ndarray, b: np.ndarray, total: np.ndarray, count: np.ndarray | None, is_frozen: np.ndarray
+) -> Links:  # fmt: skip
     """Links between clusters after relabelling ``a``/``b`` by ``target``: summed scores and pair counts per pair, in (a, b) order.
 
     Pairs inside one cluster and pairs of two frozen clusters are dropped (they never merge).
+    ``count`` None counts each pair once. The links of a national corpus are tens of millions
+    (80 million pairs at 30,000 plans), so clusters are int32 here and as few copies as
+    possible are held at once; sums and counts stay float64 and integer (the same means).
     """
-    x, y = target[a], target[b]
-    a, b = np.minimum(x, y), np.maximum(x, y)
-    del x, y  # the links of a national corpus are tens of millions: hold as few copies as possible
+    target = target.astype(np.int32) if len(target) < 2**31 else target
+    a, b = target[a], target[b]
+    a, b = np.minimum(a, b), np.maximum(a, b)
     keep = (a != b) & ~(is_frozen[a] & is_frozen[b])
-    keys, inverse = np.unique(a[keep] * len(target) + b[keep], return_inverse=True)
-    del a, b
-    return (
-        keys // len(target), keys % len(target), np.bincount(inverse, total[keep], len(keys)), np.bincount(inverse, count[keep], len(keys))
-    )  # fmt: skip
+    keys = a[keep].astype(np.int64) * len(target)
+    del a
+    keys += b[keep]
+    del b
+    keys, inverse = np.unique(keys, return_inverse=True)
+    sums = np.bincount(inverse, total[keep], len(keys))
+    counts = np.bincount(inverse, None if count is None else count[keep], len(keys))
+    del inverse
+    return (keys // len(target)).astype(target.dtype), (keys % len(target)).astype(target.dtype), sums, counts
 
 
 def _find_best(links: Links, threshold: float, membership: sparse.csr_matrix, overlap: float) -> tuple[Links, tuple | None]:
@@ -227,7 +241,7 @@ def _find_best(links: Links, threshold: float, membership: sparse.csr_matrix, ov
         if not shared.any():
             return links, (source, other, score)
         n = membership.shape[0]
-        blocked = np.isin(a * n + b, np.minimum(source, other)[shared] * n + np.maximum(source, other)[shared])
+        blocked = np.isin(a.astype(np.int64) * n + b, np.minimum(source, other)[shared] * n + np.maximum(source, other)[shared])
         links = tuple(part[~blocked] for part in links)
 
 

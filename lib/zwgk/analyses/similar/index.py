@@ -28,6 +28,7 @@ from zwgk.analyses.tokens import tokenize_measures
 DEFAULT_NEIGHBOURS = 3
 WORD_WEIGHT = 0.3
 CHAR_NGRAMS = (1, 2)
+INDEX_COLUMNS = ("measure_id", "plan_id", "task_id", "text")  # what the index keeps of its measures
 _NOT_WORD = re.compile(r"[^\w\u4e00-\u9fff]")
 
 
@@ -41,7 +42,7 @@ def _clean_chars(text: str) -> str:
 
 @dataclass
 class SimilarityIndex:
-    """Measures in measure_id order, their tokens and vectors, and the fitted vectorizers."""
+    """Measures in measure_id order (`INDEX_COLUMNS`), their tokens and vectors, and the fitted vectorizers."""
 
     measures: pd.DataFrame
     tokens: list[list[str]]
@@ -71,7 +72,11 @@ def build_similarity_index(measures: pd.DataFrame, cache_dir: Path | None = None
     above and from each other, and weighting, stacking and normalizing every copy in float64
     took four times the final matrix's memory (2.6 GB at 5,000 synthetic plans).
     """
-    ordered = measures.sort_values("measure_id", ignore_index=True)
+    ordered = measures[[column for column in INDEX_COLUMNS if column in measures]]  # a national corpus's other columns are GBs
+    if ordered["measure_id"].is_monotonic_increasing:
+        ordered = ordered.reset_index(drop=True)  # as the dataset loads them: no sorted copy of every text
+    else:
+        ordered = ordered.sort_values("measure_id", ignore_index=True)
     tokens = tokenize_measures(ordered, cache_dir).tolist()
     codes, distinct = pd.factorize(ordered["text"])
     first = np.unique(codes, return_index=True)[1] if len(codes) else np.empty(0, np.int64)

@@ -390,7 +390,8 @@ def search_approximate(
 ) -> pd.DataFrame:  # fmt: skip
     """Like ``search_exact`` but comparing each query with the rows of nearby cells only.
 
-    ``queries`` None means every indexed row. Scores are exact cosines (candidates are
+    ``queries`` None means every indexed row. Rows are int32 (when they fit), as the edges of a
+    national corpus are tens of millions. Scores are exact cosines (candidates are
     re-scored on the sparse vectors, in float32), a chunk of queries at a time, so the
     candidates of all queries (80 each) are never held at once. Chunks run on every core,
     with one BLAS thread each (their products are small; two BLAS threads on one product
@@ -403,10 +404,12 @@ def search_approximate(
         reduced = index.reduce(queries)
         cells = index.assign(reduced)
 
+    rows_dtype = np.int32 if max(index.vectors.shape[0], len(reduced)) < 2**31 else np.int64
+
     def search(part: np.ndarray) -> dict[str, np.ndarray]:
         rows, columns = _candidates_of_chunk(index, reduced[part], cells[part], plans, query_plans[part], n_candidates)
         edges = rescore_candidates(index.vectors, queries, part[rows], columns, k, parallel=False)
-        return {name: edges[name].to_numpy() for name in _COLUMNS}
+        return {name: edges[name].to_numpy(dtype) for name, dtype in zip(_COLUMNS, (rows_dtype, rows_dtype, np.float32), strict=True)}
 
     with threadpool_limits(1, user_api="blas"):
         edges = map_threads(search, _split_queries(cells))
