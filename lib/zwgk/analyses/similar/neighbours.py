@@ -404,7 +404,7 @@ def search_approximate(
         reduced = index.reduce(queries)
         cells = index.assign(reduced)
 
-    rows_dtype = np.int32 if max(index.vectors.shape[0], len(reduced)) < 2**31 else np.int64
+    rows_dtype = get_row_dtype(max(index.vectors.shape[0], len(reduced)))
 
     def search(part: np.ndarray) -> dict[str, np.ndarray]:
         rows, columns = _candidates_of_chunk(index, reduced[part], cells[part], plans, query_plans[part], n_candidates)
@@ -414,6 +414,11 @@ def search_approximate(
     with threadpool_limits(1, user_api="blas"):
         edges = map_threads(search, _split_queries(cells))
     return _join_by_query(edges) if edges else rescore_candidates(index.vectors, queries, *_NO_PAIRS, k)
+
+
+def get_row_dtype(n_rows: int) -> type:
+    """int32 for row numbers when they fit: the edges and links of a national corpus are tens of millions."""
+    return np.int32 if n_rows < 2**31 else np.int64
 
 
 def _join_by_query(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:
