@@ -132,7 +132,7 @@ def build_cell_index(matrix: sparse.csr_matrix, seed: int = SEED, copies: np.nda
     rng = np.random.default_rng(seed)
     distinct = np.unique(copies, return_index=True, return_inverse=True)[1:] if copies is not None else None
     index = reduce_matrix(matrix, rng, seed, distinct)
-    return fit_cells(index, rng, seed, distinct)
+    return fit_cells(index, rng, seed)
 
 
 def reduce_matrix(
@@ -158,12 +158,10 @@ def reduce_matrix(
     return index
 
 
-def fit_cells(
-    index: CellIndex, rng: np.random.Generator, seed: int = SEED, distinct: tuple[np.ndarray, np.ndarray] | None = None
-) -> CellIndex:  # fmt: skip
+def fit_cells(index: CellIndex, rng: np.random.Generator, seed: int = SEED) -> CellIndex:
     """Split the reduced rows of ``index`` into k-means cells (sampled with ``rng``), in place; return it.
 
-    ``distinct`` as for `reduce_matrix`: each distinct vector is placed in its nearest cell once.
+    Rows held once per distinct vector (`StoredRows`) are placed in their nearest cell once.
     """
     n = len(index.reduced)
     n_cells = max(1, n // CELL_SIZE)
@@ -171,7 +169,11 @@ def fit_cells(
     kmeans = KMeans(n_cells, init="random", n_init=1, max_iter=20, random_state=seed).fit(index.reduced[sample])
     centroids = normalize(kmeans.cluster_centers_).astype(np.float32)
     index.centroids = centroids
-    cells = index.assign(index.reduced) if distinct is None else index.assign(index.reduced[distinct[0]])[distinct[1]]
+    reduced = index.reduced
+    if isinstance(reduced, StoredRows) and not len(reduced.extra):
+        cells = index.assign(np.asarray(reduced.stored, np.float32))[reduced.position]
+    else:
+        cells = index.assign(reduced if isinstance(reduced, np.ndarray) else reduced[np.arange(len(reduced))])
     order = np.argsort(cells, kind="stable")
     members = np.split(order, np.cumsum(np.bincount(cells, minlength=n_cells))[:-1])
     index.centroids, index.members = _split_large_cells(index.reduced, centroids, members, rng)
