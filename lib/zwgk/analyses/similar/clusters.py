@@ -233,23 +233,55 @@ def _find_best(links: Links, threshold: float, membership: sparse.csr_matrix, ov
     """Each cluster's best neighbour it shares no plan with, as (sources, bests, linkages), and the links left.
 
     None when no link reaches ``threshold``. A best link between clusters that share a plan is
-    dropped for good (clusters only grow, so sharing never ends) and the cluster picks again.
+    dropped for good (clusters only grow, so sharing never ends) and the cluster picks again,
+    among its own links only (`_pick_again`): checking every cluster's best again after each
+    drop took three quarters of the linkage at 30,000 plans.
     """
-    while True:
-        a, b, total, count = links
-        mean = np.round(total / count, 12)  # sums of one pair may be added in another order: no float ties
-        ok = mean >= threshold
-        if not ok.any():
-            return links, None
-        source, other, score = _pick_best(
-            np.concatenate([a[ok], b[ok]]), np.concatenate([b[ok], a[ok]]), np.concatenate([mean[ok], mean[ok]])
-        )
-        shared = _share_plans(membership, source, other, overlap)
-        if not shared.any():
-            return links, (source, other, score)
+    a, b, total, count = links
+    mean = np.round(total / count, 12)  # sums of one pair may be added in another order: no float ties
+    ok = np.flatnonzero(mean >= threshold)
+    if not len(ok):
+        return links, None
+    candidates = np.concatenate([a[ok], b[ok]]), np.concatenate([b[ok], a[ok]]), np.concatenate([mean[ok], mean[ok]])
+    del ok, mean
+    best_other = np.full(membership.shape[0], -1, np.int64)
+    best_score = np.zeros(membership.shape[0])
+    blocked = _pick_again(candidates, np.arange(len(candidates[0])), best_other, best_score, membership, overlap)
+    sources = np.flatnonzero(best_other >= 0)
+    if len(blocked):
         n = membership.shape[0]
-        blocked = np.isin(a.astype(np.int64) * n + b, np.minimum(source, other)[shared] * n + np.maximum(source, other)[shared])
-        links = tuple(part[~blocked] for part in links)
+        keep = ~np.isin(a.astype(np.int64) * n + b, blocked)
+        links = tuple(part[keep] for part in links)
+    if not len(sources):
+        return links, None
+    return links, (sources, best_other[sources], best_score[sources])
+
+
+def _pick_again(
+    candidates: tuple[np.ndarray, np.ndarray, np.ndarray], entries: np.ndarray, best_other: np.ndarray, best_score: np.ndarray,
+    membership: sparse.csr_matrix, overlap: float,
+) -> np.ndarray:  # fmt: skip
+    """Fill each source's best (``best_other``, ``best_score``) from ``entries`` of the (source, other, score) candidates, in place.
+
+    A best shared with a plan is blocked and its source picks again among its remaining entries,
+    until no best is blocked. Returns the blocked pairs as keys (lower * clusters + higher).
+    """
+    source, other, score = candidates
+    n = membership.shape[0]
+    blocked: list[np.ndarray] = []
+    while len(entries):
+        picked, partner, linkage = _pick_best(source[entries], other[entries], score[entries])
+        best_other[picked], best_score[picked] = partner, linkage
+        shared = _share_plans(membership, picked, partner, overlap)
+        if not shared.any():
+            break
+        pending, keys = picked[shared], np.minimum(picked, partner)[shared] * n + np.maximum(picked, partner)[shared]
+        best_other[pending] = -1
+        blocked.append(keys)
+        entries = entries[np.isin(source[entries], pending)]
+        lower, higher = np.minimum(source[entries], other[entries]).astype(np.int64), np.maximum(source[entries], other[entries])
+        entries = entries[~np.isin(lower * n + higher, keys)]
+    return np.concatenate(blocked) if blocked else np.empty(0, np.int64)
 
 
 def _pick_best(source: np.ndarray, other: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
