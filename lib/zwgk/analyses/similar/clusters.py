@@ -242,15 +242,13 @@ def _find_best(links: Links, threshold: float, membership: sparse.csr_matrix, ov
     ok = np.flatnonzero(mean >= threshold)
     if not len(ok):
         return links, None
-    candidates = np.concatenate([a[ok], b[ok]]), np.concatenate([b[ok], a[ok]]), np.concatenate([mean[ok], mean[ok]])
-    del ok, mean
+    first = _pick_best(np.concatenate([a[ok], b[ok]]), np.concatenate([b[ok], a[ok]]), np.concatenate([mean[ok], mean[ok]]))
     best_other = np.full(membership.shape[0], -1, np.int64)
     best_score = np.zeros(membership.shape[0])
-    blocked = _pick_again(candidates, np.arange(len(candidates[0])), best_other, best_score, membership, overlap)
+    blocked = _pick_again((a, b, mean), ok, first, (best_other, best_score), membership, overlap)
     sources = np.flatnonzero(best_other >= 0)
     if len(blocked):
-        n = membership.shape[0]
-        keep = ~np.isin(a.astype(np.int64) * n + b, blocked)
+        keep = ~np.isin(a.astype(np.int64) * membership.shape[0] + b, blocked)
         links = tuple(part[keep] for part in links)
     if not len(sources):
         return links, None
@@ -258,29 +256,34 @@ def _find_best(links: Links, threshold: float, membership: sparse.csr_matrix, ov
 
 
 def _pick_again(
-    candidates: tuple[np.ndarray, np.ndarray, np.ndarray], entries: np.ndarray, best_other: np.ndarray, best_score: np.ndarray,
-    membership: sparse.csr_matrix, overlap: float,
+    links: tuple[np.ndarray, np.ndarray, np.ndarray], entries: np.ndarray, picks: tuple[np.ndarray, np.ndarray, np.ndarray],
+    bests: tuple[np.ndarray, np.ndarray], membership: sparse.csr_matrix, overlap: float,
 ) -> np.ndarray:  # fmt: skip
-    """Fill each source's best (``best_other``, ``best_score``) from ``entries`` of the (source, other, score) candidates, in place.
+    """Record ``picks`` (sources, bests, linkages) in ``bests`` (best other and linkage by source), in place, until none is blocked.
 
-    A best shared with a plan is blocked and its source picks again among its remaining entries,
-    until no best is blocked. Returns the blocked pairs as keys (lower * clusters + higher).
+    A best shared with a plan is blocked and its source picks again among its remaining links
+    (``entries`` of ``links``: a < b and mean linkage), a smaller set every time. Returns the
+    blocked pairs as keys (lower * clusters + higher).
     """
-    source, other, score = candidates
+    a, b, mean = links
     n = membership.shape[0]
     blocked: list[np.ndarray] = []
-    while len(entries):
-        picked, partner, linkage = _pick_best(source[entries], other[entries], score[entries])
-        best_other[picked], best_score[picked] = partner, linkage
+    picked, partner, linkage = picks
+    while True:
+        bests[0][picked], bests[1][picked] = partner, linkage
         shared = _share_plans(membership, picked, partner, overlap)
         if not shared.any():
             break
         pending, keys = picked[shared], np.minimum(picked, partner)[shared] * n + np.maximum(picked, partner)[shared]
-        best_other[pending] = -1
+        bests[0][pending] = -1
         blocked.append(keys)
-        entries = entries[np.isin(source[entries], pending)]
-        lower, higher = np.minimum(source[entries], other[entries]).astype(np.int64), np.maximum(source[entries], other[entries])
-        entries = entries[~np.isin(lower * n + higher, keys)]
+        entries = entries[np.isin(a[entries], pending) | np.isin(b[entries], pending)]
+        entries = entries[~np.isin(a[entries].astype(np.int64) * n + b[entries], keys)]
+        source, other = np.concatenate([a[entries], b[entries]]), np.concatenate([b[entries], a[entries]])
+        mine = np.isin(source, pending)
+        if not mine.any():
+            break
+        picked, partner, linkage = _pick_best(source[mine], other[mine], np.concatenate([mean[entries], mean[entries]])[mine])
     return np.concatenate(blocked) if blocked else np.empty(0, np.int64)
 
 
