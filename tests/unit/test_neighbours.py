@@ -56,10 +56,10 @@ def test_candidates_are_rescored_in_any_order_into_ranked_edges() -> None:
 
 
 def test_approximate_search_finds_planted_partners_with_exact_scores(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(neighbours, "CELL_SIZE", 20)  # 15 cells, 8 probed: about half the rows per query
+    monkeypatch.setattr(neighbours, "CELL_SIZE", 20)  # about 15 cells, 8 probed: about half the rows per query
     matrix, plans = _planted()
     index = build_cell_index(matrix)
-    assert len(index.members) == 15 and sum(map(len, index.members)) == matrix.shape[0]
+    assert 12 <= len(index.members) <= 18 and sum(map(len, index.members)) == matrix.shape[0]  # about 300 / 20 cells, two-level
     approximate = search_approximate(index, None, plans, plans, k=3)
     exact = search_exact(matrix, matrix, plans, plans, k=3)
     best = approximate.groupby("query_row").head(1)
@@ -168,6 +168,25 @@ def test_the_cluster_pass_joins_two_wordings_no_measure_saw_together() -> None:
     assert joined[120] == joined[0]
     strict = link_clusters(matrix, first, 0.6, k=5, plans=plans, overlap=0.0)
     assert strict[0] != strict[30]  # when no plan may restate the task, the wordings stay apart
+
+
+def test_cells_are_fitted_in_two_levels_whose_k_means_stay_small(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One flat k-means of n / CELL_SIZE cells on a sample that grows with n costs n squared: it
+    # took most of the clustering at 30,000 plans. The cells are fitted as groups, then cells
+    # within each group: no k-means has more than about sqrt(cells) centroids, their samples
+    # add up to the one sample, and every row still lands in exactly one cell of about CELL_SIZE.
+    monkeypatch.setattr(neighbours, "CELL_SIZE", 10)
+    matrix, plans = _planted(n_pairs=400)  # 800 rows: 80 cells, 9 groups
+    fits: list[tuple[int, int]] = []
+    real_fit = neighbours.KMeans.fit
+    monkeypatch.setattr(neighbours.KMeans, "fit", lambda self, x, *a, **kw: fits.append((self.n_clusters, len(x))) or real_fit(self, x))
+    index = build_cell_index(matrix)
+    assert fits[0] == (9, 800)  # the groups, on the whole sample (800 rows: at most 40 per cell)
+    assert max(clusters for clusters, _ in fits) <= 2 * 9 and sum(rows for _, rows in fits[1:]) == 800  # each group's cells on its part
+    assert 64 <= len(index.members) <= 96 and max(map(len, index.members)) <= 2 * 10
+    assert np.array_equal(np.sort(np.concatenate(index.members)), np.arange(800))
+    found = search_approximate(index, None, plans, plans, k=1)
+    assert (found["neighbour_row"].to_numpy() == found["query_row"].to_numpy() ^ 1).mean() >= 0.95  # partners still found
 
 
 def test_copies_are_reduced_and_placed_once_into_the_same_cells(monkeypatch: pytest.MonkeyPatch) -> None:
