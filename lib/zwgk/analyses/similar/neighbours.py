@@ -120,21 +120,18 @@ class CellIndex:
 
     def assign(self, reduced: np.ndarray) -> np.ndarray:
         """Return the nearest cell of each reduced row."""
-        return _find_nearest_centroid(reduced, self.centroids)
+        return _find_nearest_centroids(reduced, self.centroids, 1)[:, 0]
 
 
 def _find_nearest_centroids(reduced: np.ndarray, centroids: np.ndarray, k: int) -> np.ndarray:
-    """Indices of each row's ``k`` nearest centroids, nearest first."""
+    """Indices of each row's ``k`` nearest centroids, nearest first (ties: lower index), a block of rows at a time."""
     step = max(1, _CHUNK_CELLS // max(len(centroids), 1))
-    parts = [_top_k(reduced[s : s + step] @ centroids.T, k)[0] for s in range(0, len(reduced), step)]
+
+    def nearest(block: np.ndarray) -> np.ndarray:
+        return np.argmax(block, axis=1)[:, None] if k == 1 else _top_k(block, k)[0]
+
+    parts = [nearest(reduced[s : s + step] @ centroids.T) for s in range(0, len(reduced), step)]
     return np.concatenate(parts) if parts else np.empty((0, k), np.int64)
-
-
-def _find_nearest_centroid(reduced: np.ndarray, centroids: np.ndarray) -> np.ndarray:
-    """Index of each row's nearest centroid (highest product), a block of rows at a time."""
-    step = max(1, _CHUNK_CELLS // max(len(centroids), 1))
-    parts = [np.argmax(reduced[s : s + step] @ centroids.T, axis=1) for s in range(0, len(reduced), step)]
-    return np.concatenate(parts) if parts else np.empty(0, np.int64)
 
 
 def build_cell_index(matrix: sparse.csr_matrix, seed: int = SEED, copies: np.ndarray | None = None) -> CellIndex:
@@ -203,9 +200,7 @@ def fit_cells(index: CellIndex, rng: np.random.Generator, seed: int = SEED) -> C
         n_fine = min(max(1, round(rows_per_group[group] / CELL_SIZE)), len(np.unique(vectors, axis=0)))  # no more cells than vectors
         centroids.append(_fit_kmeans(vectors, n_fine, seed) if n_fine > 1 else groups[group][None, :])
     cells = _place_points(points, nearest_groups, centroids)[position]
-    n_fitted = sum(map(len, centroids))
-    order = np.argsort(cells, kind="stable")
-    members = np.split(order, np.cumsum(np.bincount(cells, minlength=n_fitted))[:-1])
+    members = _split_by(cells, sum(map(len, centroids)))
     index.centroids, index.members = _split_large_cells(index.reduced, np.concatenate(centroids), members, rng)
     index.nearby = _find_nearby_cells(index.centroids)
     return index
