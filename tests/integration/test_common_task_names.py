@@ -89,7 +89,7 @@ def test_every_cluster_has_a_short_chinese_name_and_an_english_one(seeds: dict) 
     specific = ~title.duplicated(keep=False) & title.str.len().between(4, 20) & ~title.isin(load_curation().settings.generic_titles)
     assert specific.sum() >= 8 and (summary.loc[specific, "name_zh"] == title[specific]).all()  # 9 such clusters on the seeds
     from_text = summary.loc[~specific]
-    unquoted = from_text["representative_text"].str.replace(r"[“”《》]", "", regex=True)
+    unquoted = from_text["representative_text"].str.replace(r"[“”《》]|\s", "", regex=True)
     assert all(name.rstrip("…") in text for name, text in zip(from_text["name_zh"], unquoted, strict=True))
     presence = summarise_task_presence(seeds["clusters"], summary)
     assert {"name_zh", "name_en"} <= set(presence.columns)
@@ -101,6 +101,14 @@ def test_a_name_is_the_title_when_short_and_specific_else_the_first_clause() -> 
     assert make_task_name("推进财政预决算公开", "细化部门预算公开内容。", title_is_specific=False) == "细化部门预算公开内容"
     long = make_task_name(None, "围绕优化营商环境持续推进减税降费政策和市场准入负面清单信息的集中统一公开，方便查询。")
     assert long.endswith("…") and len(long) <= 20 and "“" not in long
+
+
+def test_a_name_never_ends_inside_a_list_or_a_bracket_and_has_no_line_break() -> None:
+    # 、 separates items of one list: 按照谁起草 alone says nothing of the principle it starts.
+    assert make_task_name(None, "按照谁起草、谁解读的原则，同步推进政策解读。") == "按照谁起草、谁解读的原则"
+    assert make_task_name(None, "各省（区、市）人民政府要加强统筹，做好公开。") == "各省（区、市）人民政府要加强统筹"
+    assert make_task_name(None, "全面公开\nPPP 项目信息，接受监督。") == "全面公开PPP项目信息"
+    assert make_task_name("推进 Internet Plus\n政务服务", "正文。") == "推进Internet Plus政务服务"
 
 
 def test_rename_merge_and_split_on_the_seeds(seeds: dict, tmp_path: Path) -> None:

@@ -57,3 +57,17 @@ def test_an_edited_glossary_is_read_again(tmp_path: Path) -> None:
     assert gloss_text("公开", load_glossary(path)) == "openness"
     path.write_text("terms:\n  公开: disclosure\n", encoding="utf-8")
     assert gloss_text("公开", load_glossary(path)) == "disclosure"
+
+
+def test_a_text_is_cut_so_that_the_fewest_characters_stay_pinyin(tmp_path: Path) -> None:
+    # Longest match from the left takes 和民 and leaves 营 uncovered; the cut that covers everything wins.
+    body = (
+        "  小微企业: small and micro enterprises\n  和民: (a wrong cut)\n  和: and\n  民营企业: private enterprises\n  企业: enterprises\n"
+    )
+    glossary = load_glossary(_glossary(tmp_path, body))
+    assert gloss_text("小微企业和民营企业", glossary) == "small and micro enterprises and private enterprises"
+    # With no cut covering everything, ties in uncovered characters go to the fewest pieces, then the longer first term.
+    glossary = load_glossary(
+        _glossary(tmp_path, "  事项: matters\n  办事: services\n  清单: lists\n  一次: once\n  事项清单: lists of matters\n")
+    )
+    assert gloss_text("一次办事项清单", glossary) == "once <i>ban</i> lists of matters"

@@ -2,7 +2,8 @@
 
 English charts must carry no Chinese, yet their labels come from Chinese data: common-task
 labels and names, keyness terms, measure texts. `gloss_text` writes such a text term by term
-in English, longest glossary match first; characters no term covers become pinyin in italics,
+in English, cut into glossary terms so that the fewest characters are left over (then into the
+fewest terms, longer first); characters no term covers become pinyin in italics,
 so nothing is silently lost and a reader sees what is untranslated. `find_missing_terms`
 lists those pieces so a researcher can extend the file; the glossary is data, not code.
 """
@@ -46,7 +47,7 @@ class Glossary:
 
     @functools.cached_property
     def max_length(self) -> int:
-        """Length of the longest term (the widest window longest-match needs to try)."""
+        """Length of the longest term (the widest window the cut needs to try)."""
         return max((len(term) for term in self.terms), default=0)
 
 
@@ -101,29 +102,49 @@ def _to_pinyin(run: str) -> str:
 
 
 def _split_gloss(text: str, glossary: Glossary) -> list[tuple[str, str | None]]:
-    """Pieces of ``text``: (Chinese term, gloss), (uncovered run, None) or (other text, same text)."""
+    """Pieces of ``text``: (Chinese term, gloss), (uncovered run, None) or (other text, same text).
+
+    Each run of Chinese is cut into glossary terms so that the fewest characters stay uncovered,
+    then with the fewest pieces, ties going to the longer first term. Taking the longest match
+    from the left instead can strand a character the glossary knows in a longer word: 一次办事项清单
+    became 一次 + 办事 + 项 + 清单, leaving 项 in pinyin, where 一次 + 办 + 事项清单 covers it all.
+    """
     pieces: list[tuple[str, str | None]] = []
-    i, n = 0, len(text)
-    while i < n:
-        if not _HAN.match(text[i]):
-            j = i
-            while j < n and not _HAN.match(text[j]):
-                j += 1
-            pieces.append((text[i:j], text[i:j]))
-            i = j
+    for run in re.split(f"({_HAN.pattern}+)", text):
+        if not run:
             continue
-        for length in range(min(glossary.max_length, n - i), 0, -1):
-            if text[i : i + length] in glossary.terms:
-                pieces.append((text[i : i + length], glossary.terms[text[i : i + length]]))
-                i += length
-                break
-        else:
-            if pieces and pieces[-1][1] is None:  # an uncovered run grows character by character
-                pieces[-1] = (pieces[-1][0] + text[i], None)
+        if not _HAN.match(run):
+            pieces.append((run, run))
+            continue
+        for term in _segment_run(run, glossary):
+            if term in glossary.terms:
+                pieces.append((term, glossary.terms[term]))
+            elif pieces and pieces[-1][1] is None:  # an uncovered run grows character by character
+                pieces[-1] = (pieces[-1][0] + term, None)
             else:
-                pieces.append((text[i], None))
-            i += 1
+                pieces.append((term, None))
     return pieces
+
+
+def _segment_run(run: str, glossary: Glossary) -> list[str]:
+    """Cut a run of Chinese characters into glossary terms and single uncovered characters (see `_split_gloss`)."""
+    n = len(run)
+    cost: list[tuple[int, int]] = [(0, 0)] * (n + 1)  # (uncovered characters, pieces) of the best cut of run[i:]
+    step = [1] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        best = None
+        for length in range(min(glossary.max_length, n - i), 0, -1):  # longest first: a tie keeps the longer term
+            if run[i : i + length] in glossary.terms and (best is None or (cost[i + length][0], cost[i + length][1] + 1) < best):
+                best, step[i] = (cost[i + length][0], cost[i + length][1] + 1), length
+        uncovered = (cost[i + 1][0] + 1, cost[i + 1][1] + 1)
+        if best is None or uncovered < best:
+            best, step[i] = uncovered, 1
+        cost[i] = best
+    terms, i = [], 0
+    while i < n:
+        terms.append(run[i : i + step[i]])
+        i += step[i]
+    return terms
 
 
 def _write_punctuation(text: str) -> str:
@@ -133,7 +154,7 @@ def _write_punctuation(text: str) -> str:
 
 
 def gloss_text(text_zh: str, glossary: Glossary | None = None) -> str:
-    """Write a Chinese text in English term by term (longest glossary match first); uncovered characters in italic pinyin.
+    """Write a Chinese text in English term by term (the cut leaving the fewest characters uncovered); those in italic pinyin.
 
     The result has no Chinese character. It is a gloss, a reading aid for a reader without
     Chinese, not a translation.

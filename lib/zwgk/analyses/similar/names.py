@@ -17,8 +17,10 @@ import pandas as pd
 from zwgk.analyses.glossary import gloss_text
 from zwgk.analyses.similar.curation import NameSettings
 
-_CLAUSE_END = re.compile(r"[，。；：！？、,;:!?]")
+_CLAUSE_END = re.compile(r"[，。；：！？,;:!?]")  # not 、: a name cut there ends inside a list (按照谁起草 of 按照谁起草、谁解读的原则)
+_BRACKETS = {"（": "）", "(": ")", "【": "】", "〔": "〕"}
 _QUOTES = re.compile(r"[“”‘’《》「」『』\"]")  # names drop quote marks: a cut name would leave one unbalanced
+_LATIN_SPACE = re.compile(r"(?<=[A-Za-z0-9])\s+(?=[A-Za-z0-9])")  # kept as one space (Internet Plus); other white space goes
 _LEADING = re.compile(r"^[\s（(]*[一二三四五六七八九十\d]+[、.．)）]\s*")  # a list number left on a clause
 
 
@@ -45,15 +47,26 @@ def make_task_name(title: str | None, text: str, settings: NameSettings | None =
     tasks' clusters) also falls back to the text. Quote marks are dropped.
     """
     settings = settings or NameSettings()
-    title = "" if title is None or pd.isna(title) else _QUOTES.sub("", _LEADING.sub("", str(title))).strip(" 。；;，,")
+    title = "" if title is None or pd.isna(title) else _clean(title).strip("。；;，,")
     if title_is_specific and settings.min_title_chars <= len(title) <= settings.max_name_chars and title not in settings.generic_titles:
         return title
     name = ""
-    for clause in re.split(f"(?<={_CLAUSE_END.pattern})", _QUOTES.sub("", _LEADING.sub("", str(text))).strip()):
-        name += clause  # a short first clause keeps its separator and takes the next (教育、生态环境)
-        if len(name.rstrip("，。；：！？、,;:!? ")) >= settings.min_title_chars:
+    for clause in re.split(f"(?<={_CLAUSE_END.pattern})", _clean(text)):
+        name += clause  # a short first clause keeps its separator and takes the next
+        if len(name.rstrip("，。；：！？、,;:!? ")) >= settings.min_title_chars and not _is_open(name):
             break
-    return _trim_at_word(name.rstrip("，。；：！？、,;:!? ") or str(text).strip(), settings.max_name_chars)
+    return _trim_at_word(name.rstrip("，。；：！？、,;:!? ") or _clean(text), settings.max_name_chars)
+
+
+def _clean(text: str) -> str:
+    """The text without quote marks, a leading list number or white space (a line break inside a cell: 全面公开\nPPP…)."""
+    text = _LATIN_SPACE.sub("\x00", _QUOTES.sub("", _LEADING.sub("", str(text))))
+    return re.sub(r"\s+", "", text).replace("\x00", " ")
+
+
+def _is_open(text: str) -> bool:
+    """Whether a bracket of ``text`` is still open (各省（区 cut at its comma): the name goes on to the clause that closes it."""
+    return any(text.count(left) > text.count(right) for left, right in _BRACKETS.items())
 
 
 def name_clusters(summary: pd.DataFrame, titles: pd.Series | None = None, settings: NameSettings | None = None) -> pd.DataFrame:
