@@ -103,6 +103,18 @@ def test_a_name_is_the_title_when_short_and_specific_else_the_first_clause() -> 
     assert long.endswith("…") and len(long) <= 20 and "“" not in long
 
 
+def test_a_name_starts_at_the_first_clause_that_does_more_than_set_the_scene() -> None:
+    settings = load_curation().settings  # the shipped context frames
+    text = "围绕优化营商环境，以政务服务平台为载体，在年度报告中，及时公开惠企政策，方便查询。"
+    assert make_task_name(None, text, settings) == "及时公开惠企政策"
+    # A clause that starts like a frame but holds the action itself names the task (对 + verb, no 的 + noun).
+    assert make_task_name(None, "对政务公开专栏开展专项检查，发现问题及时整改。", settings) == "对政务公开专栏开展专项检查"
+    assert make_task_name(None, "对照新规定梳理应公开的信息，及时公开。", settings) == "对照新规定梳理应公开的信息"
+    # Every clause sets the scene: nothing is skipped.
+    assert make_task_name(None, "围绕年度重点工作。", settings) == "围绕年度重点工作"
+    assert make_task_name(None, text) == "围绕优化营商环境"  # no frames, the first clause
+
+
 def test_a_name_never_ends_inside_a_list_or_a_bracket_and_has_no_line_break() -> None:
     # 、 separates items of one list: 按照谁起草 alone says nothing of the principle it starts.
     assert make_task_name(None, "按照谁起草、谁解读的原则，同步推进政策解读。") == "按照谁起草、谁解读的原则"
@@ -145,6 +157,7 @@ def test_a_decision_on_a_measure_that_is_gone_warns_and_names_the_entry(seeds: d
         ("split:\n  - measures: [a-t1-m1]\n    colour: red\n", r"split\[0\].*unknown keys \['colour'\]"),
         ("rename:\n  - anchor: a-t1-m1\n    name_en: 中文\n", r"rename\[0\].*name_en has Chinese"),
         ("settings:\n  max_name_chars: twenty\n", r"settings.max_name_chars"),
+        ("settings:\n  context_frames: ['^(围绕']\n", r"settings.context_frames\[0\].*not a valid regular expression"),
         ("renames: []\n", r"top-level keys"),
     ],
 )

@@ -13,6 +13,8 @@ The file's ``settings`` also hold the thresholds of the automatic names (`names`
 
 from __future__ import annotations
 
+import re
+
 import functools
 import hashlib
 import warnings
@@ -32,7 +34,7 @@ _KEYS = {
     "merge": {"measures", "note"},
     "split": {"measures", "name_zh", "name_en", "note"},
 }
-_SETTING_KEYS = {"max_name_chars": int, "min_title_chars": int, "generic_titles": list}
+_SETTING_KEYS = {"max_name_chars": int, "min_title_chars": int, "generic_titles": list, "context_frames": list}
 
 
 class CurationError(ZwgkError):
@@ -57,6 +59,7 @@ class NameSettings:
     max_name_chars: int = 20
     min_title_chars: int = 4
     generic_titles: tuple[str, ...] = ()
+    context_frames: tuple[str, ...] = ()  # regular expressions of a clause that only sets the scene (围绕…, 在…中)
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,13 @@ def _read_settings(path: Path, raw: object) -> NameSettings:
     for key, kind in _SETTING_KEYS.items():
         if key in raw and (not isinstance(raw[key], kind) or isinstance(raw[key], bool)):
             raise _fail(path, f"settings.{key}", f"must be a {kind.__name__}, not {raw[key]!r}")
-    values = {**raw, "generic_titles": tuple(str(title) for title in raw.get("generic_titles", ()))}
+    frames = tuple(str(frame) for frame in raw.get("context_frames", ()))
+    for i, frame in enumerate(frames):
+        try:
+            re.compile(frame)
+        except re.error as error:
+            raise _fail(path, f"settings.context_frames[{i}]", f"not a valid regular expression ({error}): {frame!r}") from error
+    values = {**raw, "generic_titles": tuple(str(title) for title in raw.get("generic_titles", ())), "context_frames": frames}
     return NameSettings(**values)
 
 

@@ -42,8 +42,8 @@ def make_task_name(title: str | None, text: str, settings: NameSettings | None =
     """Return a short Chinese name for a task from its central measure's task title and text.
 
     The title when it is between ``min_title_chars`` and ``max_name_chars`` long and not a
-    generic title; else the text's first clause (joined with the next while shorter than the
-    minimum), trimmed at a word boundary. ``title_is_specific`` False (the title heads several
+    generic title; else the text's first clause that does more than set the scene (`_skip_context`),
+    joined with the next while shorter than the minimum, trimmed at a word boundary. ``title_is_specific`` False (the title heads several
     tasks' clusters) also falls back to the text. Quote marks are dropped.
     """
     settings = settings or NameSettings()
@@ -51,11 +51,25 @@ def make_task_name(title: str | None, text: str, settings: NameSettings | None =
     if title_is_specific and settings.min_title_chars <= len(title) <= settings.max_name_chars and title not in settings.generic_titles:
         return title
     name = ""
-    for clause in re.split(f"(?<={_CLAUSE_END.pattern})", _clean(text)):
+    for clause in _skip_context(re.split(f"(?<={_CLAUSE_END.pattern})", _clean(text)), settings.context_frames):
         name += clause  # a short first clause keeps its separator and takes the next
         if len(name.rstrip("，。；：！？、,;:!? ")) >= settings.min_title_chars and not _is_open(name):
             break
     return _trim_at_word(name.rstrip("，。；：！？、,;:!? ") or _clean(text), settings.max_name_chars)
+
+
+def _skip_context(clauses: list[str], frames: tuple[str, ...]) -> list[str]:
+    """The clauses from the first that does more than set the scene (围绕…，在…中，以…为载体，): that one names the task.
+
+    A clause matching a context frame (``settings.context_frames``, anchored at its start,
+    ignoring its closing separator) is skipped when a later clause does not match one; if every
+    clause sets the scene, nothing is skipped.
+    """
+    patterns = [re.compile(frame) for frame in frames]
+    for i, clause in enumerate(clauses):
+        if clause.strip() and not any(p.match(clause.rstrip("，。；：！？,;:!? ")) for p in patterns):
+            return clauses[i:]
+    return clauses
 
 
 def _clean(text: str) -> str:
