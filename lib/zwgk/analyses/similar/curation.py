@@ -13,10 +13,9 @@ The file's ``settings`` also hold the thresholds of the automatic names (`names`
 
 from __future__ import annotations
 
-import re
-
 import functools
 import hashlib
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
