@@ -71,3 +71,10 @@ def test_a_text_is_cut_so_that_the_fewest_characters_stay_pinyin(tmp_path: Path)
         _glossary(tmp_path, "  事项: matters\n  办事: services\n  清单: lists\n  一次: once\n  事项清单: lists of matters\n")
     )
     assert gloss_text("一次办事项清单", glossary) == "once <i>ban</i> lists of matters"
+
+
+def test_a_term_may_hold_other_characters_than_chinese(tmp_path: Path) -> None:
+    body = "  互联网: internet\n  互联网+政务服务: Internet Plus government services\n  政务服务: government services\n  推进: advance\n"
+    glossary = load_glossary(_glossary(tmp_path, body))
+    assert gloss_text("推进互联网+政务服务。", glossary) == "advance Internet Plus government services."
+    assert gloss_text("互联网 + 政务服务", glossary) == "internet + government services"  # spaced apart, it is not the term

@@ -102,49 +102,48 @@ def _to_pinyin(run: str) -> str:
 
 
 def _split_gloss(text: str, glossary: Glossary) -> list[tuple[str, str | None]]:
-    """Pieces of ``text``: (Chinese term, gloss), (uncovered run, None) or (other text, same text).
+    """Pieces of ``text``: (glossary term, gloss), (uncovered Chinese, None) or (other text, same text).
 
-    Each run of Chinese is cut into glossary terms so that the fewest characters stay uncovered,
-    then with the fewest pieces, ties going to the longer first term. Taking the longest match
-    from the left instead can strand a character the glossary knows in a longer word: 一次办事项清单
-    became 一次 + 办事 + 项 + 清单, leaving 项 in pinyin, where 一次 + 办 + 事项清单 covers it all.
+    The text is cut into glossary terms so that the fewest Chinese characters stay uncovered,
+    then with the fewest terms, ties going to the longer first term; other characters cost
+    nothing unless a term holds them (互联网+政务服务). Taking the longest match from the left
+    instead can strand a character the glossary knows in a longer word: 一次办事项清单 became
+    一次 + 办事 + 项 + 清单, leaving 项 in pinyin, where 一次 + 办 + 事项清单 covers it all.
     """
     pieces: list[tuple[str, str | None]] = []
-    for run in re.split(f"({_HAN.pattern}+)", text):
-        if not run:
-            continue
-        if not _HAN.match(run):
-            pieces.append((run, run))
-            continue
-        for term in _segment_run(run, glossary):
-            if term in glossary.terms:
-                pieces.append((term, glossary.terms[term]))
-            elif pieces and pieces[-1][1] is None:  # an uncovered run grows character by character
-                pieces[-1] = (pieces[-1][0] + term, None)
-            else:
-                pieces.append((term, None))
+    merge = False  # whether the last piece is a run of uncovered Chinese or of other text, which grows character by character
+    for piece, is_term in _segment(text, glossary):
+        gloss = glossary.terms[piece] if is_term else (None if _HAN.match(piece) else piece)
+        if merge and not is_term and (pieces[-1][1] is None) == (gloss is None):
+            run = pieces[-1][0] + piece
+            pieces[-1] = (run, None if gloss is None else run)
+        else:
+            pieces.append((piece, gloss))
+        merge = not is_term
     return pieces
 
 
-def _segment_run(run: str, glossary: Glossary) -> list[str]:
-    """Cut a run of Chinese characters into glossary terms and single uncovered characters (see `_split_gloss`)."""
-    n = len(run)
-    cost: list[tuple[int, int]] = [(0, 0)] * (n + 1)  # (uncovered characters, pieces) of the best cut of run[i:]
-    step = [1] * (n + 1)
+def _segment(text: str, glossary: Glossary) -> list[tuple[str, bool]]:
+    """Cut ``text`` into glossary terms and single characters, each with whether it is a term (see `_split_gloss`).
+
+    Dynamic programming from the end of the text: the best cut of each suffix, then the path.
+    """
+    n = len(text)
+    cost: list[tuple[int, int]] = [(0, 0)] * (n + 1)  # (uncovered Chinese characters, terms) of the best cut of text[i:]
+    step = [0] * (n + 1)  # length of the term starting there, 0 for a character alone
     for i in range(n - 1, -1, -1):
-        best = None
+        best = (cost[i + 1][0] + 1, cost[i + 1][1]) if _HAN.match(text[i]) else cost[i + 1]  # the character alone
         for length in range(min(glossary.max_length, n - i), 0, -1):  # longest first: a tie keeps the longer term
-            if run[i : i + length] in glossary.terms and (best is None or (cost[i + length][0], cost[i + length][1] + 1) < best):
-                best, step[i] = (cost[i + length][0], cost[i + length][1] + 1), length
-        uncovered = (cost[i + 1][0] + 1, cost[i + 1][1] + 1)
-        if best is None or uncovered < best:
-            best, step[i] = uncovered, 1
+            option = (cost[i + length][0], cost[i + length][1] + 1)
+            if option < best and text[i : i + length] in glossary.terms:
+                best, step[i] = option, length
         cost[i] = best
-    terms, i = [], 0
+    out, i = [], 0
     while i < n:
-        terms.append(run[i : i + step[i]])
-        i += step[i]
-    return terms
+        length = step[i] or 1
+        out.append((text[i : i + length], step[i] > 0))
+        i += length
+    return out
 
 
 def _write_punctuation(text: str) -> str:
