@@ -13,7 +13,8 @@ For each method it prints the dev top-5 neighbour recall and the dev 5-fold cros
 pairwise precision / recall / F1 (the clustering setting chosen on the other folds from the 27 of
 `zwgk.analyses.evaluation.CLUSTER_GRID`), exactly as `zwgk evaluate` scores the shipped rule.
 Dense methods (n x n) run on the dataset only; `rerank_edges` is the sparse k-reciprocal
-re-ranking, which works from the top-20 lists alone (time O(N K^2), memory O(N K)) and is
+re-ranking, which works from the top-20 lists alone (memory O(N K), time O(N k1^3) for the
+reciprocal sets) and is
 checked against the dense one. With ``--synthetic`` it times the sparse re-ranking on that
 corpus and scores both clusterings against the corpus's gold.
 """
@@ -66,7 +67,7 @@ def rerank_edges(edges: pd.DataFrame, index, k1: int = K1, k2: int = K2, lam: fl
     a, b, cos = _add_support_pairs(v, a, b, cos, plans, index.matrix)
     overlap = _sum_minima(v, a, b)
     score = lam * cos + (1 - lam) * overlap / (2.0 - overlap)
-    keep = (_keep_top_k(a, b, score, k) if k is not None else np.ones(len(a), bool)) & (score > 0)
+    keep = (_keep_find_top_k(a, b, score, k) if k is not None else np.ones(len(a), bool)) & (score > 0)
     row_type = get_row_dtype(n)
     return pd.DataFrame({"row_a": a[keep].astype(row_type), "row_b": b[keep].astype(row_type), "score": score[keep]})
 
@@ -174,7 +175,7 @@ def _sum_minima(v: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarra
     return out
 
 
-def _keep_top_k(a: np.ndarray, b: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
+def _keep_find_top_k(a: np.ndarray, b: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
     """Which pairs are among the top k by score of either end (ties to the lower row)."""
     src, dst = np.concatenate([a, b]), np.concatenate([b, a])
     order = np.lexsort((dst, -np.concatenate([score, score]), src))
@@ -188,13 +189,13 @@ def _keep_top_k(a: np.ndarray, b: np.ndarray, score: np.ndarray, k: int) -> np.n
 # --- dense methods and scoring on the dataset --------------------------------------------------
 
 
-def _top_k(similarity: np.ndarray, same_plan: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def _find_top_k(similarity: np.ndarray, same_plan: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     masked = np.where(same_plan, -np.inf, similarity)
     cols = np.argsort(-masked, axis=1, kind="stable")[:, :k]
     return cols, np.take_along_axis(masked, cols, axis=1)
 
 
-def _dense_kreciprocal(similarity: np.ndarray, same_plan: np.ndarray) -> np.ndarray:
+def _rerank_dense(similarity: np.ndarray, same_plan: np.ndarray) -> np.ndarray:
     """The dense reference: the same re-ranking over all pairs (n x n), for the check of `rerank_edges`."""
     n = len(similarity)
     order = np.argsort(-np.where(same_plan & ~np.eye(n, dtype=bool), -np.inf, similarity), axis=1, kind="stable")
@@ -208,31 +209,31 @@ def _dense_kreciprocal(similarity: np.ndarray, same_plan: np.ndarray) -> np.ndar
     return LAMBDA * similarity + (1 - LAMBDA) * overlap / (2 - overlap)
 
 
-def _dense_methods(index, same_plan: np.ndarray) -> dict[str, np.ndarray]:
+def _make_dense_methods(index, same_plan: np.ndarray) -> dict[str, np.ndarray]:
     """Other re-rankings tried, each a dense similarity: query expansion, shared neighbours, hubness correction."""
     x = index.matrix.astype(np.float64)
     plain = (x @ x.T).toarray()
     n = len(plain)
-    cols, scores = _top_k(plain, same_plan, 2)
+    cols, scores = _find_top_k(plain, same_plan, 2)
     weight = sparse.csr_matrix((np.clip(scores, 0, None).ravel() ** 3, (np.repeat(np.arange(n), 2), cols.ravel())), shape=(n, n))
     expanded = normalize((weight + sparse.identity(n)) @ x)
-    cols, scores = _top_k(plain, same_plan, 10)
+    cols, scores = _find_top_k(plain, same_plan, 10)
     neighbours = sparse.csr_matrix((np.clip(scores, 0, None).ravel(), (np.repeat(np.arange(n), 10), cols.ravel())), shape=(n, n))
     shared = normalize(neighbours + sparse.identity(n))
-    hub = _top_k(plain, same_plan, 20)[1].mean(axis=1)
+    hub = _find_top_k(plain, same_plan, 20)[1].mean(axis=1)
     return {
         "cosine (shipped)": plain,
         "query expansion, both sides (m 2, alpha 3)": (expanded @ expanded.T).toarray(),
         "shared neighbours (10, weighted, beta 0.4)": 0.6 * plain + 0.4 * (shared @ shared.T).toarray(),
         "hubness correction, CSLS (K 20)": 2 * plain - hub[:, None] - hub[None, :],
-        f"k-reciprocal, dense (k1 {K1}, k2 {K2}, lambda {LAMBDA})": _dense_kreciprocal(plain, same_plan),
+        f"k-reciprocal, dense (k1 {K1}, k2 {K2}, lambda {LAMBDA})": _rerank_dense(plain, same_plan),
     }
 
 
-def _edges_from_similarity(similarity: np.ndarray, same_plan: np.ndarray, k: int) -> pd.DataFrame:
+def _make_edges_from_similarity(similarity: np.ndarray, same_plan: np.ndarray, k: int) -> pd.DataFrame:
     """`find_linkage_edges`' form from a dense similarity: each row's top k in other plans, both ways, scored symmetrically."""
     n = len(similarity)
-    cols = _top_k(similarity, same_plan, k)[0]
+    cols = _find_top_k(similarity, same_plan, k)[0]
     a = np.repeat(np.arange(n), k)
     keys = np.unique(np.minimum(a, cols.ravel()) * n + np.maximum(a, cols.ravel()))
     rows, others = keys // n, keys % n
@@ -241,7 +242,7 @@ def _edges_from_similarity(similarity: np.ndarray, same_plan: np.ndarray, k: int
     return pd.DataFrame({"row_a": rows[keep].astype(np.int32), "row_b": others[keep].astype(np.int32), "score": score[keep]})
 
 
-def _top5_from_edges(edges: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
+def _find_top5_in_edges(edges: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
     src = np.concatenate([edges["row_a"], edges["row_b"]]).astype(np.int64)
     dst = np.concatenate([edges["row_b"], edges["row_a"]]).astype(np.int64)
     order = np.lexsort((dst, -np.concatenate([edges["score"], edges["score"]]), src))
@@ -250,8 +251,8 @@ def _top5_from_edges(edges: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"measure_id": ids[src[first]], "neighbour_id": ids[dst[first]]})
 
 
-def _top5_from_similarity(similarity: np.ndarray, same_plan: np.ndarray, ids: np.ndarray) -> pd.DataFrame:
-    cols = _top_k(similarity, same_plan, 5)[0]
+def _find_top5_by_similarity(similarity: np.ndarray, same_plan: np.ndarray, ids: np.ndarray) -> pd.DataFrame:
+    cols = _find_top_k(similarity, same_plan, 5)[0]
     return pd.DataFrame({"measure_id": np.repeat(ids, 5), "neighbour_id": ids[cols.ravel()]})
 
 
@@ -273,11 +274,11 @@ def study_dataset(data_dir: Path | None) -> None:
     same_plan = plans[:, None] == plans[None, :]
     ks, ids = sorted({k for k, _ in CLUSTER_GRID}), index.measures["measure_id"].to_numpy()
     print(f"{index.matrix.shape[0]} measures, {len(dev)} dev groups (the sealed groups are not read)")
-    for name, similarity in _dense_methods(index, same_plan).items():
-        edges = {k: _edges_from_similarity(similarity, same_plan, k) for k in ks}
-        print(f"{name:<52} {_score_edges(index, edges, _top5_from_similarity(similarity, same_plan, ids), dev, negatives)}")
+    for name, similarity in _make_dense_methods(index, same_plan).items():
+        edges = {k: _make_edges_from_similarity(similarity, same_plan, k) for k in ks}
+        print(f"{name:<52} {_score_edges(index, edges, _find_top5_by_similarity(similarity, same_plan, ids), dev, negatives)}")
     edges = {k: rerank_edges(find_linkage_edges(index, max(20, k)), index, k=k) for k in [5, *ks]}
-    print(f"{'k-reciprocal, sparse (rerank_edges)':<52} {_score_edges(index, edges, _top5_from_edges(edges[5], ids), dev, negatives)}")
+    print(f"{'k-reciprocal, sparse (rerank_edges)':<52} {_score_edges(index, edges, _find_top5_in_edges(edges[5], ids), dev, negatives)}")
     print_paired_difference(index, edges[DEFAULT_K], dev, negatives)
 
 

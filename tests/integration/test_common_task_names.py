@@ -115,11 +115,33 @@ def test_a_name_starts_at_the_first_clause_that_does_more_than_set_the_scene() -
     assert make_task_name(None, text) == "围绕优化营商环境"  # no frames, the first clause
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("按照规定及时公开财政预决算信息，接受社会监督。", "按照规定及时公开财政预决算信息"),  # a frame's start, but it acts (及时)
+        ("聚焦重点领域加大信息公开力度，回应关切。", "聚焦重点领域加大信息公开力度"),
+        ("针对性开展政策解读，提升效果。", "针对性开展政策解读"),  # 针对性 is not the frame 针对
+        ("对企业关心的问题及时回应，做好解读。", "对企业关心的问题及时回应"),
+        ("按照谁公开谁负责的原则，落实审查责任。", "落实审查责任"),
+        ("在办好纸质版的基础上，推进公报数字化。", "推进公报数字化"),
+        ("要通过座谈、问卷等方式，听取公众意见。", "听取公众意见"),
+        ("按照国务院（含各部门，下同）要求，做好公开。", "做好公开"),  # a comma inside brackets ends no clause
+        ("围绕重点工作，，做好信息公开工作。", "做好信息公开工作"),  # a clause of punctuation alone is none
+        ("围绕重点工作。按照分工落实。", "围绕重点工作"),  # a frame ends in a comma: a sentence is not one
+    ],
+)
+def test_the_shipped_context_frames_skip_only_clauses_that_set_the_scene(text: str, name: str) -> None:
+    assert make_task_name(None, text, load_curation().settings) == name
+
+
 def test_a_name_never_ends_inside_a_list_or_a_bracket_and_has_no_line_break() -> None:
     # 、 separates items of one list: 按照谁起草 alone says nothing of the principle it starts.
     assert make_task_name(None, "按照谁起草、谁解读的原则，同步推进政策解读。") == "按照谁起草、谁解读的原则"
     assert make_task_name(None, "各省（区、市）人民政府要加强统筹，做好公开。") == "各省（区、市）人民政府要加强统筹"
     assert make_task_name(None, "全面公开\nPPP 项目信息，接受监督。") == "全面公开PPP项目信息"
+    # A cut to the length limit backs off before a bracket it would leave open, and never ends on 、.
+    assert make_task_name(None, "认真落实政府网站发展指引（国办发〔2017〕47号），加强管理。") == "认真落实政府网站发展指引…"
+    assert make_task_name(None, "建立医疗卫生、资源开发、环境保护、20190101号文件等领域公开制度。") == "建立医疗卫生、资源开发、环境保护…"
     assert make_task_name("推进 Internet Plus\n政务服务", "正文。") == "推进Internet Plus政务服务"
 
 
@@ -157,7 +179,8 @@ def test_a_decision_on_a_measure_that_is_gone_warns_and_names_the_entry(seeds: d
         ("split:\n  - measures: [a-t1-m1]\n    colour: red\n", r"split\[0\].*unknown keys \['colour'\]"),
         ("rename:\n  - anchor: a-t1-m1\n    name_en: 中文\n", r"rename\[0\].*name_en has Chinese"),
         ("settings:\n  max_name_chars: twenty\n", r"settings.max_name_chars"),
-        ("settings:\n  context_frames: ['^(围绕']\n", r"settings.context_frames\[0\].*not a valid regular expression"),
+        ("settings:\n  context_openers: ['(围绕']\n", r"settings.context_openers\[0\].*not a valid regular expression"),
+        ("settings:\n  action_words: 及时\n", r"settings.action_words"),
         ("renames: []\n", r"top-level keys"),
     ],
 )

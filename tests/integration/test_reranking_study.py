@@ -17,7 +17,7 @@ def test_the_sparse_reranking_gives_the_dense_scores_from_the_top_20_lists(seed_
     plans = pd.factorize(index.measures["plan_id"])[0]
     same_plan = plans[:, None] == plans[None, :]
     plain = (index.matrix.astype(np.float64) @ index.matrix.T.astype(np.float64)).toarray()
-    dense = study._dense_kreciprocal(plain, same_plan)
+    dense = study._rerank_dense(plain, same_plan)
     edges = find_linkage_edges(index, 20)
     sparse_all = study.rerank_edges(edges, index, k=None)
     a, b = sparse_all["row_a"].to_numpy(), sparse_all["row_b"].to_numpy()
@@ -27,8 +27,8 @@ def test_the_sparse_reranking_gives_the_dense_scores_from_the_top_20_lists(seed_
     # Kept to each row's top 5 by the new score, the pairs are the dense top 5 (ties aside).
     top = study.rerank_edges(edges, index, k=5)
     ids = index.measures["measure_id"].to_numpy()
-    found = study._top5_from_edges(top, ids)
-    expected = study._top5_from_similarity(dense, same_plan, ids)
+    found = study._find_top5_in_edges(top, ids)
+    expected = study._find_top5_by_similarity(dense, same_plan, ids)
     shared = len(
         set(zip(found["measure_id"], found["neighbour_id"], strict=True))
         & set(zip(expected["measure_id"], expected["neighbour_id"], strict=True))

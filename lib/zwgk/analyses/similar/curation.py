@@ -33,7 +33,14 @@ _KEYS = {
     "merge": {"measures", "note"},
     "split": {"measures", "name_zh", "name_en", "note"},
 }
-_SETTING_KEYS = {"max_name_chars": int, "min_title_chars": int, "generic_titles": list, "context_frames": list}
+_SETTING_KEYS = {
+    "max_name_chars": int,
+    "min_title_chars": int,
+    "generic_titles": list,
+    "context_openers": list,
+    "context_frames": list,
+    "action_words": list,
+}
 
 
 class CurationError(ZwgkError):
@@ -58,7 +65,9 @@ class NameSettings:
     max_name_chars: int = 20
     min_title_chars: int = 4
     generic_titles: tuple[str, ...] = ()
-    context_frames: tuple[str, ...] = ()  # regular expressions of a clause that only sets the scene (围绕…, 在…中)
+    context_openers: tuple[str, ...] = ()  # regular expressions of a clause's start that sets the scene unless it acts (围绕…)
+    context_frames: tuple[str, ...] = ()  # regular expressions of a whole clause that sets the scene (在…过程中)
+    action_words: tuple[str, ...] = ()  # words that make a clause with an opener act (及时, 开展)
 
 
 @dataclass(frozen=True)
@@ -87,14 +96,24 @@ def _read_settings(path: Path, raw: object) -> NameSettings:
     for key, kind in _SETTING_KEYS.items():
         if key in raw and (not isinstance(raw[key], kind) or isinstance(raw[key], bool)):
             raise _fail(path, f"settings.{key}", f"must be a {kind.__name__}, not {raw[key]!r}")
-    frames = tuple(str(frame) for frame in raw.get("context_frames", ()))
-    for i, frame in enumerate(frames):
-        try:
-            re.compile(frame)
-        except re.error as error:
-            raise _fail(path, f"settings.context_frames[{i}]", f"not a valid regular expression ({error}): {frame!r}") from error
-    values = {**raw, "generic_titles": tuple(str(title) for title in raw.get("generic_titles", ())), "context_frames": frames}
+    patterns = {key: _read_patterns(path, key, raw.get(key, ())) for key in ("context_openers", "context_frames")}
+    values = {
+        **raw,
+        "generic_titles": tuple(str(title) for title in raw.get("generic_titles", ())),
+        **patterns,
+        "action_words": tuple(str(word) for word in raw.get("action_words", ())),
+    }
     return NameSettings(**values)
+
+
+def _read_patterns(path: Path, key: str, values: list) -> tuple[str, ...]:
+    """Check a list of regular expressions of the settings; a bad one names its place."""
+    for i, value in enumerate(values):
+        try:
+            re.compile(str(value))
+        except re.error as error:
+            raise _fail(path, f"settings.{key}[{i}]", f"not a valid regular expression ({error}): {value!r}") from error
+    return tuple(str(value) for value in values)
 
 
 def _read_decision(path: Path, kind: str, i: int, entry: object) -> Decision:
