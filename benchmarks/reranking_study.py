@@ -34,7 +34,7 @@ from sklearn.preprocessing import normalize
 from zwgk.analyses.evaluation import CLUSTER_GRID, choose_setting, count_pairs, cross_validate, load_task_groups, score_neighbour_recall
 from zwgk.analyses.similar import build_similarity_index
 from zwgk.analyses.similar.clusters import DEFAULT_K, DEFAULT_THRESHOLD, cluster_index, find_linkage_edges
-from zwgk.analyses.similar.neighbours import get_row_dtype
+from zwgk.analyses.similar.neighbours import get_row_dtype, score_pairs
 from zwgk.processed.dataset import load_measures
 
 K1, K2, LAMBDA = 10, 3, 0.9  # chosen on the dev groups among 19 settings (k1 8-20, k2 1-3, lambda 0.3-0.9)
@@ -117,15 +117,6 @@ def _expand_sets(lists: np.ndarray, k1: int) -> tuple[np.ndarray, np.ndarray]:
     return keys // n, keys % n
 
 
-def _score_pairs(matrix: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Exact cosines of row pairs, 20,000 at a time."""
-    out = np.empty(len(rows))
-    for start in range(0, len(rows), 20_000):
-        part = slice(start, start + 20_000)
-        out[part] = np.asarray(matrix[rows[part]].multiply(matrix[cols[part]]).sum(axis=1)).ravel()
-    return out
-
-
 def _weigh_sets(rows: np.ndarray, cols: np.ndarray, pair_keys: np.ndarray, cos: np.ndarray, matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     """V: exp(cos - 1) over R*(i), each row summing to 1 (cosines from the edges where they hold the pair)."""
     n = matrix.shape[0]
@@ -133,7 +124,7 @@ def _weigh_sets(rows: np.ndarray, cols: np.ndarray, pair_keys: np.ndarray, cos: 
     at = np.minimum(np.searchsorted(pair_keys, wanted), len(pair_keys) - 1)
     known = pair_keys[at] == wanted
     scores = np.where(known, cos[at], 0.0)
-    scores[~known] = _score_pairs(matrix, rows[~known], cols[~known])  # itself, and rows two steps away
+    scores[~known] = score_pairs(matrix, matrix, rows[~known], cols[~known]).astype(np.float64)  # itself, and rows two steps away
     weights = np.exp(scores - 1.0)
     weights /= np.bincount(rows, weights, n)[rows]
     return sparse.csr_matrix((weights, (rows, cols)), shape=(n, n))
@@ -163,7 +154,8 @@ def _add_support_pairs(
     other = plans[low] != plans[high]
     new = np.setdiff1d(np.unique(low[other] * n + high[other]), a * n + b)
     new_a, new_b = new // n, new % n
-    return np.concatenate([a, new_a]), np.concatenate([b, new_b]), np.concatenate([cos, _score_pairs(matrix, new_a, new_b)])
+    new_cos = score_pairs(matrix, matrix, new_a, new_b).astype(np.float64)
+    return np.concatenate([a, new_a]), np.concatenate([b, new_b]), np.concatenate([cos, new_cos])
 
 
 def _sum_minima(v: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
