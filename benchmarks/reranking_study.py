@@ -67,7 +67,7 @@ def rerank_edges(edges: pd.DataFrame, index, k1: int = K1, k2: int = K2, lam: fl
     a, b, cos = _add_support_pairs(v, a, b, cos, plans, index.matrix)
     overlap = _sum_minima(v, a, b)
     score = lam * cos + (1 - lam) * overlap / (2.0 - overlap)
-    keep = (_keep_find_top_k(a, b, score, k) if k is not None else np.ones(len(a), bool)) & (score > 0)
+    keep = (_keep_top_k(a, b, score, k) if k is not None else np.ones(len(a), bool)) & (score > 0)
     row_type = get_row_dtype(n)
     return pd.DataFrame({"row_a": a[keep].astype(row_type), "row_b": b[keep].astype(row_type), "score": score[keep]})
 
@@ -76,10 +76,7 @@ def _make_lists(a: np.ndarray, b: np.ndarray, cos: np.ndarray, n: int, width: in
     """Each row's list: itself, then its pairs by falling cosine (ties to the lower row); -1 pads."""
     lists = np.full((n, width), -1, np.int64)
     lists[:, 0] = np.arange(n)
-    src, dst, score = np.concatenate([a, b]), np.concatenate([b, a]), np.concatenate([cos, cos])
-    order = np.lexsort((dst, -score, src))
-    src, dst = src[order], dst[order]
-    place = np.arange(len(src)) - np.searchsorted(src, src)
+    _, src, dst, place = _rank_both_ways(a, b, cos)
     take = place < width - 1
     lists[src[take], place[take] + 1] = dst[take]
     return lists
@@ -167,12 +164,17 @@ def _sum_minima(v: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarra
     return out
 
 
-def _keep_find_top_k(a: np.ndarray, b: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
-    """Which pairs are among the top k by score of either end (ties to the lower row)."""
-    src, dst = np.concatenate([a, b]), np.concatenate([b, a])
+def _rank_both_ways(a: np.ndarray, b: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each pair from both ends, sorted by row, falling score, then the other row: (order, row, other, place in the row)."""
+    src, dst = np.concatenate([a, b]).astype(np.int64), np.concatenate([b, a]).astype(np.int64)
     order = np.lexsort((dst, -np.concatenate([score, score]), src))
-    src = src[order]
-    place = np.arange(len(src)) - np.searchsorted(src, src)
+    src, dst = src[order], dst[order]
+    return order, src, dst, np.arange(len(src)) - np.searchsorted(src, src)
+
+
+def _keep_top_k(a: np.ndarray, b: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
+    """Which pairs are among the top k by score of either end (ties to the lower row)."""
+    order, _, _, place = _rank_both_ways(a, b, score)
     chosen = np.zeros(len(a), bool)
     chosen[(order % len(a))[place < k]] = True
     return chosen
@@ -235,12 +237,8 @@ def _make_edges_from_similarity(similarity: np.ndarray, same_plan: np.ndarray, k
 
 
 def _find_top5_in_edges(edges: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
-    src = np.concatenate([edges["row_a"], edges["row_b"]]).astype(np.int64)
-    dst = np.concatenate([edges["row_b"], edges["row_a"]]).astype(np.int64)
-    order = np.lexsort((dst, -np.concatenate([edges["score"], edges["score"]]), src))
-    src, dst = src[order], dst[order]
-    first = np.arange(len(src)) - np.searchsorted(src, src) < 5
-    return pd.DataFrame({"measure_id": ids[src[first]], "neighbour_id": ids[dst[first]]})
+    _, src, dst, place = _rank_both_ways(edges["row_a"].to_numpy(), edges["row_b"].to_numpy(), edges["score"].to_numpy())
+    return pd.DataFrame({"measure_id": ids[src[place < 5]], "neighbour_id": ids[dst[place < 5]]})
 
 
 def _find_top5_by_similarity(similarity: np.ndarray, same_plan: np.ndarray, ids: np.ndarray) -> pd.DataFrame:
