@@ -6,7 +6,8 @@ Run: make evaluate, or .venv/bin/python benchmarks/bertopic_comparison.py [--dat
 One run, one set of measures (``zwgk.load_measures`` of the data folder) and one set of groups
 (tests/data/same_task_groups.yaml). Rows:
 
-- zwgk as shipped: ``build_similarity_index`` → ``cluster_index``; neighbours from ``find_neighbours``.
+- zwgk as shipped: ``build_similarity_index`` → ``cluster_index``; neighbours are each measure's top 5 by the
+  linkage's re-ranked score (``find_linkage_edges``, ``list_top_pairs``), the neighbours the clustering uses.
 - BERTopic defaults: UMAP (BERTopic's default settings, random_state fixed) + HDBSCAN (min_topic_size 10).
 - BERTopic tuned: HDBSCAN straight on the SVD vectors (no UMAP); min_topic_size, SVD dimensions and
   outlier reduction chosen by k-fold cross-validation over the DEV groups only, then scored on the
@@ -250,11 +251,12 @@ def run_zwgk(measures: pd.DataFrame, cache_dir: Path) -> tuple[pd.DataFrame, pd.
     ``cache_dir`` holds the tokens already made (tokenizing is timed apart: every method uses them).
     """
     import zwgk
-    from zwgk.analyses.similar import find_neighbours
+    from zwgk.analyses.similar.clusters import find_linkage_edges
+    from zwgk.analyses.similar.reranking import list_top_pairs
 
     index = zwgk.build_similarity_index(measures, cache_dir=cache_dir)
     clusters = zwgk.cluster_index(index)
-    edges = find_neighbours(index, k=N_NEIGHBOURS)
+    edges = list_top_pairs(find_linkage_edges(index, N_NEIGHBOURS), index.matrix.shape[0], N_NEIGHBOURS)
     ids = index.measures["measure_id"].to_numpy()
     neighbours = pd.DataFrame({"measure_id": ids[edges["query_row"]], "neighbour_id": ids[edges["neighbour_row"]]})
     return clusters, neighbours, index

@@ -14,6 +14,7 @@ import zwgk
 from tests.helpers.datadir import SEED_FILES, copy_repository_plans, default_metadata, manifest_row, write_manifest
 from zwgk.analyses.similar import build_similarity_index, cluster_index, cluster_measures
 from zwgk.analyses.similar.assignments import FULL, INCREMENTAL, assign_new_measures, read_assignments, recluster, update_clusters
+from zwgk.analyses.similar.reranking import RERANK_DEPTH
 from zwgk.commands.cli import main
 from zwgk.paths import get_clusters_dir, get_manifest_path, get_raw_dir
 from zwgk.processed.build import build_dataset
@@ -225,7 +226,8 @@ def test_an_update_hashes_only_the_texts_of_changed_plans(tmp_path: Path, monkey
 def test_a_large_update_vectorizes_and_searches_only_the_new_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Above the exact-search size (lowered here to 100 rows), the new measures are searched
     # through the cells kept with the stored vectors: no basis or cells are fitted again, and
-    # only the new texts are vectorized; the cells follow removals too.
+    # only the new texts are vectorized; the cells follow removals too. The search asks for
+    # the new rows' lists, then for those of the rows in them (the re-ranking reads both).
     import zwgk.analyses.similar.index as index_module
     import zwgk.analyses.similar.stored_vectors as stored_vectors
 
@@ -251,7 +253,9 @@ def test_a_large_update_vectorizes_and_searches_only_the_new_rows(tmp_path: Path
     before = read_assignments(data_dir)[0].set_index("measure_id")
     _add_plan(data_dir, "ceshi-2020.txt", _copy_of_seed_measures(data_dir), index=1)
     added = update_clusters(data_dir)
-    assert fits == [] and vectorized == [added.n_added] and searched == [(407 + added.n_added, added.n_added)]
+    assert fits == [] and vectorized == [added.n_added] and searched[0] == (407 + added.n_added, added.n_added)
+    assert len(searched) == 2 and searched[1][0] == 407 + added.n_added
+    assert added.n_added < searched[1][1] <= added.n_added * RERANK_DEPTH  # the new rows' neighbours, not the corpus
     measures = zwgk.load_measures(data_dir)
     after = read_assignments(data_dir)[0].merge(measures[["measure_id", "text"]], on="measure_id")
     copies = after[~after["plan_id"].isin(SEED_FILES)]

@@ -77,10 +77,11 @@ def test_clustering_agrees_with_the_hand_made_groups(reference_index: Similarity
     groups, negatives = load_task_groups()
     score = score_clustering(cluster_index(reference_index), groups, negatives)
     # Levels reached on every group (dev and sealed, 628 pairs) with the seeds and national plans:
-    # recall 0.699, precision 0.993 (look-alikes) / 0.883 (all labelled negatives), at the dev groups' k 20, threshold 0.25.
-    assert score.recall >= 0.69
-    assert score.precision_lookalike >= 0.99
-    assert score.precision_all >= 0.87
+    # recall 0.748, precision 0.989 (look-alikes) / 0.867 (all labelled negatives), at the dev groups' k 20, threshold 0.25
+    # (0.699, 0.993 and 0.883 with plain cosine scores: the re-ranking gains recall for a little precision).
+    assert score.recall >= 0.74
+    assert score.precision_lookalike >= 0.985
+    assert score.precision_all >= 0.86
     index = reference_index
     edges = find_neighbours(index, k=5)
     ids = index.measures["measure_id"].to_numpy()
@@ -152,7 +153,7 @@ def test_approximate_search_keeps_the_hand_made_groups_together(reference_index:
     assert len(sizes) >= len(index.measures) // 25 and max(sizes) <= 2 * 25 and sum(sizes) == len(index.measures)
     groups, negatives = load_task_groups()
     score = score_clustering(cluster_index(small, method="approximate"), groups, negatives)
-    assert score.recall >= 0.69 and score.precision_lookalike >= 0.99 and score.precision_all >= 0.87  # 0.699 / 0.993 / 0.883
+    assert score.recall >= 0.74 and score.precision_lookalike >= 0.985 and score.precision_all >= 0.86  # 0.748 / 0.989 / 0.867
     exact = find_neighbours(index, k=3, method="exact").groupby("query_row")["score"].apply(list)
     approximate = find_neighbours(small, k=3, method="approximate").groupby("query_row")["score"].apply(list)
     same = [approximate.get(row) is not None and approximate[row] == pytest.approx(scores) for row, scores in exact.items()]

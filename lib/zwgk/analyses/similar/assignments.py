@@ -11,25 +11,26 @@ members) change. So the dataset keeps its assignments in ``data/clusters/`` (bes
 - ``plan_keys.parquet``: a key per plan of the dataset they were made from (`make_plan_keys`),
   so an update hashes only the texts of plans whose key changed.
 
-`update_clusters` brings them up to date. Measures of removed plans are dropped; a cluster
-that loses members keeps its id (ids are names fixed at creation: the hash of the founding
-first member, never recomputed). Measures of new plans are clustered by the full clustering's
-own rule (`link_average`: average linkage over the top-k pairs in other plans, one measure per
-plan per cluster, threshold) on an index of the whole current dataset, starting from the kept
-clusters, which are frozen: a new measure joins a kept cluster by its linkage to the members,
-or new measures form new clusters, but two kept clusters never merge and no kept measure moves,
-so adding a plan changes no existing assignment. `recluster` recomputes everything from scratch
-(the explicit ``zwgk cluster --full``, which counts the measures whose id changed); it equals
-`cluster_index` on the current dataset. Assignments persisted by another rule (``rule`` in
-``parameters.json``) are redone from scratch.
+`update_clusters` brings them up to date. Measures of removed plans are dropped; a cluster that
+loses members keeps its id (ids are names fixed at creation: the hash of the founding first
+member, never recomputed). Measures of new plans are clustered by the full clustering's own
+rule (`link_average`: average linkage over the re-ranked top-k pairs in other plans, one
+measure per plan per cluster, threshold) on an index of the whole current dataset, starting
+from the kept clusters, which are frozen: a new measure joins a kept cluster by its linkage to
+the members, or new measures form new clusters, but two kept clusters never merge and no kept
+measure moves, so adding a plan changes no existing assignment. `recluster` recomputes
+everything from scratch (the explicit ``zwgk cluster --full``, which counts the measures whose
+id changed); it equals `cluster_index` on the current dataset. Assignments persisted by another
+rule (``rule`` in ``parameters.json``) are redone from scratch.
 
-The vector space is kept between updates (`zwgk.analyses.similar.stored_vectors`): new
-measures are vectorized in it when it knows their words, else it is refitted on all current
-measures; old assignments do not depend on it. The new measures' neighbours are searched as
-the full clustering searches (exactly up to ``EXACT_MAX_ROWS`` measures, else through the
-stored space's cells with exact re-scoring), so the links of new measures are those a full
-clustering would use. Results are deterministic and independent of the order of the
-measures; they depend on the order plans were added in (adding A then B may differ from
+The vector space is kept between updates (`zwgk.analyses.similar.stored_vectors`): new measures
+are vectorized in it when it knows their words, else it is refitted on all current measures;
+old assignments do not depend on it. The neighbour lists of the new measures and of the
+measures in those lists are searched as the full clustering searches (exactly up to
+``EXACT_MAX_ROWS`` measures, else through the stored space's cells with exact re-scoring) and
+re-ranked together (`_find_fresh_edges`), so the links of new measures are, all but exactly,
+those a full clustering would use. Results are deterministic and independent of the order of
+the measures; they depend on the order plans were added in (adding A then B may differ from
 adding both at once), which is the price of stability.
 """
 
@@ -57,6 +58,7 @@ from zwgk.analyses.similar.clusters import (
     make_cluster_id,
 )
 from zwgk.analyses.similar.index import SimilarityIndex, build_similarity_index, find_neighbours
+from zwgk.analyses.similar.reranking import RERANK_DEPTH, rerank_edges
 from zwgk.analyses.similar.stored_vectors import (
     MIN_KNOWN_WORDS,
     add_to_cells,
@@ -198,19 +200,41 @@ def _new_cluster_id(members: list[str], taken: set[str]) -> str:
 
 
 def _find_fresh_edges(index: SimilarityIndex, is_new: np.ndarray, k: int, method: str) -> pd.DataFrame:
-    """The linkage pairs of the new rows: each new row's top ``k`` among all rows of other plans (row_a < row_b, score).
+    """The linkage pairs of the new rows, re-ranked as the full clustering re-ranks them (row_a < row_b, score).
 
-    Kept clusters never merge, so pairs between kept rows would change nothing; a new row links
-    through its own top ``k``, searched as the full clustering searches (``method``; "auto" is
-    exact up to ``EXACT_MAX_ROWS`` indexed rows, else through the index's cells, kept with the
-    stored vectors, and re-scored exactly), so the cost follows the new rows, not the corpus.
+    Kept clusters never merge, so only pairs touching a new row matter. Their re-ranked scores
+    read the neighbour lists of the new rows and of the rows in those lists; both are searched
+    (``method``, as the full clustering searches: exact up to ``EXACT_MAX_ROWS`` indexed rows, else
+    through the index's cells, kept with the stored vectors) and re-ranked together, rows further
+    away seeing only the pairs found. Held out plan by plan on the dataset's dev groups (issue 15),
+    this gave every new measure the cluster exact re-ranking gives it in 99.6% of cases and the
+    same F1; linking new measures by plain cosine instead placed 5.6% elsewhere. The cost
+    follows the new rows (about ``RERANK_DEPTH`` searches each), not the corpus.
     """
-    new_rows = np.flatnonzero(is_new)
     plans = index.measures["plan_id"].to_numpy()
-    found = find_neighbours(index, k=k, queries=index.matrix[new_rows], query_plans=plans[new_rows], method=method)
-    a, b = new_rows[found["query_row"].to_numpy(np.int64)], found["neighbour_row"].to_numpy(np.int64)
-    pairs = pd.DataFrame({"row_a": np.minimum(a, b), "row_b": np.maximum(a, b), "score": found["score"].to_numpy()})
-    return pairs.drop_duplicates(["row_a", "row_b"]).sort_values(["row_a", "row_b"], ignore_index=True)
+    depth = max(k, RERANK_DEPTH)
+    new_rows = np.flatnonzero(is_new)
+    first = _search_rows(index, new_rows, depth, method)
+    near = np.setdiff1d(first[1], new_rows)
+    second = _search_rows(index, near, depth, method)
+    a, b, score = (np.concatenate(parts) for parts in zip(first, second, strict=True))
+    rows, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)  # the rows involved, renumbered
+    local_a, local_b = inverse[: len(a)], inverse[len(a) :]
+    pairs = pd.DataFrame({"row_a": np.minimum(local_a, local_b), "row_b": np.maximum(local_a, local_b), "score": score})
+    pairs = pairs.drop_duplicates(["row_a", "row_b"]).sort_values(["row_a", "row_b"], ignore_index=True)
+    reranked = rerank_edges(pairs, index.matrix[rows], plans[rows], k=k)
+    a, b = rows[reranked["row_a"].to_numpy()], rows[reranked["row_b"].to_numpy()]
+    touching = is_new[a] | is_new[b]
+    return pd.DataFrame({"row_a": a[touching], "row_b": b[touching], "score": reranked["score"].to_numpy()[touching]})
+
+
+def _search_rows(index: SimilarityIndex, rows: np.ndarray, k: int, method: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each of ``rows``' top ``k`` among all rows of other plans: (row, neighbour row, cosine)."""
+    if not len(rows):
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+    plans = index.measures["plan_id"].to_numpy()
+    found = find_neighbours(index, k=k, queries=index.matrix[rows], query_plans=plans[rows], method=method)
+    return rows[found["query_row"].to_numpy(np.int64)], found["neighbour_row"].to_numpy(np.int64), found["score"].to_numpy(np.float64)
 
 
 def _place_rows(kept_matrix: sparse.csr_matrix, fresh_matrix: sparse.csr_matrix, is_new: np.ndarray) -> sparse.csr_matrix:
