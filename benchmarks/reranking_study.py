@@ -60,25 +60,26 @@ def _find_top_k(similarity: np.ndarray, same_plan: np.ndarray, k: int) -> tuple[
 def _rerank_dense(similarity: np.ndarray, same_plan: np.ndarray) -> np.ndarray:
     """The dense reference, written apart from the library: the same re-ranking over all pairs (n x n), with sets as Python sets."""
     n = len(similarity)
-    masked = np.where(same_plan, -np.inf, similarity)
+    masked = np.where(same_plan | (similarity <= 0), -np.inf, similarity)  # the search keeps positive cosines only
     np.fill_diagonal(masked, np.inf)  # each row's list starts with itself, as the library's
     order = np.argsort(-masked, axis=1, kind="stable")
+    lists = [order[i, : int(np.isfinite(masked[i]).sum() + 1)] for i in range(n)]  # itself, then the rows it may neighbour
 
-    def reciprocal(i: int, k: int) -> set[int]:
-        return {int(j) for j in order[i, : k + 1] if i in order[j, : k + 1]}
+    def find_reciprocal(i: int, k: int) -> set[int]:
+        return {int(j) for j in lists[i][: k + 1] if i in lists[j][: k + 1]}
 
     v = np.zeros((n, n))
     for i in range(n):
-        base = reciprocal(i, K1)
+        base = find_reciprocal(i, K1)
         members = set(base)
         for c in base:
-            half = reciprocal(c, round(K1 / 2))
+            half = find_reciprocal(c, round(K1 / 2))
             if len(half & base) > 2 / 3 * len(half):
                 members |= half
         cols = np.array(sorted(members))
         weights = np.exp(similarity[i, cols] - 1.0)
         v[i, cols] = weights / weights.sum()
-    v = np.stack([v[order[i, :K2]].mean(axis=0) for i in range(n)])
+    v = np.stack([v[lists[i][:K2]].mean(axis=0) for i in range(n)])
     overlap = np.stack([np.minimum(v[i], v).sum(axis=1) for i in range(n)])
     return LAMBDA * similarity + (1 - LAMBDA) * overlap / (2 - overlap)
 

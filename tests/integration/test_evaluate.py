@@ -48,7 +48,9 @@ def test_the_evaluation_prints_the_figures_the_readme_quotes(reference_data_dir:
         printed["sealed F1"] = _figure(text, r"clustering, sealed part .*F1 ([\d.]+) \[")
         printed["sealed top-5 recall"] = _figure(text, r"nearest neighbours \(sealed part\): top-5 recall of same-task measures ([\d.]+)")
         printed["sealed re-ranked top-5 recall"] = _figure(text, r"measures [\d.]+ by cosine, ([\d.]+) by the linkage's re-ranked score")
-        quoted["sealed re-ranked top-5 recall"] = _figure(readme, r"sealed groups: top-5 recall by the linkage's re-ranked score \| ([\d.]+)")
+        quoted["sealed re-ranked top-5 recall"] = _figure(
+            readme, r"sealed groups: top-5 recall by the linkage's re-ranked score \| ([\d.]+)"
+        )
         quoted["sealed F1"] = _figure(readme, r"sealed groups: pairwise F1 \[95% interval\] \| \*\*([\d.]+)\*\*")
         quoted["sealed top-5 recall"] = _figure(readme, r"sealed groups: top-5 neighbour recall of same-task measures \| ([\d.]+)")
     for name, value in printed.items():

@@ -205,11 +205,13 @@ def _find_fresh_edges(index: SimilarityIndex, is_new: np.ndarray, k: int, method
     Kept clusters never merge, so only pairs touching a new row matter. Their re-ranked scores
     read the neighbour lists of the new rows and of the rows in those lists; both are searched
     (``method``, as the full clustering searches: exact up to ``EXACT_MAX_ROWS`` indexed rows, else
-    through the index's cells, kept with the stored vectors) and re-ranked together, rows further
-    away seeing only the pairs found. Held out plan by plan on the dataset's dev groups (issue 15),
-    this gave every new measure the cluster exact re-ranking gives it in 99.6% of cases and the
-    same F1; linking new measures by plain cosine instead placed 5.6% elsewhere. The cost
-    follows the new rows (about ``RERANK_DEPTH`` searches each), not the corpus.
+    through the index's cells, kept with the stored vectors) and re-ranked together. Two things
+    are approximated: rows further away see only the pairs found, and a kept row that holds a new
+    row in its own list without being in the new row's is not searched. Held out plan by plan on
+    the dataset (`benchmarks/reranking_study.py --updates`, dev groups), this put 3 of 745 new
+    measures in another cluster than exact re-ranking, at the same F1; linking them by plain
+    cosine put 37 elsewhere. The cost follows the new rows (about ``RERANK_DEPTH`` searches
+    each), not the corpus.
     """
     plans = index.measures["plan_id"].to_numpy()
     depth = max(k, RERANK_DEPTH)

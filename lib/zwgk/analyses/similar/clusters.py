@@ -25,7 +25,8 @@ ties go to lower rows; cluster ids come from their members).
 That is the full clustering: from scratch, so adding an unrelated plan may reshuffle a few
 clusters (TF-IDF weights and neighbour lists change). The dataset's clusters are persisted
 and updated incrementally with the same linkage instead (`zwgk.analyses.similar.assignments`:
-a cluster keeps its id, its founding name, until a full recluster; new measures link by cosine); `cluster_measures()`
+a cluster keeps its id, its founding name, until a full recluster; new measures link by the
+re-ranked score, from neighbour lists searched two steps out); `cluster_measures()`
 without a measures table returns those.
 """
 
@@ -76,8 +77,8 @@ def make_cluster_id(member_ids: list[str]) -> str:
 def find_cosine_edges(index: SimilarityIndex, k: int = DEFAULT_K, method: str = "auto") -> pd.DataFrame:
     """Return each measure's top ``k`` in other plans by cosine, both ways: the pairs the re-ranking starts from.
 
-    Columns row_a < row_b and score (exact cosine), one row per unordered pair, in row order. The
-    incremental update (`zwgk.analyses.similar.assignments`) links new measures by these directly.
+    Columns row_a < row_b and score (exact cosine), one row per unordered pair, in row order. Kept
+    apart from the re-ranking so that studies can compare the two.
     """
     edges = find_neighbours(index, k=k, method=method)
     a, b = edges["query_row"].to_numpy(), edges["neighbour_row"].to_numpy()

@@ -56,12 +56,12 @@ def rerank_edges(
     a, b = _split_keys(keys, n)
     lists = _make_lists(a, b, cos, n, max(k1, k2 - 1) + 1)
     rows, cols = _expand_sets(lists, k1)
-    v = _expand_queries(_weigh_sets(rows, cols, keys, cos, matrix), lists, k2)
+    neighbourhoods = _expand_queries(_weigh_sets(rows, cols, keys, cos, matrix), lists, k2)
     del rows, cols, lists
-    keys, cos = _add_support_pairs(v, keys, cos, pd.factorize(pd.Series(plans, dtype=object))[0], matrix)
+    keys, cos = _add_support_pairs(neighbourhoods, keys, cos, pd.factorize(pd.Series(plans, dtype=object))[0], matrix)
     a, b = _split_keys(keys, n)
     del keys
-    overlap = _sum_minima(v, a, b)
+    overlap = _sum_minima(neighbourhoods, a, b)
     score = lam * cos + (1 - lam) * overlap / (2.0 - overlap)
     del overlap, cos
     keep = score > 0
@@ -71,7 +71,11 @@ def rerank_edges(
 
 
 def _sort_pairs(edges: pd.DataFrame, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Pair keys row_a * n + row_b in increasing order (one per pair) and their cosines (float64)."""
+    """Pair keys row_a * n + row_b in increasing order (one per pair) and their cosines (float64).
+
+    One int64 key per pair makes lookups a binary search (`_weigh_sets`, `_add_support_pairs`)
+    instead of a join on two columns.
+    """
     keys = edges["row_a"].to_numpy(np.int64) * n + edges["row_b"].to_numpy(np.int64)
     cos = edges["score"].to_numpy(np.float64)
     if len(keys) > 1 and not (np.diff(keys) > 0).all():
@@ -81,7 +85,7 @@ def _sort_pairs(edges: pd.DataFrame, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _split_keys(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """row_a and row_b of pair keys, int32 when rows fit."""
+    """row_a and row_b of pair keys, int32 when rows fit (the pairs of a national corpus are tens of millions)."""
     rows = get_row_dtype(n)
     return (keys // n).astype(rows), (keys % n).astype(rows)
 
@@ -91,8 +95,8 @@ def _rank_by_row(a: np.ndarray, b: np.ndarray, score: np.ndarray, n: int, width:
 
     A row's pairs are those it is either end of, by falling score, ties to the lower other row.
     ``a`` must be in increasing order. Ranking every pair from both ends at once held five
-    copies of twice the pairs (about 8 GB for the 80 million pairs of 30,000 plans); a block holds
-    ``_BLOCK_PAIRS`` pair ends.
+    copies of twice the pairs (about 8 GB for the 80 million pairs of 30,000 plans); blocks are
+    equal spans of rows holding ``_BLOCK_PAIRS`` pair ends on average.
     """
     by_b = np.argsort(b, kind="stable")
     n_blocks = max(1, -(-2 * len(a) // _BLOCK_PAIRS))
@@ -120,7 +124,11 @@ def _make_lists(a: np.ndarray, b: np.ndarray, cos: np.ndarray, n: int, width: in
 
 
 def _find_reciprocal(lists: np.ndarray, k: int) -> np.ndarray:
-    """R(i, k) as an (n, k + 1) array: the first k + 1 of i's list that hold i in their own first k + 1, else -1."""
+    """R(i, k) as an (n, k + 1) array: the first k + 1 of i's list that hold i in their own first k + 1, else -1.
+
+    Reciprocity tells a true neighbour from a hub: a boilerplate clause near everything is in
+    many lists but holds few of their owners in its own.
+    """
     forward = lists[:, : k + 1]
     out = np.full_like(forward, -1)
     for start in range(0, len(lists), _CHUNK):
@@ -132,9 +140,13 @@ def _find_reciprocal(lists: np.ndarray, k: int) -> np.ndarray:
 
 
 def _expand_sets(lists: np.ndarray, k1: int) -> tuple[np.ndarray, np.ndarray]:
-    """(row, member) pairs of R*(i), in row then member order: R(i, k1) and each R(c, k1 / 2), c in it, lying more than 2/3 inside it."""
+    """(row, member) pairs of R*(i), in row then member order: R(i, k1) and each R(c, k1 / 2), c in it, lying more than 2/3 inside it.
+
+    The expansion brings back rewordings that are reciprocal with a close member of i's set but
+    just miss being reciprocal with i itself, which the strict set loses.
+    """
     whole, half = _find_reciprocal(lists, k1), _find_reciprocal(lists, round(k1 / 2))
-    keys = []
+    parts = []
     n = len(lists)
     step = _CHUNK // 4
     for start in range(0, n, step):
@@ -146,8 +158,8 @@ def _expand_sets(lists: np.ndarray, k1: int) -> tuple[np.ndarray, np.ndarray]:
         accept = (inside > 2 / 3 * valid.sum(axis=2)) & (r >= 0)
         both = np.concatenate([r, np.where(accept[..., None] & valid, sub, -1).reshape(len(r), -1)], axis=1)
         owners = np.broadcast_to(np.arange(start, start + len(r), dtype=np.int64)[:, None], both.shape)
-        keys.append(np.unique(owners[both >= 0] * n + both[both >= 0]))
-    keys = np.concatenate(keys) if keys else np.empty(0, np.int64)
+        parts.append(np.unique(owners[both >= 0] * n + both[both >= 0]))
+    keys = np.concatenate(parts) if parts else np.empty(0, np.int64)
     return keys // n, keys % n
 
 
@@ -172,8 +184,8 @@ def _expand_queries(v: sparse.csr_matrix, lists: np.ndarray, k2: int) -> sparse.
     ok = first >= 0
     counts = ok.sum(axis=1)
     n = len(lists)
-    mean = sparse.csr_matrix((np.repeat(1.0 / counts, counts), (np.repeat(np.arange(n), counts), first[ok])), shape=(n, n))
-    out = (mean @ v).tocsr()
+    averaging = sparse.csr_matrix((np.repeat(1.0 / counts, counts), (np.repeat(np.arange(n), counts), first[ok])), shape=(n, n))
+    out = (averaging @ v).tocsr()
     out.sort_indices()
     return out
 
