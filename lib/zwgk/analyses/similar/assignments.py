@@ -223,8 +223,7 @@ def _find_fresh_edges(index: SimilarityIndex, is_new: np.ndarray, k: int, method
     rows, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)  # the rows involved, renumbered
     local_a, local_b = inverse[: len(a)], inverse[len(a) :]
     pairs = pd.DataFrame({"row_a": np.minimum(local_a, local_b), "row_b": np.maximum(local_a, local_b), "score": score})
-    pairs = pairs.drop_duplicates(["row_a", "row_b"]).sort_values(["row_a", "row_b"], ignore_index=True)
-    reranked = rerank_edges(pairs, index.matrix[rows], plans[rows], k=k)
+    reranked = rerank_edges(pairs, index.matrix[rows], plans[rows], k=k)  # pairs found twice are one (its `_sort_pairs`)
     a, b = rows[reranked["row_a"].to_numpy()], rows[reranked["row_b"].to_numpy()]
     touching = is_new[a] | is_new[b]
     return pd.DataFrame({"row_a": a[touching], "row_b": b[touching], "score": reranked["score"].to_numpy()[touching]})
