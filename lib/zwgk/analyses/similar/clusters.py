@@ -5,22 +5,22 @@ restricted to each measure's ``k`` nearest neighbours in other plans, scored by 
 re-ranked by the overlap of the two measures' neighbourhoods (`find_linkage_edges`,
 `zwgk.analyses.similar.reranking`: a local rewording of a national clause often ranks below
 copies of other tasks by cosine alone), with two clusters never merged when they share a plan
-(a plan states a task once) and merging stopping below a linkage
-``threshold``. The linkage of two clusters is the mean score over the neighbour pairs between
-them, so a task hundreds of plans share stays one cluster (mutual top-k components broke it
-into dozens: its nearest neighbours are a few of its many copies), while the one-per-plan
-constraint stops average linkage from chaining related tasks into themes. The graph is sparse
-(n·k pairs) and the agglomeration runs in rounds of vectorized passes over it, whose number
-grows with the depth of the merging, not with the size of the largest cluster. Second
-(`link_clusters`): clusters whose mean cosine over all their pairs (exact, from summed vectors)
-reaches ``CLUSTER_THRESHOLD`` join, allowing a few plans in common: a task worded in a few
-variants, each copied by hundreds of plans, ends the first pass as one cluster per variant,
-because every copy's top ``k`` are copies of its own variant, and a plan that restates the task
-would keep the variants apart for good. ``k`` and ``threshold`` were chosen by cross-validation
-over the dev groups of the hand-made file (`zwgk.analyses.evaluation`), the second pass's
-settings on a synthetic corpus with its gold (the seeds' groups are too small to tell).
-It is deterministic and independent of input order (rows are put in measure_id order first;
-ties go to lower rows; cluster ids come from their members).
+(a plan states a task once) and merging stopping below a linkage ``threshold``. The linkage of
+two clusters is the mean score over the neighbour pairs between them, so a task hundreds of
+plans share stays one cluster (mutual top-k components broke it into dozens: its nearest
+neighbours are a few of its many copies), while the one-per-plan constraint stops average
+linkage from chaining related tasks into themes. The graph is sparse (n·k pairs) and the
+agglomeration runs in rounds of vectorized passes over it, whose number grows with the depth of
+the merging, not with the size of the largest cluster. Second (`link_clusters`): clusters whose
+mean cosine over all their pairs (exact, from summed vectors) reaches ``CLUSTER_THRESHOLD``
+join, allowing a few plans in common: a task worded in a few variants, each copied by hundreds
+of plans, ends the first pass as one cluster per variant, because every copy's top ``k`` are
+copies of its own variant, and a plan that restates the task would keep the variants apart for
+good. ``k`` and ``threshold`` were chosen by cross-validation over the dev groups of the
+hand-made file (`zwgk.analyses.evaluation`), the second pass's settings on a synthetic corpus
+with its gold (the seeds' groups are too small to tell). It is deterministic and independent of
+input order (rows are put in measure_id order first; ties go to lower rows; cluster ids come
+from their members).
 
 That is the full clustering: from scratch, so adding an unrelated plan may reshuffle a few
 clusters (TF-IDF weights and neighbour lists change). The dataset's clusters are persisted
